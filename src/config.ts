@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/**
+ * The whole environment the app reads, in one schema. Every key names its environment variable,
+ * says what it is for (`.describe`) and has a default where one makes sense. `.env.example`
+ * documents the same keys; a test keeps the two in step.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const slackToken = (prefix: string, what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => value.startsWith(prefix), {
+      message: `must be ${what}, starting with "${prefix}"`,
+    });
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const configShape = z.object({
+  SLACK_BOT_TOKEN: slackToken('xoxb-', "the app's Bot User OAuth Token (OAuth & Permissions page)").describe(
+    'Bot User OAuth Token from the Slack app settings (OAuth & Permissions).',
+  ),
+  SLACK_SIGNING_SECRET: optionalString.describe(
+    'Signing Secret (Basic Information page). Required in HTTP mode, which is the default.',
+  ),
+  SLACK_APP_TOKEN: optionalString
+    .pipe(slackToken('xapp-', 'an app-level token with the connections:write scope').optional())
+    .describe('App-level token. When set, the app connects over Socket Mode instead of HTTP.'),
+  SLACK_API_URL: optionalString
+    .pipe(z.url({ message: 'must be a URL such as https://slack.com/api/' }).optional())
+    .describe('Web API base URL. Leave unset for Slack itself; set it for a proxy or a local stand-in.'),
+  SLACK_API_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(10_000)
+    .describe('Longest a single Web API call may take before it is abandoned, in milliseconds.'),
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(3000)
+    .describe('HTTP port for /slack/events and /healthz.'),
+  DATABASE_URL: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+        .optional(),
+    )
+    .describe('PostgreSQL connection URL. Unset means the embedded database (PGlite) in PGLITE_DIR.'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe('Most connections this copy of the app opens to PostgreSQL.'),
+  PGLITE_DIR: z.string().trim().min(1).default('./data').describe('Folder of the embedded database.'),
+  LOG_LEVEL: z
+    .enum(logLevels)
+    .default('info')
+    .describe(`Log level: ${logLevels.join(', ')}.`),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(8_000)
+    .describe('On SIGTERM/SIGINT, how long to wait for in-flight work before closing anyway.'),
+});
+
+export const configSchema = configShape.superRefine((config, ctx) => {
+  if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLACK_SIGNING_SECRET'],
+      message:
+        'is required in HTTP mode: copy the Signing Secret from the Basic Information page, or set SLACK_APP_TOKEN to use Socket Mode',
+    });
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'service_radar_config_error';
+  constructor(readonly problems: string[]) {
+    super(`The configuration is not valid:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once. Errors name each variable and say what to do; values never appear. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'environment';
+    const message =
+      issue.code === 'invalid_type' && issue.input === undefined
+        ? 'is required (see .env.example)'
+        : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Names of every variable the schema reads, for documentation checks. */
+export const configKeys = Object.keys(configShape.shape) as (keyof Config)[];
+
+/** The part of the configuration the operator CLI needs: just the database. */
+export const databaseConfigSchema = configShape.pick({
+  DATABASE_URL: true,
+  PGLITE_DIR: true,
+  DATABASE_POOL_SIZE: true,
+});
+export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;
+
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const result = databaseConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+}

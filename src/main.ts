@@ -1,0 +1,51 @@
+import 'dotenv/config';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServiceRadar } from './service.js';
+
+/** Composition root: config -> logger -> database -> Slack app -> signals. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `${error.message}\n\nCopy .env.example to .env and fill it in; README.md explains each value.\n`,
+      );
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const radar = await startServiceRadar({ config, logger });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    radar
+      .stop()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled rejection');
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Service Radar could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { type SlackUser, slackUsers } from '../../db/schema.js';
+
+export type Person = Omit<SlackUser, 'fetchedAt'> & { fetchedAt: Date };
+
+export function createPeopleRepository({ db }: { db: Database }) {
+  return {
+    async find(userId: string): Promise<Person | undefined> {
+      const [row] = await db.select().from(slackUsers).where(eq(slackUsers.userId, userId)).limit(1);
+      return row;
+    },
+
+    async save(person: Person): Promise<void> {
+      await db
+        .insert(slackUsers)
+        .values(person)
+        .onConflictDoUpdate({
+          target: slackUsers.userId,
+          set: {
+            name: person.name,
+            isBot: person.isBot,
+            deleted: person.deleted,
+            tz: person.tz,
+            fetchedAt: person.fetchedAt,
+          },
+        });
+    },
+  };
+}
+
+export type PeopleRepository = ReturnType<typeof createPeopleRepository>;

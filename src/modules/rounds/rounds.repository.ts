@@ -1,0 +1,151 @@
+import { and, desc, eq, max, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { uniqueViolation } from '../../db/errors.js';
+import {
+  type NewRound,
+  type Round,
+  type RoundResponse,
+  roundResponses,
+  rounds,
+  staffProfiles,
+} from '../../db/schema.js';
+import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
+
+export type NewRoundResponse = typeof roundResponses.$inferInsert;
+
+export function createRoundsRepository({ db }: { db: Database }) {
+  return {
+    async findProfile(userId: string) {
+      const [row] = await db.select().from(staffProfiles).where(eq(staffProfiles.userId, userId)).limit(1);
+      return row;
+    },
+
+    /** Services this staff member has named before, most recently used first. */
+    async recentServices(staffUserId: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .select({
+          serviceKey: rounds.serviceKey,
+          service: sql<string>`(array_agg(${rounds.service} order by ${rounds.createdAt} desc))[1]`,
+          lastUsed: max(rounds.createdAt),
+        })
+        .from(rounds)
+        .where(eq(rounds.staffUserId, staffUserId))
+        .groupBy(rounds.serviceKey)
+        .orderBy(desc(max(rounds.createdAt)))
+        .limit(limit);
+      return rows.map((row) => row.service);
+    },
+
+    /**
+     * Stores a new round and remembers the staff member's unit, in one transaction. A second
+     * submission of the same Slack view returns the round the first one stored (`created: false`);
+     * a different request for a customer and service that already have an open round is refused.
+     */
+    async createRound(round: Omit<NewRound, 'id'>): Promise<{ round: Round; created: boolean }> {
+      try {
+        return await db.transaction(async (tx) => {
+          await tx
+            .insert(staffProfiles)
+            .values({ userId: round.staffUserId, unit: round.unit, updatedAt: round.createdAt ?? new Date() })
+            .onConflictDoUpdate({
+              target: staffProfiles.userId,
+              set: { unit: round.unit, updatedAt: round.createdAt ?? new Date() },
+            });
+          const [inserted] = await tx
+            .insert(rounds)
+            .values(round)
+            .onConflictDoNothing({ target: rounds.sourceViewId })
+            .returning();
+          if (inserted) return { round: inserted, created: true };
+          const [existing] = await tx
+            .select()
+            .from(rounds)
+            .where(eq(rounds.sourceViewId, round.sourceViewId));
+          if (!existing) throw new Error('round vanished between insert and select');
+          return { round: existing, created: false };
+        });
+      } catch (error) {
+        if (uniqueViolation(error) === 'rounds_one_open_per_customer_service')
+          throw new DuplicateOpenRoundError();
+        throw error;
+      }
+    },
+
+    async findRound(id: number): Promise<Round | undefined> {
+      const [row] = await db.select().from(rounds).where(eq(rounds.id, id)).limit(1);
+      return row;
+    },
+
+    async findResponse(roundId: number): Promise<RoundResponse | undefined> {
+      const [row] = await db
+        .select()
+        .from(roundResponses)
+        .where(eq(roundResponses.roundId, roundId))
+        .limit(1);
+      return row;
+    },
+
+    /**
+     * Stores the customer's response and completes the round, in one transaction. The same view
+     * submitted twice returns the stored response (`created: false`). A round that is no longer
+     * awaiting its customer (already answered, expired, cancelled) is refused.
+     */
+    async recordResponse(
+      response: NewRoundResponse,
+      completedAt: Date,
+    ): Promise<{ round: Round; response: RoundResponse; created: boolean }> {
+      return db.transaction(async (tx) => {
+        const [previous] = await tx
+          .select()
+          .from(roundResponses)
+          .where(eq(roundResponses.sourceViewId, response.sourceViewId))
+          .limit(1);
+        if (previous) {
+          const [round] = await tx.select().from(rounds).where(eq(rounds.id, previous.roundId));
+          if (round) return { round, response: previous, created: false };
+        }
+        // Taking the round row first serialises concurrent answers to the same round.
+        const [round] = await tx
+          .update(rounds)
+          .set({ status: 'completed', completedAt })
+          .where(and(eq(rounds.id, response.roundId), eq(rounds.status, 'awaiting_customer')))
+          .returning();
+        if (!round) {
+          const [again] = await tx
+            .select()
+            .from(roundResponses)
+            .where(eq(roundResponses.sourceViewId, response.sourceViewId))
+            .limit(1);
+          const [current] = await tx.select().from(rounds).where(eq(rounds.id, response.roundId));
+          if (again && current) return { round: current, response: again, created: false };
+          throw new RoundNotOpenError(current?.status ?? 'missing');
+        }
+        const [stored] = await tx.insert(roundResponses).values(response).returning();
+        if (!stored) throw new Error('response insert returned nothing');
+        return { round, response: stored, created: true };
+      });
+    },
+
+    async setRequestMessage(roundId: number, channelId: string, ts: string): Promise<void> {
+      await db
+        .update(rounds)
+        .set({ requestChannelId: channelId, requestTs: ts })
+        .where(eq(rounds.id, roundId));
+    },
+
+    async listRounds({ staffUserId, limit }: { staffUserId?: string | undefined; limit: number }) {
+      return db
+        .select({
+          round: rounds,
+          customerScore: roundResponses.customerScore,
+        })
+        .from(rounds)
+        .leftJoin(roundResponses, eq(roundResponses.roundId, rounds.id))
+        .where(staffUserId ? eq(rounds.staffUserId, staffUserId) : undefined)
+        .orderBy(desc(rounds.createdAt), desc(rounds.id))
+        .limit(limit);
+    },
+  };
+}
+
+export type RoundsRepository = ReturnType<typeof createRoundsRepository>;

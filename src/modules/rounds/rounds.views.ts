@@ -1,0 +1,416 @@
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { Round, RoundResponse } from '../../db/schema.js';
+import { escapeMrkdwn, quote, truncate } from '../../lib/text.js';
+import {
+  CUSTOMER_RATING_PROMPT,
+  INTERVIEW_QUESTIONS,
+  LIMITS,
+  SCORE_WORDS,
+  SEGMENTS,
+  SELF_RATING_PROMPT,
+} from './rounds.content.js';
+import { classifyGap, describeGap, formatGap, gapOf } from './rounds.gap.js';
+import type { RoundFormDefaults } from './rounds.usecases.js';
+
+/**
+ * Every Block Kit surface of a round, as pure functions of plain data. The ids below are shared with
+ * the listeners that read the submitted values, so a rename cannot break one side silently.
+ */
+
+export const ROUND_MODAL = {
+  callbackId: 'round_self_rating',
+  blocks: {
+    customerUser: 'customer_user',
+    customerName: 'customer_name',
+    previousService: 'previous_service',
+    newService: 'new_service',
+    segment: 'segment',
+    unit: 'unit',
+    selfScore: 'self_score',
+    selfNote: 'self_note',
+    interviewOn: 'interview_on',
+  },
+  /** Each input block holds one element, with this action id. */
+  actionId: 'value',
+} as const;
+
+export const RESPONSE_MODAL = {
+  callbackId: 'round_customer_response',
+  blocks: {
+    needFromMe: 'answer_need_from_me',
+    whyDependOnMe: 'answer_why_depend_on_me',
+    notAdequatelyProviding: 'answer_not_adequately_providing',
+    concentrateOn: 'answer_concentrate_on',
+    noLongerNeed: 'answer_no_longer_need',
+    additionalComments: 'answer_additional_comments',
+    customerScore: 'customer_score',
+  },
+  actionId: 'value',
+} as const;
+
+export const ROUND_ACTIONS = {
+  /** Opens the response modal; the button's value is the round id. */
+  answer: 'round_answer',
+} as const;
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
+
+function scoreOptions(): PlainTextOption[] {
+  return Array.from({ length: 10 }, (_, index) => {
+    const score = index + 1;
+    const word = SCORE_WORDS[score];
+    return { text: plain(word ? `${score} (${word})` : String(score)), value: String(score) };
+  });
+}
+
+const segmentOptions: PlainTextOption[] = SEGMENTS.map((segment) => ({
+  text: plain(segment.label),
+  value: segment.value,
+}));
+
+export function who(round: Pick<Round, 'customerUserId' | 'customerName'>): string {
+  return round.customerUserId ? `<@${round.customerUserId}>` : `*${escapeMrkdwn(round.customerName)}*`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The staff member's modal
+
+export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
+  const { blocks: ids, actionId } = ROUND_MODAL;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        'Rate the service you give one customer, then ask them to rate it too. ' +
+          'The gap between the two is where to improve.',
+      ),
+    },
+    {
+      type: 'input',
+      block_id: ids.customerUser,
+      optional: true,
+      label: plain('Your customer, in Slack'),
+      element: { type: 'users_select', action_id: actionId, placeholder: plain('Choose a person') },
+    },
+    {
+      type: 'input',
+      block_id: ids.customerName,
+      optional: true,
+      label: plain('Or a customer outside Slack'),
+      hint: plain("A patron or contact who isn't in Slack. You will record their answers yourself."),
+      element: {
+        type: 'plain_text_input',
+        action_id: actionId,
+        max_length: LIMITS.customerName,
+        placeholder: plain('Their name'),
+      },
+    },
+  ];
+  if (defaults.previousServices.length > 0) {
+    blocks.push({
+      type: 'input',
+      block_id: ids.previousService,
+      optional: true,
+      label: plain('The service you give them'),
+      element: {
+        type: 'static_select',
+        action_id: actionId,
+        placeholder: plain('One you named before'),
+        options: defaults.previousServices.slice(0, 100).map((service) => ({
+          text: plain(truncate(service, 75)),
+          value: truncate(service, 150),
+        })),
+      },
+    });
+  }
+  blocks.push(
+    {
+      type: 'input',
+      block_id: ids.newService,
+      optional: defaults.previousServices.length > 0,
+      label: plain(defaults.previousServices.length > 0 ? 'Or a new service' : 'The service you give them'),
+      element: {
+        type: 'plain_text_input',
+        action_id: actionId,
+        max_length: LIMITS.service,
+        placeholder: plain('For example: interlibrary loans'),
+      },
+    },
+    {
+      type: 'input',
+      block_id: ids.segment,
+      label: plain('What kind of customer are they?'),
+      element: {
+        type: 'static_select',
+        action_id: actionId,
+        options: segmentOptions,
+        placeholder: plain('Choose'),
+      },
+    },
+    {
+      type: 'input',
+      block_id: ids.unit,
+      label: plain('Your department or branch'),
+      element: {
+        type: 'plain_text_input',
+        action_id: actionId,
+        max_length: LIMITS.unit,
+        ...(defaults.unit ? { initial_value: truncate(defaults.unit, LIMITS.unit) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: ids.selfScore,
+      label: plain(SELF_RATING_PROMPT),
+      element: {
+        type: 'static_select',
+        action_id: actionId,
+        options: scoreOptions(),
+        placeholder: plain('Your rating'),
+      },
+    },
+    {
+      type: 'input',
+      block_id: ids.selfNote,
+      optional: true,
+      label: plain('Why that score? (only you see this)'),
+      element: {
+        type: 'plain_text_input',
+        action_id: actionId,
+        multiline: true,
+        max_length: LIMITS.selfNote,
+      },
+    },
+    {
+      type: 'input',
+      block_id: ids.interviewOn,
+      label: plain('When will you talk to them?'),
+      hint: plain("We'll remind you on the day."),
+      element: { type: 'datepicker', action_id: actionId, initial_date: defaults.interviewOn },
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: ROUND_MODAL.callbackId,
+    title: plain('Rate your service'),
+    submit: plain('Start the round'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ v: 1 }),
+    blocks,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The customer's modal (also used by staff for outside customers)
+
+export function buildResponseModal({ round, onBehalf }: { round: Round; onBehalf: boolean }): ModalView {
+  const { blocks: ids, actionId } = RESPONSE_MODAL;
+  const intro = onBehalf
+    ? `Record *${escapeMrkdwn(round.customerName)}*'s answers about *${escapeMrkdwn(round.service)}*, in their words.`
+    : `<@${round.staffUserId}> asked how well they serve you with *${escapeMrkdwn(round.service)}*. ` +
+      'They will see your name beside your answers, so this is not anonymous.';
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(intro) }];
+  for (const question of INTERVIEW_QUESTIONS) {
+    blocks.push({
+      type: 'input',
+      block_id: ids[question.key],
+      optional: question.optional,
+      label: plain(question.text),
+      element: { type: 'plain_text_input', action_id: actionId, multiline: true, max_length: LIMITS.answer },
+    });
+  }
+  blocks.push({
+    type: 'input',
+    block_id: ids.customerScore,
+    label: plain(CUSTOMER_RATING_PROMPT),
+    element: {
+      type: 'static_select',
+      action_id: actionId,
+      options: scoreOptions(),
+      placeholder: plain('Rating'),
+    },
+  });
+  return {
+    type: 'modal',
+    callback_id: RESPONSE_MODAL.callbackId,
+    title: plain(onBehalf ? 'Record the interview' : 'Rate the service'),
+    submit: plain(onBehalf ? 'Save answers' : 'Send my answers'),
+    close: plain('Not now'),
+    private_metadata: JSON.stringify({ roundId: round.id }),
+    blocks,
+  };
+}
+
+export function buildNoticeModal(title: string, text: string): ModalView {
+  return {
+    type: 'modal',
+    title: plain(truncate(title, 24)),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+function answerButton(round: Round, label: string) {
+  return {
+    type: 'actions' as const,
+    block_id: `round_${round.id}_actions`,
+    elements: [
+      {
+        type: 'button' as const,
+        action_id: ROUND_ACTIONS.answer,
+        text: plain(label),
+        style: 'primary' as const,
+        value: String(round.id),
+      },
+    ],
+  };
+}
+
+/** The DM that asks a customer in Slack to answer. */
+export function buildCustomerRequestMessage(round: Round): SlackMessage {
+  const service = escapeMrkdwn(round.service);
+  return {
+    text: `<@${round.staffUserId}> would like your view of the service they give you (${round.service}).`,
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(
+          `<@${round.staffUserId}> is working on the service they give you: *${service}*. ` +
+            'They would like to hear, in your own words, what you need from them and how well they provide it, ' +
+            'and how you would rate their service from 1 to 10.',
+        ),
+      },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            `This is not anonymous: <@${round.staffUserId}> will see your name with your answers. ` +
+              'Your written answers go to them alone; committees only ever see scores, and only in groups.',
+          ),
+        ],
+      },
+      answerButton(round, 'Answer the questions'),
+    ],
+  };
+}
+
+/** The customer's request, once answered: the button goes, a thank-you stays. */
+export function buildCustomerThanksMessage(round: Round): SlackMessage {
+  return {
+    text: `Thank you: your answers went to <@${round.staffUserId}>.`,
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(
+          `Thank you. Your answers about *${escapeMrkdwn(round.service)}* went to <@${round.staffUserId}>.`,
+        ),
+      },
+    ],
+  };
+}
+
+/** Tells the staff member the round has started, and what happens next. */
+export function buildRoundStartedMessage(round: Round, problem?: { requestFailed: string }): SlackMessage {
+  const service = escapeMrkdwn(round.service);
+  if (round.customerUserId && problem) {
+    return {
+      text: `Round ${round.id} started, but we couldn't message ${round.customerName}.`,
+      blocks: [
+        {
+          type: 'section',
+          text: mrkdwn(
+            `*Round ${round.id} started*, but Slack would not let us message ${who(round)} ` +
+              `(\`${escapeMrkdwn(problem.requestFailed)}\`). Ask them in person, or let them know to expect a message from this app.`,
+          ),
+        },
+      ],
+    };
+  }
+  if (round.customerUserId) {
+    return {
+      text: `Round ${round.id} started: we asked ${round.customerName} to rate your service.`,
+      blocks: [
+        {
+          type: 'section',
+          text: mrkdwn(
+            `*Round ${round.id} started.* You rated your service to ${who(round)} (${service}) *${round.selfScore}/10*. ` +
+              `We've asked them for their view; you'll hear here when they answer. ` +
+              `Plan to talk with them on *${round.interviewOn}*.`,
+          ),
+        },
+      ],
+    };
+  }
+  return {
+    text: `Round ${round.id} started with ${round.customerName}. Record the interview when you have talked.`,
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(
+          `*Round ${round.id} started.* You rated your service to ${who(round)} (${service}) *${round.selfScore}/10*. ` +
+            `When you talk with them (planned for *${round.interviewOn}*), ask the six questions and their rating, ` +
+            'then record their answers here.',
+        ),
+      },
+      answerButton(round, 'Record the interview'),
+    ],
+  };
+}
+
+/** The staff member's result: the customer's raw score beside the gap, then the answers. */
+export function buildResponseResultMessage(round: Round, response: RoundResponse): SlackMessage {
+  const gap = gapOf(round.selfScore, response.customerScore);
+  const kind = classifyGap(gap);
+  const badge = kind === 'blind_spot' ? ':warning: ' : kind === 'hidden_strength' ? ':sparkles: ' : '';
+  const from = response.recordedOnBehalf ? `${who(round)} (recorded by you)` : who(round);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(`*${from} answered about ${escapeMrkdwn(round.service)}* (round ${round.id}).`),
+    },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Their score*\n${response.customerScore}/10`),
+        mrkdwn(`*Your score*\n${round.selfScore}/10`),
+        mrkdwn(`*Gap*\n${formatGap(gap)}`),
+      ],
+    },
+    { type: 'context', elements: [mrkdwn(`${badge}${describeGap(gap)}`)] },
+    { type: 'divider' },
+  ];
+  for (const question of INTERVIEW_QUESTIONS) {
+    const answer = response[question.key];
+    if (!answer) continue;
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`*${escapeMrkdwn(question.text)}*\n${quote(escapeMrkdwn(answer))}`),
+    });
+  }
+  return {
+    text: `${round.customerName} rated your service ${response.customerScore}/10 (you: ${round.selfScore}/10, gap ${formatGap(gap)}).`,
+    blocks,
+  };
+}
+
+export const RATE_SERVICE_HELP = [
+  '*Service Radar* helps you see your service the way the people you serve see it.',
+  '• `/rate-service`: rate the service you give one customer (1-10), then we ask them to rate it too. ' +
+    "For a customer outside Slack, you record their answers after you've talked.",
+  '• `/rate-service help`: this message.',
+  '• `/action-plan @someone`: turn a gap into a plan with check-ins (for managers, or for yourself).',
+  "You'll get a message with the customer's score and the gap (their score minus yours) when they answer.",
+].join('\n');
+
+export function unknownRateServiceText(text: string): string {
+  return `I don't know \`${truncate(text.replace(/`/g, "'"), 100)}\`. Type \`/rate-service\` to start a round, or \`/rate-service help\`.`;
+}

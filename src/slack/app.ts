@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
+import { InFlight } from '../lib/in-flight.js';
+import { withTimeout } from '../lib/timeout.js';
+import { type Logger, toBoltLogger } from '../logger.js';
+import { createPeopleDirectory } from '../modules/people/people.directory.js';
+import { createPeopleRepository } from '../modules/people/people.repository.js';
+import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
+import type { ListenerDeps } from './deps.js';
+import { registerListeners } from './listeners/index.js';
+import { createMessenger } from './messenger.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+export const HEALTH_PATH = '/healthz';
+/** Slack's own rule: a signed request more than five minutes from now, either way, is refused. */
+export const MAX_REQUEST_SKEW_SECONDS = 300;
+
+export interface SlackService {
+  app: App;
+  deps: ListenerDeps;
+  inFlight: InFlight;
+  /** Starts listening; resolves with the port actually bound (PORT=0 picks a free one). */
+  start(): Promise<{ port: number }>;
+  /** Stops taking requests, waits for work in flight (up to the shutdown timeout), then returns. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the Bolt app around its transport. HTTP mode serves `/slack/events` and `/healthz` from one
+ * Node server of our own, so the receiver handles Slack's transport only and we keep control of
+ * health checks, the timestamp window and shutdown. Socket Mode keeps `/healthz` on the same port.
+ */
+export function createSlackService({
+  config,
+  logger,
+  database,
+  clock,
+}: {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  clock: Clock;
+}): SlackService {
+  const secrets = [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN].filter(
+    (secret): secret is string => Boolean(secret),
+  );
+  const boltLogger = toBoltLogger(logger, secrets);
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN as string, logger: boltLogger })
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET as string,
+        endpoints: SLACK_EVENTS_PATH,
+        logger: boltLogger,
+        // Ack as soon as a listener calls ack(); the listener's slower work continues afterwards.
+        processBeforeResponse: false,
+      });
+
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    receiver,
+    logger: boltLogger,
+    clientOptions: {
+      ...(config.SLACK_API_URL ? { slackApiUrl: ensureTrailingSlash(config.SLACK_API_URL) } : {}),
+      // The SDK's default is no timeout at all and ten retries over half an hour.
+      timeout: config.SLACK_API_TIMEOUT_MS,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
+    },
+  });
+
+  const inFlight = new InFlight();
+  app.use(async ({ next }) => {
+    await inFlight.track(next());
+  });
+  app.error(async (error) => {
+    logger.error(
+      { err: { name: error.name, message: error.message, code: error.code } },
+      'unhandled listener error',
+    );
+  });
+
+  const { db } = database;
+  const rounds = createRoundsRepository({ db });
+  const people = createPeopleRepository({ db });
+  const deps: ListenerDeps = {
+    logger,
+    clock,
+    rounds,
+    directory: createPeopleDirectory({ client: app.client, people, clock }),
+    messenger: createMessenger({ client: app.client, logger }),
+  };
+  registerListeners(app, deps);
+
+  let server: Server | undefined;
+  let stopping = false;
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      void health(database, stopping).then(({ status, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
+      });
+      return;
+    }
+    if (path === SLACK_EVENTS_PATH && !socketMode) {
+      if (stopping) {
+        // Slack retries events; a user pressing a button again will reach a copy that is running.
+        res.writeHead(503, { 'retry-after': '1' }).end();
+        return;
+      }
+      if (!timestampIsFresh(req.headers['x-slack-request-timestamp'], clock)) {
+        logger.warn({ path }, 'refused a request outside the five-minute signing window');
+        res.writeHead(401).end();
+        return;
+      }
+      (receiver as HTTPReceiver).requestListener(req, res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  };
+
+  return {
+    app,
+    deps,
+    inFlight,
+    async start() {
+      server = createServer(handle);
+      server.keepAliveTimeout = 5_000;
+      await new Promise<void>((resolve, reject) => {
+        server?.once('error', reject);
+        server?.listen(config.PORT, () => resolve());
+      });
+      if (socketMode) await (receiver as SocketModeReceiver).start();
+      const port = (server.address() as AddressInfo).port;
+      logger.info(
+        { port, mode: socketMode ? 'socket' : 'http', database: database.kind },
+        'service radar is running',
+      );
+      return { port };
+    },
+    async stop() {
+      stopping = true;
+      const closed = server
+        ? new Promise<void>((resolve) => {
+            server?.close(() => resolve());
+            server?.closeIdleConnections();
+          })
+        : Promise.resolve();
+      if (socketMode) await (receiver as SocketModeReceiver).stop().catch(() => undefined);
+      const drained = await inFlight.drain(config.SHUTDOWN_TIMEOUT_MS);
+      if (!drained) logger.warn({ running: inFlight.size }, 'shutdown timeout: some work was still running');
+      server?.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function ensureTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function timestampIsFresh(header: string | string[] | undefined, clock: Clock): boolean {
+  if (typeof header !== 'string' || !/^\d{1,12}$/.test(header)) return false;
+  const skew = Math.abs(Math.floor(clock.now().getTime() / 1000) - Number(header));
+  return skew <= MAX_REQUEST_SKEW_SECONDS;
+}
+
+async function health(database: DatabaseHandle, stopping: boolean) {
+  if (stopping) return { status: 503, body: { ok: false, reason: 'shutting down' } };
+  try {
+    await withTimeout(database.ping(), 2_000);
+    return { status: 200, body: { ok: true, database: database.kind } };
+  } catch {
+    return { status: 503, body: { ok: false, reason: 'database unavailable' } };
+  }
+}

@@ -1,0 +1,19 @@
+import type { Database } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../logger.js';
+import type { PeopleDirectory } from '../modules/people/people.directory.js';
+import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
+import type { Messenger } from './messenger.js';
+
+/** What listeners are given: repositories, services and a clock; never a raw database handle. */
+export interface ListenerDeps {
+  logger: Logger;
+  clock: Clock;
+  rounds: RoundsRepository;
+  directory: PeopleDirectory;
+  messenger: Messenger;
+}
+
+export interface RepositoryDeps {
+  db: Database;
+}

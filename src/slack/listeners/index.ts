@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../deps.js';
+import * as actions from './actions/index.js';
+import * as commands from './commands/index.js';
+import * as views from './views/index.js';
+
+/** Wires every listener. Each kind registers its own; this is the one list of kinds. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  commands.register(app, deps);
+  actions.register(app, deps);
+  views.register(app, deps);
+}

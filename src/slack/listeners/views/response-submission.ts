@@ -1,0 +1,71 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { INTERVIEW_QUESTIONS } from '../../../modules/rounds/rounds.content.js';
+import { type ResponseField, recordResponse } from '../../../modules/rounds/rounds.usecases.js';
+import {
+  buildCustomerThanksMessage,
+  buildResponseResultMessage,
+  RESPONSE_MODAL,
+} from '../../../modules/rounds/rounds.views.js';
+import type { ListenerDeps } from '../../deps.js';
+import { parseViewState, readMetadata, readSelected, readText } from '../../view-state.js';
+import { TRY_AGAIN } from './round-submission.js';
+
+const responseMetadata = z.object({ roundId: z.number().int().positive().max(2_147_483_647) });
+
+/** The customer's answers (or the staff member's record of an outside customer's interview). */
+export function responseSubmission({ rounds, clock, logger, messenger }: ListenerDeps) {
+  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const { blocks: ids, actionId } = RESPONSE_MODAL;
+    const formBlock = ids.customerScore;
+    const metadata = readMetadata(view.private_metadata, responseMetadata);
+    if (!metadata) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [formBlock]: 'This form is out of date. Close it and press the button in the message again.',
+        },
+      });
+      return;
+    }
+    const state = parseViewState(view.state?.values);
+    const answers = Object.fromEntries(
+      INTERVIEW_QUESTIONS.map((question) => [question.key, readText(state, ids[question.key], actionId)]),
+    ) as Record<(typeof INTERVIEW_QUESTIONS)[number]['key'], string | null>;
+    let result: Awaited<ReturnType<typeof recordResponse>>;
+    try {
+      result = await recordResponse({
+        rounds,
+        clock,
+        roundId: metadata.roundId,
+        userId: body.user.id,
+        sourceViewId: view.id,
+        draft: { answers, customerScore: readSelected(state, ids.customerScore, actionId) },
+      });
+    } catch (error) {
+      logger.error(
+        { err: error, user: body.user.id, round: metadata.roundId },
+        'could not record a response',
+      );
+      await ack({ response_action: 'errors', errors: { [formBlock]: TRY_AGAIN } });
+      return;
+    }
+    if (!result.ok) {
+      const errors: Record<string, string> = {};
+      for (const [field, message] of Object.entries(result.errors)) {
+        errors[field === 'form' ? formBlock : ids[field as Exclude<ResponseField, 'form'>]] = message;
+      }
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    if (!result.created) return;
+
+    const { round, response } = result;
+    logger.info({ round: round.id, onBehalf: result.onBehalf }, 'round completed');
+    await messenger.post(round.staffUserId, buildResponseResultMessage(round, response));
+    if (!result.onBehalf && round.requestChannelId && round.requestTs) {
+      await messenger.update(round.requestChannelId, round.requestTs, buildCustomerThanksMessage(round));
+    }
+  };
+}

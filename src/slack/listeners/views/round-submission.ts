@@ -1,0 +1,103 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { type RoundField, startRound } from '../../../modules/rounds/rounds.usecases.js';
+import {
+  buildCustomerRequestMessage,
+  buildRoundStartedMessage,
+  ROUND_MODAL,
+} from '../../../modules/rounds/rounds.views.js';
+import type { ListenerDeps } from '../../deps.js';
+import {
+  parseViewState,
+  readDate,
+  readMetadata,
+  readSelected,
+  readText,
+  readUser,
+} from '../../view-state.js';
+
+const roundModalMetadata = z.object({ v: z.literal(1) });
+
+/** Where each field's error is shown: the input block that holds it. */
+const errorBlock: Record<RoundField, string> = {
+  customer: ROUND_MODAL.blocks.customerUser,
+  service: ROUND_MODAL.blocks.newService,
+  segment: ROUND_MODAL.blocks.segment,
+  unit: ROUND_MODAL.blocks.unit,
+  selfScore: ROUND_MODAL.blocks.selfScore,
+  selfNote: ROUND_MODAL.blocks.selfNote,
+  interviewOn: ROUND_MODAL.blocks.interviewOn,
+};
+
+export const TRY_AGAIN =
+  "Sorry, that didn't save: please press the button again in a moment. What you typed is still here.";
+
+/**
+ * The self-rating modal's submission. Validation and the insert happen before the ack, so mistakes
+ * and duplicates come back as field errors in the open modal; the messages go out after it.
+ */
+export function roundSubmission({ rounds, directory, clock, logger, messenger }: ListenerDeps) {
+  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const { blocks: ids, actionId } = ROUND_MODAL;
+    if (!readMetadata(view.private_metadata, roundModalMetadata)) {
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.segment]: 'This form is out of date. Close it and type /rate-service again.' },
+      });
+      return;
+    }
+    const state = parseViewState(view.state?.values);
+    const draft = {
+      customerUserId: readUser(state, ids.customerUser, actionId),
+      customerName: readText(state, ids.customerName, actionId),
+      previousService: readSelected(state, ids.previousService, actionId),
+      newService: readText(state, ids.newService, actionId),
+      segment: readSelected(state, ids.segment, actionId),
+      unit: readText(state, ids.unit, actionId),
+      selfScore: readSelected(state, ids.selfScore, actionId),
+      selfNote: readText(state, ids.selfNote, actionId),
+      interviewOn: readDate(state, ids.interviewOn, actionId),
+    };
+    let result: Awaited<ReturnType<typeof startRound>>;
+    try {
+      result = await startRound({
+        rounds,
+        directory,
+        clock,
+        staffUserId: body.user.id,
+        sourceViewId: view.id,
+        draft,
+      });
+    } catch (error) {
+      logger.error({ err: error, user: body.user.id }, 'could not start a round');
+      await ack({ response_action: 'errors', errors: { [ids.segment]: TRY_AGAIN } });
+      return;
+    }
+    if (!result.ok) {
+      const errors: Record<string, string> = {};
+      for (const [field, message] of Object.entries(result.errors))
+        errors[errorBlock[field as RoundField]] = message;
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    if (!result.created) return; // the same view, submitted again: its messages went out the first time
+
+    const { round } = result;
+    logger.info(
+      { round: round.id, staff: round.staffUserId, inSlack: round.customerUserId !== null },
+      'round started',
+    );
+    if (round.customerUserId) {
+      const request = await messenger.post(round.customerUserId, buildCustomerRequestMessage(round));
+      if (request.ok) await rounds.setRequestMessage(round.id, request.channel, request.ts);
+      await messenger.post(
+        round.staffUserId,
+        buildRoundStartedMessage(round, request.ok ? undefined : { requestFailed: request.error }),
+      );
+    } else {
+      const started = await messenger.post(round.staffUserId, buildRoundStartedMessage(round));
+      if (started.ok) await rounds.setRequestMessage(round.id, started.channel, started.ts);
+    }
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Reads submitted modal values defensively. Slack's shapes are parsed with zod; anything missing or
+ * of the wrong type reads as null, and the use case then says what is missing. Nothing here throws.
+ */
+const stateValue = z
+  .object({
+    type: z.string().optional(),
+    value: z.string().nullish(),
+    selected_option: z.object({ value: z.string() }).nullish(),
+    selected_user: z.string().nullish(),
+    selected_date: z.string().nullish(),
+  })
+  .loose();
+
+const stateValues = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+export type ViewState = z.infer<typeof stateValues>;
+
+export function parseViewState(raw: unknown): ViewState {
+  const parsed = stateValues.safeParse(raw);
+  return parsed.success ? parsed.data : {};
+}
+
+function read(state: ViewState, blockId: string, actionId: string) {
+  const parsed = stateValue.safeParse(state[blockId]?.[actionId]);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export const readText = (state: ViewState, blockId: string, actionId: string): string | null =>
+  read(state, blockId, actionId)?.value ?? null;
+
+export const readSelected = (state: ViewState, blockId: string, actionId: string): string | null =>
+  read(state, blockId, actionId)?.selected_option?.value ?? null;
+
+export const readUser = (state: ViewState, blockId: string, actionId: string): string | null =>
+  read(state, blockId, actionId)?.selected_user ?? null;
+
+export const readDate = (state: ViewState, blockId: string, actionId: string): string | null =>
+  read(state, blockId, actionId)?.selected_date ?? null;
+
+/** Parses a view's private_metadata against a schema; tampered or missing metadata is undefined. */
+export function readMetadata<T>(raw: unknown, schema: z.ZodType<T>): T | undefined {
+  if (typeof raw !== 'string' || raw.length > 3000) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,246 @@
+import { WebClient } from '@slack/web-api';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { roundResponses, rounds as roundsTable, staffProfiles } from '../../../src/db/schema.js';
+import { fixedClock } from '../../../src/lib/clock.js';
+import { createPeopleDirectory } from '../../../src/modules/people/people.directory.js';
+import { createPeopleRepository } from '../../../src/modules/people/people.repository.js';
+import { createRoundsRepository } from '../../../src/modules/rounds/rounds.repository.js';
+import {
+  listRounds,
+  prepareRoundForm,
+  type RoundDraft,
+  recordResponse,
+  startRound,
+} from '../../../src/modules/rounds/rounds.usecases.js';
+import { describeEachDatabase } from '../../helpers/database.js';
+import { type SlackStandIn, startSlackStandIn } from '../../helpers/slack-stand-in.js';
+
+let standIn: SlackStandIn;
+beforeAll(async () => {
+  standIn = await startSlackStandIn();
+  standIn.addUser({ id: 'UCUST', name: 'casey', real_name: 'Casey Customer', tz: 'America/New_York' });
+  standIn.addUser({ id: 'UBOTTY', name: 'helperbot', is_bot: true });
+  standIn.addUser({ id: 'UGONE', name: 'gone', deleted: true });
+});
+afterAll(() => standIn.close());
+
+const STAFF = 'USTAFF';
+
+const draft = (overrides: Partial<RoundDraft> = {}): RoundDraft => ({
+  customerUserId: 'UCUST',
+  customerName: null,
+  previousService: null,
+  newService: 'Interlibrary loans',
+  segment: 'core',
+  unit: 'Reference',
+  selfScore: '8',
+  selfNote: null,
+  interviewOn: '2026-12-02',
+  ...overrides,
+});
+
+const answers = {
+  needFromMe: 'Books from other libraries, fast.',
+  whyDependOnMe: 'You run the ILL desk.',
+  notAdequatelyProviding: 'Status updates while I wait.',
+  concentrateOn: 'Telling me when something is late.',
+  noLongerNeed: 'The weekly printed list.',
+  additionalComments: null,
+};
+
+describeEachDatabase('rounds use cases', (getDb) => {
+  const clock = fixedClock('2026-11-25T15:00:00Z');
+  let deps: ReturnType<typeof build>;
+  const build = () => {
+    const { db } = getDb().handle;
+    const rounds = createRoundsRepository({ db });
+    const client = new WebClient('xoxb-test', { slackApiUrl: standIn.url, retryConfig: { retries: 0 } });
+    const directory = createPeopleDirectory({ client, people: createPeopleRepository({ db }), clock });
+    return { db, rounds, directory, clock };
+  };
+  beforeEach(() => {
+    deps = build();
+    clock.set('2026-11-25T15:00:00Z');
+  });
+
+  const start = (overrides: Partial<RoundDraft> = {}, sourceViewId = `V${Math.random()}`) =>
+    startRound({ ...deps, staffUserId: STAFF, sourceViewId, draft: draft(overrides) });
+
+  it('stores a round for a Slack customer and remembers the unit', async () => {
+    const result = await start();
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.created).toBe(true);
+    expect(result.round).toMatchObject({
+      staffUserId: STAFF,
+      customerUserId: 'UCUST',
+      customerName: 'Casey Customer',
+      customerKey: 'slack:UCUST',
+      service: 'Interlibrary loans',
+      serviceKey: 'interlibrary loans',
+      segment: 'core',
+      unit: 'Reference',
+      selfScore: 8,
+      status: 'awaiting_customer',
+      interviewOn: '2026-12-02',
+    });
+    const [profile] = await deps.db.select().from(staffProfiles).where(eq(staffProfiles.userId, STAFF));
+    expect(profile?.unit).toBe('Reference');
+  });
+
+  it('prefills the unit and offers earlier services, most recent first', async () => {
+    await start({ newService: 'Reference desk' }, 'V1');
+    clock.advance(60_000);
+    await start({ newService: 'Interlibrary loans', unit: 'Research' }, 'V2');
+    const form = await prepareRoundForm({ rounds: deps.rounds, clock, staffUserId: STAFF });
+    expect(form.unit).toBe('Research');
+    expect(form.previousServices).toEqual(['Interlibrary loans', 'Reference desk']);
+    expect(form.interviewOn).toBe('2026-12-02');
+  });
+
+  it('stores an outside customer by name', async () => {
+    const result = await start({ customerUserId: null, customerName: '  Pat   Patron ' });
+    expect(result.ok && result.round.customerKey).toBe('name:pat patron');
+    expect(result.ok && result.round.customerName).toBe('Pat Patron');
+  });
+
+  it.each([
+    [{ customerUserId: STAFF }, 'customer', "can't be your own customer"],
+    [{ customerUserId: 'UBOTTY' }, 'customer', "bot can't"],
+    [{ customerUserId: 'UGONE' }, 'customer', 'left the workspace'],
+    [{ customerUserId: 'UNOBODY' }, 'customer', "isn't in this workspace"],
+    [{ customerUserId: null }, 'customer', 'Choose your customer'],
+    [{ customerName: 'Pat' }, 'customer', 'not both'],
+    [{ newService: '   ' }, 'service', 'which service'],
+    [{ newService: 'x'.repeat(76) }, 'service', '75 characters'],
+    [{ segment: 'vip' }, 'segment', 'kind of customer'],
+    [{ unit: '' }, 'unit', 'department'],
+    [{ selfScore: '0' }, 'selfScore', '1 (low) to 10'],
+    [{ selfScore: '11' }, 'selfScore', '1 (low) to 10'],
+    [{ selfScore: '7.5' }, 'selfScore', '1 (low) to 10'],
+    [{ selfNote: 'n'.repeat(501) }, 'selfNote', '500 characters'],
+    [{ interviewOn: '2026-02-30' }, 'interviewOn', 'Choose the day'],
+    [{ interviewOn: '2026-11-01' }, 'interviewOn', 'today or a later day'],
+    [{ interviewOn: '2028-01-01' }, 'interviewOn', 'within the next year'],
+  ] as const)('refuses %o with a message on %s and writes nothing', async (overrides, field, message) => {
+    const result = await start(overrides as Partial<RoundDraft>);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[field as keyof typeof result.errors]).toContain(message);
+    const [{ value }] = (await deps.db.select({ value: count() }).from(roundsTable)) as [{ value: number }];
+    expect(value).toBe(0);
+  });
+
+  it('refuses a second open round for the same customer and service, in any letter case', async () => {
+    expect((await start({}, 'V1')).ok).toBe(true);
+    const second = await start({ newService: 'INTERLIBRARY   loans' }, 'V2');
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.errors.service).toContain('already have an open round');
+    expect((await start({ newService: 'Reference desk' }, 'V3')).ok).toBe(true);
+  });
+
+  it('treats the same view submitted twice as one round', async () => {
+    const first = await start({}, 'VSAME');
+    const second = await start({}, 'VSAME');
+    expect(first.ok && second.ok).toBe(true);
+    if (!first.ok || !second.ok) return;
+    expect(second.created).toBe(false);
+    expect(second.round.id).toBe(first.round.id);
+  });
+
+  it('stores one round when the same view arrives many times at once', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => start({}, 'VBURST')));
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(results.filter((result) => result.ok && result.created)).toHaveLength(1);
+    const [{ value }] = (await deps.db.select({ value: count() }).from(roundsTable)) as [{ value: number }];
+    expect(value).toBe(1);
+  });
+
+  it('records the customer response, completes the round and computes the gap', async () => {
+    const started = await start({ selfScore: '9' });
+    if (!started.ok) throw new Error('round not started');
+    clock.advance(3 * 86_400_000);
+    const result = await recordResponse({
+      ...deps,
+      roundId: started.round.id,
+      userId: 'UCUST',
+      sourceViewId: 'VRESP',
+      draft: { answers, customerScore: '5' },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.round.status).toBe('completed');
+    expect(result.round.completedAt?.toISOString()).toBe('2026-11-28T15:00:00.000Z');
+    expect(result.response).toMatchObject({ customerScore: 5, recordedOnBehalf: false, answeredByUserId: 'UCUST' });
+    const listed = await listRounds({ rounds: deps.rounds });
+    expect(listed[0]).toMatchObject({ id: started.round.id, selfScore: 9, customerScore: 5, gap: -4 });
+  });
+
+  it('lets only the named customer answer, and only once', async () => {
+    const started = await start();
+    if (!started.ok) throw new Error('round not started');
+    const attempt = (userId: string, sourceViewId: string) =>
+      recordResponse({ ...deps, roundId: started.round.id, userId, sourceViewId, draft: { answers, customerScore: '7' } });
+    const stranger = await attempt('USTRANGER', 'VX1');
+    expect(!stranger.ok && stranger.errors.form).toContain('meant for someone else');
+    const staff = await attempt(STAFF, 'VX2');
+    expect(!staff.ok && staff.errors.form).toContain('meant for someone else');
+    expect((await attempt('UCUST', 'VX3')).ok).toBe(true);
+    const again = await attempt('UCUST', 'VX4');
+    expect(!again.ok && again.errors.form).toContain('already been answered');
+    const resubmitted = await attempt('UCUST', 'VX3');
+    expect(resubmitted.ok && !resubmitted.created).toBe(true);
+    const [{ value }] = (await deps.db.select({ value: count() }).from(roundResponses)) as [{ value: number }];
+    expect(value).toBe(1);
+  });
+
+  it('lets the staff member record an outside customer’s interview', async () => {
+    const started = await start({ customerUserId: null, customerName: 'Pat Patron' });
+    if (!started.ok) throw new Error('round not started');
+    const result = await recordResponse({
+      ...deps,
+      roundId: started.round.id,
+      userId: STAFF,
+      sourceViewId: 'VOB',
+      draft: { answers, customerScore: '10' },
+    });
+    expect(result.ok && result.onBehalf).toBe(true);
+    expect(result.ok && result.response.recordedOnBehalf).toBe(true);
+  });
+
+  it('refuses missing answers and bad scores without writing', async () => {
+    const started = await start();
+    if (!started.ok) throw new Error('round not started');
+    const result = await recordResponse({
+      ...deps,
+      roundId: started.round.id,
+      userId: 'UCUST',
+      sourceViewId: 'VBAD',
+      draft: { answers: { ...answers, whyDependOnMe: '  ', noLongerNeed: 'y'.repeat(1501) }, customerScore: '11' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual(['customerScore', 'noLongerNeed', 'whyDependOnMe']);
+    const [round] = await deps.db.select().from(roundsTable);
+    expect(round?.status).toBe('awaiting_customer');
+  });
+
+  it('keeps scores within 1-10 and one open round per customer and service in the database itself', async () => {
+    const started = await start();
+    if (!started.ok) throw new Error('round not started');
+    const { id: _id, ...copy } = started.round;
+    await expect(
+      deps.db.insert(roundsTable).values({ ...copy, sourceViewId: 'VDIRECT', selfScore: 11 }),
+    ).rejects.toThrow();
+    await expect(deps.db.insert(roundsTable).values({ ...copy, sourceViewId: 'VDIRECT2' })).rejects.toThrow();
+    await expect(
+      deps.db.insert(roundsTable).values({ ...copy, sourceViewId: 'VDIRECT3', serviceKey: 'other', customerUserId: STAFF }),
+    ).rejects.toThrow();
+    await expect(
+      deps.db
+        .insert(roundResponses)
+        .values({ ...answers, roundId: 999_999, customerScore: 5, answeredByUserId: 'U', recordedOnBehalf: false, sourceViewId: 'VFK' }),
+    ).rejects.toThrow();
+  });
+});
