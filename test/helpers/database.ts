@@ -43,7 +43,10 @@ function resetter(handle: DatabaseHandle) {
   };
 }
 
-export async function createTestDatabase(kind: DatabaseKind, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  options: { poolSize?: number } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const dump = await readFile(inject('pgliteTemplatePath'));
     const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });

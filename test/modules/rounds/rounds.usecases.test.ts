@@ -172,7 +172,11 @@ describeEachDatabase('rounds use cases', (getDb) => {
     if (!result.ok) return;
     expect(result.round.status).toBe('completed');
     expect(result.round.completedAt?.toISOString()).toBe('2026-11-28T15:00:00.000Z');
-    expect(result.response).toMatchObject({ customerScore: 5, recordedOnBehalf: false, answeredByUserId: 'UCUST' });
+    expect(result.response).toMatchObject({
+      customerScore: 5,
+      recordedOnBehalf: false,
+      answeredByUserId: 'UCUST',
+    });
     const listed = await listRounds({ rounds: deps.rounds });
     expect(listed[0]).toMatchObject({ id: started.round.id, selfScore: 9, customerScore: 5, gap: -4 });
   });
@@ -181,7 +185,13 @@ describeEachDatabase('rounds use cases', (getDb) => {
     const started = await start();
     if (!started.ok) throw new Error('round not started');
     const attempt = (userId: string, sourceViewId: string) =>
-      recordResponse({ ...deps, roundId: started.round.id, userId, sourceViewId, draft: { answers, customerScore: '7' } });
+      recordResponse({
+        ...deps,
+        roundId: started.round.id,
+        userId,
+        sourceViewId,
+        draft: { answers, customerScore: '7' },
+      });
     const stranger = await attempt('USTRANGER', 'VX1');
     expect(!stranger.ok && stranger.errors.form).toContain('meant for someone else');
     const staff = await attempt(STAFF, 'VX2');
@@ -191,7 +201,9 @@ describeEachDatabase('rounds use cases', (getDb) => {
     expect(!again.ok && again.errors.form).toContain('already been answered');
     const resubmitted = await attempt('UCUST', 'VX3');
     expect(resubmitted.ok && !resubmitted.created).toBe(true);
-    const [{ value }] = (await deps.db.select({ value: count() }).from(roundResponses)) as [{ value: number }];
+    const [{ value }] = (await deps.db.select({ value: count() }).from(roundResponses)) as [
+      { value: number },
+    ];
     expect(value).toBe(1);
   });
 
@@ -217,7 +229,10 @@ describeEachDatabase('rounds use cases', (getDb) => {
       roundId: started.round.id,
       userId: 'UCUST',
       sourceViewId: 'VBAD',
-      draft: { answers: { ...answers, whyDependOnMe: '  ', noLongerNeed: 'y'.repeat(1501) }, customerScore: '11' },
+      draft: {
+        answers: { ...answers, whyDependOnMe: '  ', noLongerNeed: 'y'.repeat(1501) },
+        customerScore: '11',
+      },
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -235,12 +250,21 @@ describeEachDatabase('rounds use cases', (getDb) => {
     ).rejects.toThrow();
     await expect(deps.db.insert(roundsTable).values({ ...copy, sourceViewId: 'VDIRECT2' })).rejects.toThrow();
     await expect(
-      deps.db.insert(roundsTable).values({ ...copy, sourceViewId: 'VDIRECT3', serviceKey: 'other', customerUserId: STAFF }),
+      deps.db
+        .insert(roundsTable)
+        .values({ ...copy, sourceViewId: 'VDIRECT3', serviceKey: 'other', customerUserId: STAFF }),
     ).rejects.toThrow();
     await expect(
       deps.db
         .insert(roundResponses)
-        .values({ ...answers, roundId: 999_999, customerScore: 5, answeredByUserId: 'U', recordedOnBehalf: false, sourceViewId: 'VFK' }),
+        .values({
+          ...answers,
+          roundId: 999_999,
+          customerScore: 5,
+          answeredByUserId: 'U',
+          recordedOnBehalf: false,
+          sourceViewId: 'VFK',
+        }),
     ).rejects.toThrow();
   });
 });

@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import { type Clock, systemClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/logger.js';
+import { type ServiceRadar, startServiceRadar } from '../../src/service.js';
+import type { TestDatabase } from './database.js';
+import {
+  type PostOptions,
+  type PostResult,
+  postToSlackEvents,
+  type SlackRequest,
+  TEST_SIGNING_SECRET,
+} from './slack-requests.js';
+import type { SlackStandIn } from './slack-stand-in.js';
+
+export const TEST_BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
+
+/** Everything the app logged, one JSON line each, for assertions about what reaches the logs. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestApp {
+  baseUrl: string;
+  radar: ServiceRadar;
+  logs: LogCapture;
+  /** A URL Bolt's respond() may post to: it lands in the stand-in's call log. */
+  responseUrl: string;
+  send(request: SlackRequest, options?: PostOptions): Promise<PostResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real app (config, Bolt, HTTP server) on a free port, on the given test database, with
+ * its Web API pointed at the stand-in. Requests go in over HTTP, signed as Slack signs them.
+ */
+export async function startTestApp({
+  database,
+  standIn,
+  clock = systemClock,
+  env = {},
+}: {
+  database: TestDatabase;
+  standIn: SlackStandIn;
+  clock?: Clock;
+  env?: Record<string, string>;
+}): Promise<TestApp> {
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: standIn.url,
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...env,
+  });
+  const logs = new LogCapture();
+  const radar = await startServiceRadar({
+    config,
+    logger: createLogger(config.LOG_LEVEL, logs),
+    database: database.handle,
+    clock,
+  });
+  const baseUrl = `http://127.0.0.1:${radar.port}`;
+  return {
+    baseUrl,
+    radar,
+    logs,
+    responseUrl: standIn.url.replace(/\/api\/$/, '/respond/command'),
+    send: (request, options) => postToSlackEvents(baseUrl, TEST_SIGNING_SECRET, request, options),
+    stop: () => radar.stop(),
+  };
+}
