@@ -78,14 +78,14 @@ const configShape = z.object({
     .describe('On SIGTERM/SIGINT, how long to wait for in-flight work before closing anyway.'),
 });
 
+const SIGNING_SECRET_MISSING =
+  'is required in HTTP mode: copy the Signing Secret from the Basic Information page, or set SLACK_APP_TOKEN to use Socket Mode';
+
+const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+
 export const configSchema = configShape.superRefine((config, ctx) => {
   if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['SLACK_SIGNING_SECRET'],
-      message:
-        'is required in HTTP mode: copy the Signing Secret from the Basic Information page, or set SLACK_APP_TOKEN to use Socket Mode',
-    });
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: SIGNING_SECRET_MISSING });
   }
 });
 
@@ -111,6 +111,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : issue.message;
     return `${name} ${message}`;
   });
+  // zod skips the cross-field rule while other fields are wrong; report it anyway, so one run shows all.
+  if (
+    isBlank(env.SLACK_APP_TOKEN) &&
+    isBlank(env.SLACK_SIGNING_SECRET) &&
+    !problems.some((p) => p.startsWith('SLACK_SIGNING_SECRET'))
+  ) {
+    problems.push(`SLACK_SIGNING_SECRET ${SIGNING_SECRET_MISSING}`);
+  }
   throw new ConfigError(problems);
 }
 

@@ -3,6 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { roundResponses, rounds } from '../../src/db/schema.js';
 import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
+import { WEB_API_SCOPES } from '../../src/slack/scopes.js';
 import { startTestApp, TEST_BOT_TOKEN, type TestApp } from '../helpers/app-harness.js';
 import { expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../helpers/database.js';
@@ -221,6 +222,9 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     // The customer's request loses its button.
     const thanks = await standIn.waitForCall('chat.update', (c) => c.args.ts === completed?.requestTs);
     expect(JSON.stringify(thanks.args.blocks)).not.toContain(ROUND_ACTIONS.answer);
+
+    // Every Web API method the app called is one the manifest has a scope for.
+    for (const call of standIn.calls) expect(Object.keys(WEB_API_SCOPES)).toContain(call.method);
   });
 
   it('lets the staff member record an outside customer’s interview from their own DM', async () => {

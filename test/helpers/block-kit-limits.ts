@@ -257,7 +257,10 @@ class Checker {
               );
             }
             block.fields.forEach((field, i) => {
-              this.textObject(`${path}/fields/${i}`, field, { what: 'section field', max: LIMITS.sectionField });
+              this.textObject(`${path}/fields/${i}`, field, {
+                what: 'section field',
+                max: LIMITS.sectionField,
+              });
             });
           }
         }
@@ -278,7 +281,11 @@ class Checker {
           plainOnly: true,
           required: true,
         });
-        this.textObject(`${path}/hint`, block.hint, { what: 'input hint', max: LIMITS.inputHint, plainOnly: true });
+        this.textObject(`${path}/hint`, block.hint, {
+          what: 'input hint',
+          max: LIMITS.inputHint,
+          plainOnly: true,
+        });
         if (!isObject(block.element)) {
           this.add(`${path}/element`, `input block needs an element object (got ${describe(block.element)})`);
         }
@@ -292,7 +299,10 @@ class Checker {
           block.elements.forEach((el, i) => {
             const t = isObject(el) ? el.type : undefined;
             if (t !== 'image' && t !== 'plain_text' && t !== 'mrkdwn') {
-              this.add(`${path}/elements/${i}`, `context elements must be text objects or images (got ${describe(t)})`);
+              this.add(
+                `${path}/elements/${i}`,
+                `context elements must be text objects or images (got ${describe(t)})`,
+              );
             }
           });
         }
@@ -303,7 +313,11 @@ class Checker {
         if (block.image_url === undefined && block.slack_file === undefined) {
           this.add(path, 'image block needs image_url or slack_file');
         }
-        this.textObject(`${path}/title`, block.title, { what: 'image title', max: LIMITS.imageTitle, plainOnly: true });
+        this.textObject(`${path}/title`, block.title, {
+          what: 'image title',
+          max: LIMITS.imageTitle,
+          plainOnly: true,
+        });
         break;
       case 'markdown':
         this.maxChars(`${path}/text`, block.text, LIMITS.markdownBlockText, 'markdown block text', true);
@@ -324,7 +338,8 @@ class Checker {
       this.add(`${path}/elements`, `${what} must be an array (got ${describe(elements)})`);
       return;
     }
-    if (elements.length > max) this.add(`${path}/elements`, `${elements.length} ${what}; the limit is ${max}`);
+    if (elements.length > max)
+      this.add(`${path}/elements`, `${elements.length} ${what}; the limit is ${max}`);
   }
 
   /** Visits every property of an object (the block itself or anything below it). */
@@ -388,7 +403,10 @@ class Checker {
       if (typeof el.action_id === 'string') {
         const first = actionIds.get(el.action_id);
         if (first !== undefined) {
-          this.add(`${path}/action_id`, `action_id '${el.action_id}' is already used in this block at ${first}`);
+          this.add(
+            `${path}/action_id`,
+            `action_id '${el.action_id}' is already used in this block at ${first}`,
+          );
         } else {
           actionIds.set(el.action_id, path);
         }
@@ -404,7 +422,10 @@ class Checker {
     if (el.max_selected_items !== undefined) {
       const n = el.max_selected_items;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-        this.add(`${path}/max_selected_items`, `max_selected_items must be an integer >= 1 (got ${describe(n)})`);
+        this.add(
+          `${path}/max_selected_items`,
+          `max_selected_items must be an integer >= 1 (got ${describe(n)})`,
+        );
       }
     }
 
@@ -457,12 +478,21 @@ class Checker {
         this.plainTextInput(path, el);
         break;
       case 'datepicker':
-        if (el.initial_date !== undefined && !(typeof el.initial_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(el.initial_date))) {
-          this.add(`${path}/initial_date`, `initial_date must be YYYY-MM-DD (got ${describe(el.initial_date)})`);
+        if (
+          el.initial_date !== undefined &&
+          !(typeof el.initial_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(el.initial_date))
+        ) {
+          this.add(
+            `${path}/initial_date`,
+            `initial_date must be YYYY-MM-DD (got ${describe(el.initial_date)})`,
+          );
         }
         break;
       case 'timepicker':
-        if (el.initial_time !== undefined && !(typeof el.initial_time === 'string' && /^\d{2}:\d{2}$/.test(el.initial_time))) {
+        if (
+          el.initial_time !== undefined &&
+          !(typeof el.initial_time === 'string' && /^\d{2}:\d{2}$/.test(el.initial_time))
+        ) {
           this.add(`${path}/initial_time`, `initial_time must be HH:mm (got ${describe(el.initial_time)})`);
         }
         break;
@@ -488,10 +518,16 @@ class Checker {
     const { min_length: min, max_length: max, initial_value: initial } = el;
     const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
     if (max !== undefined && !(isInt(max) && max >= 1 && max <= LIMITS.plainTextInputMax)) {
-      this.add(`${path}/max_length`, `max_length must be an integer from 1 to ${LIMITS.plainTextInputMax} (got ${describe(max)})`);
+      this.add(
+        `${path}/max_length`,
+        `max_length must be an integer from 1 to ${LIMITS.plainTextInputMax} (got ${describe(max)})`,
+      );
     }
     if (min !== undefined && !(isInt(min) && min >= 0 && min <= LIMITS.plainTextInputMax)) {
-      this.add(`${path}/min_length`, `min_length must be an integer from 0 to ${LIMITS.plainTextInputMax} (got ${describe(min)})`);
+      this.add(
+        `${path}/min_length`,
+        `min_length must be an integer from 0 to ${LIMITS.plainTextInputMax} (got ${describe(min)})`,
+      );
     }
     if (isInt(min) && isInt(max) && min > max) {
       this.add(`${path}/min_length`, `min_length ${min} is greater than max_length ${max}`);
@@ -502,7 +538,8 @@ class Checker {
       } else {
         const cap = isInt(max) ? Math.min(max, LIMITS.plainTextInputMax) : LIMITS.plainTextInputMax;
         const n = charCount(initial);
-        if (n > cap) this.add(`${path}/initial_value`, `initial_value is ${n} characters; max_length is ${cap}`);
+        if (n > cap)
+          this.add(`${path}/initial_value`, `initial_value is ${n} characters; max_length is ${cap}`);
       }
     }
   }
@@ -519,7 +556,10 @@ class Checker {
       this.add(path, `${type} takes options or option_groups, not both`);
     }
     if (!hasOptions && !(rule.allowGroups && hasGroups)) {
-      this.add(`${path}/options`, `${type} needs ${rule.allowGroups ? 'options or option_groups' : 'options'}`);
+      this.add(
+        `${path}/options`,
+        `${type} needs ${rule.allowGroups ? 'options or option_groups' : 'options'}`,
+      );
     }
     if (hasOptions) this.optionList(`${path}/options`, el.options, rule, type, all);
     if (hasGroups && rule.allowGroups) {
@@ -528,7 +568,10 @@ class Checker {
         this.add(`${path}/option_groups`, `option_groups must be an array (got ${describe(groups)})`);
       } else {
         if (groups.length > LIMITS.optionGroups) {
-          this.add(`${path}/option_groups`, `${groups.length} option groups; the limit is ${LIMITS.optionGroups}`);
+          this.add(
+            `${path}/option_groups`,
+            `${groups.length} option groups; the limit is ${LIMITS.optionGroups}`,
+          );
         }
         groups.forEach((group, i) => {
           const gPath = `${path}/option_groups/${i}`;
@@ -542,7 +585,13 @@ class Checker {
             plainOnly: true,
             required: true,
           });
-          this.optionList(`${gPath}/options`, group.options, { ...rule, min: undefined, max: LIMITS.selectOptions }, 'option group', all);
+          this.optionList(
+            `${gPath}/options`,
+            group.options,
+            { ...rule, min: undefined, max: LIMITS.selectOptions },
+            'option group',
+            all,
+          );
         });
       }
     }
@@ -550,12 +599,16 @@ class Checker {
     // Slack requires initial options to be an exact copy of one of the options.
     const known = new Set(all.map((o) => canonical(o)));
     const mustBeKnown = (p: string, o: unknown) => {
-      if (!known.has(canonical(o))) this.add(p, `initial option ${canonical(o)} is not one of the ${type} options`);
+      if (!known.has(canonical(o)))
+        this.add(p, `initial option ${canonical(o)} is not one of the ${type} options`);
     };
     if (el.initial_option !== undefined) mustBeKnown(`${path}/initial_option`, el.initial_option);
     if (el.initial_options !== undefined) {
       if (!Array.isArray(el.initial_options)) {
-        this.add(`${path}/initial_options`, `initial_options must be an array (got ${describe(el.initial_options)})`);
+        this.add(
+          `${path}/initial_options`,
+          `initial_options must be an array (got ${describe(el.initial_options)})`,
+        );
       } else {
         el.initial_options.forEach((o, i) => {
           mustBeKnown(`${path}/initial_options/${i}`, o);
@@ -584,7 +637,12 @@ class Checker {
       this.add(path, `option must be an object (got ${describe(o)})`);
       return;
     }
-    this.textObject(`${path}/text`, o.text, { what: 'option text', max: LIMITS.optionText, plainOnly, required: true });
+    this.textObject(`${path}/text`, o.text, {
+      what: 'option text',
+      max: LIMITS.optionText,
+      plainOnly,
+      required: true,
+    });
     this.maxChars(`${path}/value`, o.value, LIMITS.optionValue, 'option value', true);
     this.textObject(`${path}/description`, o.description, {
       what: 'option description',
@@ -595,10 +653,26 @@ class Checker {
   }
 
   private confirmDialog(path: string, c: JsonObject): void {
-    this.textObject(`${path}/title`, c.title, { what: 'confirm title', max: LIMITS.confirmTitle, plainOnly: true });
-    this.textObject(`${path}/text`, c.text, { what: 'confirm text', max: LIMITS.confirmText, required: true });
-    this.textObject(`${path}/confirm`, c.confirm, { what: 'confirm button', max: LIMITS.confirmButton, plainOnly: true });
-    this.textObject(`${path}/deny`, c.deny, { what: 'deny button', max: LIMITS.confirmButton, plainOnly: true });
+    this.textObject(`${path}/title`, c.title, {
+      what: 'confirm title',
+      max: LIMITS.confirmTitle,
+      plainOnly: true,
+    });
+    this.textObject(`${path}/text`, c.text, {
+      what: 'confirm text',
+      max: LIMITS.confirmText,
+      required: true,
+    });
+    this.textObject(`${path}/confirm`, c.confirm, {
+      what: 'confirm button',
+      max: LIMITS.confirmButton,
+      plainOnly: true,
+    });
+    this.textObject(`${path}/deny`, c.deny, {
+      what: 'deny button',
+      max: LIMITS.confirmButton,
+      plainOnly: true,
+    });
     this.style(path, c.style);
   }
 
@@ -612,7 +686,10 @@ class Checker {
       blocks = payload.blocks;
       text = payload.text;
     } else {
-      this.add('', `message must be an object with text/blocks, or an array of blocks (got ${describe(payload)})`);
+      this.add(
+        '',
+        `message must be an object with text/blocks, or an array of blocks (got ${describe(payload)})`,
+      );
       return;
     }
     this.maxChars('/text', text, LIMITS.messageText, 'message text');
@@ -621,8 +698,16 @@ class Checker {
     this.blocks(blocksPath, blocks, LIMITS.messageBlocks, 'blocks in a message');
     // A bare blocks array has no text to check; with an object, the text is the notification and
     // screen-reader fallback, which Slack shows instead of the blocks.
-    if (!bare && Array.isArray(blocks) && blocks.length > 0 && !(typeof text === 'string' && text.trim() !== '')) {
-      this.add('/text', 'message text must be a non-empty string when blocks are sent (notification fallback)');
+    if (
+      !bare &&
+      Array.isArray(blocks) &&
+      blocks.length > 0 &&
+      !(typeof text === 'string' && text.trim() !== '')
+    ) {
+      this.add(
+        '/text',
+        'message text must be a non-empty string when blocks are sent (notification fallback)',
+      );
     }
     if (this.messageText > LIMITS.messageBlocksTotalText) {
       this.add(
@@ -639,14 +724,17 @@ class Checker {
       return;
     }
     const expected = surface === 'home' ? 'home' : 'modal';
-    if (view.type !== expected) this.add('/type', `view type must be '${expected}' (got ${describe(view.type)})`);
+    if (view.type !== expected)
+      this.add('/type', `view type must be '${expected}' (got ${describe(view.type)})`);
     if (surface === 'modal') {
       const rule = { max: LIMITS.viewTitle, plainOnly: true };
       this.textObject('/title', view.title, { ...rule, what: 'modal title', required: true });
       this.textObject('/submit', view.submit, { ...rule, what: 'modal submit' });
       this.textObject('/close', view.close, { ...rule, what: 'modal close' });
-      const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObject(b) && b.type === 'input');
-      if (hasInput && view.submit === undefined) this.add('/submit', 'a modal with input blocks needs submit');
+      const hasInput =
+        Array.isArray(view.blocks) && view.blocks.some((b) => isObject(b) && b.type === 'input');
+      if (hasInput && view.submit === undefined)
+        this.add('/submit', 'a modal with input blocks needs submit');
     }
     this.maxChars('/private_metadata', view.private_metadata, LIMITS.privateMetadata, 'private_metadata');
     this.identifier('/callback_id', view.callback_id, 'callback_id');

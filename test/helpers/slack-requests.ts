@@ -7,7 +7,14 @@
  * actually sends, which is sometimes more than those types admit (`enterprise: null`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { BlockAction, ButtonAction, SlashCommand, ViewOutput, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
+import type {
+  BlockAction,
+  ButtonAction,
+  SlashCommand,
+  ViewOutput,
+  ViewStateValue,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { AnyBlock, PlainTextElement } from '@slack/types';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -111,7 +118,7 @@ let sequence = 0;
 /** Trigger ids look like '1234567890123.1234567890.0123456789abcdef0123456789abcdef'. */
 function triggerId(): string {
   sequence++;
-  return `${1_700_000_000_000 + sequence}.1000000001.${randomBytes(16).toString("hex")}`;
+  return `${1_700_000_000_000 + sequence}.1000000001.${randomBytes(16).toString('hex')}`;
 }
 function actionTs(): string {
   sequence++;
@@ -216,7 +223,12 @@ export function viewSubmission(args: {
     type: 'view_submission',
     team: { id: teamId, domain: TEAM_DOMAIN },
     // Slack sends both username and name here; bolt's type lists only name.
-    user: { id: args.userId, username: userName, name: userName, team_id: teamId } as ViewSubmitAction['user'],
+    user: {
+      id: args.userId,
+      username: userName,
+      name: userName,
+      team_id: teamId,
+    } as ViewSubmitAction['user'],
     api_app_id: APP_ID,
     token: VERIFICATION_TOKEN,
     trigger_id: args.triggerId ?? triggerId(),
@@ -287,7 +299,12 @@ export function blockAction(args: {
   }
   return {
     ...common,
-    container: args.container ?? { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false },
+    container: args.container ?? {
+      type: 'message',
+      message_ts: messageTs,
+      channel_id: channelId,
+      is_ephemeral: false,
+    },
     channel: { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : 'general' },
     message: {
       type: 'message',

@@ -26,11 +26,17 @@ export interface RecordedCall {
   violations?: string[];
   /** The content type the request arrived with, to assert how the client encoded it. */
   contentType?: string;
+  /** The request path, e.g. '/api/chat.postMessage' or '/respond/command'. */
+  path?: string;
   /** What the stand-in answered, filled in once the reply is sent. */
   reply?: { status: number; body: Record<string, unknown> };
 }
 
-export type StandInReply = { status?: number; headers?: Record<string, string>; body?: Record<string, unknown> };
+export type StandInReply = {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+};
 
 export interface StandInUser {
   id: string;
@@ -65,7 +71,11 @@ export interface SlackStandIn {
    * Resolves with the first matching call already recorded or arriving later; rejects after
    * timeoutMs (default 5000) with a message listing the recorded methods.
    */
-  waitForCall(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  waitForCall(
+    method: string,
+    predicate?: (call: RecordedCall) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedCall>;
   /** Clears calls and overrides; keeps users. */
   reset(): void;
   close(): Promise<void>;
@@ -83,6 +93,8 @@ const BLOCK_SURFACES: Record<string, 'message' | 'view'> = {
   'chat.update': 'message',
   'chat.postEphemeral': 'message',
   'chat.scheduleMessage': 'message',
+  // Posts to a response_url (see below) are messages too.
+  respond: 'message',
   'views.open': 'view',
   'views.push': 'view',
   'views.update': 'view',
@@ -239,7 +251,11 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     }
   };
 
-  const echoView = (view: unknown, id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => {
+  const echoView = (
+    view: unknown,
+    id: string,
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> => {
     const v = isObject(view) ? view : {};
     return {
       id,
@@ -386,6 +402,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
           },
         };
       }
+      case 'respond':
+        return { ok: true };
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       case 'files.getUploadURLExternal': {
@@ -419,7 +437,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       const view = call.args.view;
       // views.update may update a Home tab as well as a modal; views.publish is always Home.
       surface =
-        call.method === 'views.publish' || (call.method === 'views.update' && isObject(view) && view.type === 'home')
+        call.method === 'views.publish' ||
+        (call.method === 'views.update' && isObject(view) && view.type === 'home')
           ? 'home'
           : 'modal';
       payload = view;
@@ -428,7 +447,12 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     if (violations.length > 0) call.violations = violations;
   };
 
-  const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    body: unknown,
+  ): void => {
     if (res.headersSent) return;
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -456,7 +480,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     const contentType = String(req.headers['content-type'] ?? '');
     const raw = await readBody(req);
     const auth = req.headers.authorization;
-    const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : undefined;
+    const bearer =
+      typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : undefined;
 
     const upload = /^\/upload\/([^/]+)$/.exec(url.pathname);
     if (upload) {
@@ -470,6 +495,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         token: bearer,
         at: Date.now(),
         contentType,
+        path: url.pathname,
       };
       record(call);
       call.reply = { status: 200, body: { ok: true } };
@@ -479,7 +505,10 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     }
 
     const api = /^\/api\/(.+)$/.exec(url.pathname);
-    const method = api ? decodeURIComponent(api[1] ?? '') : url.pathname;
+    // Anything under /respond/ stands in for a response_url (give `${origin}/respond/<name>` as the
+    // response_url in a payload): Bolt's respond() POSTs JSON there and throws on a non-2xx answer.
+    const isRespond = url.pathname.startsWith('/respond/');
+    const method = api ? decodeURIComponent(api[1] ?? '') : isRespond ? 'respond' : url.pathname;
     const parsed = await parseBody(raw, contentType, url.searchParams);
     const call: RecordedCall = {
       method,
@@ -487,14 +516,19 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       token: bearer ?? str(parsed.args.token),
       at: Date.now(),
       contentType,
+      path: url.pathname,
     };
     if (!parsed.invalidJson) checkBlocks(call);
     record(call);
 
     let reply: StandInReply;
-    if (!api) reply = { status: 404, body: { ok: false, error: 'unknown_method' } };
-    else if (parsed.invalidJson) reply = { body: { ok: false, error: 'invalid_json' } };
+    if (!api && !isRespond) reply = { status: 404, body: { ok: false, error: 'unknown_method' } };
+    else if (parsed.invalidJson)
+      reply = { status: isRespond ? 400 : 200, body: { ok: false, error: 'invalid_json' } };
     else reply = await replyFor(call);
+    // A response_url refuses a bad message with an HTTP error status, not a 200 with ok:false.
+    if (isRespond && reply.status === undefined && reply.body?.ok === false)
+      reply = { ...reply, status: 400 };
 
     const status = reply.status ?? 200;
     let body = reply.body;

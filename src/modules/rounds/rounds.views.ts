@@ -279,7 +279,7 @@ function answerButton(round: Round, label: string) {
 export function buildCustomerRequestMessage(round: Round): SlackMessage {
   const service = escapeMrkdwn(round.service);
   return {
-    text: `<@${round.staffUserId}> would like your view of the service they give you (${round.service}).`,
+    text: `<@${round.staffUserId}> would like your view of the service they give you (${escapeMrkdwn(round.service)}).`,
     blocks: [
       {
         type: 'section',
@@ -323,7 +323,7 @@ export function buildRoundStartedMessage(round: Round, problem?: { requestFailed
   const service = escapeMrkdwn(round.service);
   if (round.customerUserId && problem) {
     return {
-      text: `Round ${round.id} started, but we couldn't message ${round.customerName}.`,
+      text: `Round ${round.id} started, but we couldn't message ${escapeMrkdwn(round.customerName)}.`,
       blocks: [
         {
           type: 'section',
@@ -337,7 +337,7 @@ export function buildRoundStartedMessage(round: Round, problem?: { requestFailed
   }
   if (round.customerUserId) {
     return {
-      text: `Round ${round.id} started: we asked ${round.customerName} to rate your service.`,
+      text: `Round ${round.id} started: we asked ${escapeMrkdwn(round.customerName)} to rate your service.`,
       blocks: [
         {
           type: 'section',
@@ -351,7 +351,7 @@ export function buildRoundStartedMessage(round: Round, problem?: { requestFailed
     };
   }
   return {
-    text: `Round ${round.id} started with ${round.customerName}. Record the interview when you have talked.`,
+    text: `Round ${round.id} started with ${escapeMrkdwn(round.customerName)}. Record the interview when you have talked.`,
     blocks: [
       {
         type: 'section',
@@ -365,6 +365,12 @@ export function buildRoundStartedMessage(round: Round, problem?: { requestFailed
     ],
   };
 }
+
+/**
+ * Six answers of up to 1,500 characters fit a message's ~12,000-character budget as typed; escaping
+ * (`&` becomes `&amp;`) and quoting can grow them, so each section is capped to keep the total safe.
+ */
+const ANSWER_SECTION_MAX = 1_800;
 
 /** The staff member's result: the customer's raw score beside the gap, then the answers. */
 export function buildResponseResultMessage(round: Round, response: RoundResponse): SlackMessage {
@@ -393,11 +399,13 @@ export function buildResponseResultMessage(round: Round, response: RoundResponse
     if (!answer) continue;
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${escapeMrkdwn(question.text)}*\n${quote(escapeMrkdwn(answer))}`),
+      text: mrkdwn(
+        truncate(`*${escapeMrkdwn(question.text)}*\n${quote(escapeMrkdwn(answer))}`, ANSWER_SECTION_MAX),
+      ),
     });
   }
   return {
-    text: `${round.customerName} rated your service ${response.customerScore}/10 (you: ${round.selfScore}/10, gap ${formatGap(gap)}).`,
+    text: `${escapeMrkdwn(round.customerName)} rated your service ${response.customerScore}/10 (you: ${round.selfScore}/10, gap ${formatGap(gap)}).`,
     blocks,
   };
 }

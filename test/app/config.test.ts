@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configKeys, loadConfig } from '../../src/config.js';
+
+const valid = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shhh-very-secret' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      PORT: 3000,
+      PGLITE_DIR: './data',
+      LOG_LEVEL: 'info',
+      DATABASE_POOL_SIZE: 10,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.SLACK_APP_TOKEN).toBeUndefined();
+  });
+
+  it('treats empty values as unset, as .env.example leaves them', () => {
+    const config = loadConfig({ ...valid, DATABASE_URL: '', SLACK_APP_TOKEN: '', SLACK_API_URL: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.SLACK_API_URL).toBeUndefined();
+  });
+
+  it('names each wrong variable and says what to do', () => {
+    expect(problems({})).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SLACK_BOT_TOKEN is required/),
+        expect.stringMatching(/^SLACK_SIGNING_SECRET is required in HTTP mode/),
+      ]),
+    );
+    expect(problems({ ...valid, SLACK_BOT_TOKEN: 'xoxp-user-token' })).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN must be .*"xoxb-"/),
+    ]);
+    expect(problems({ ...valid, PORT: 'eighty' })[0]).toMatch(/^PORT /);
+    expect(problems({ ...valid, DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL must be a postgres/);
+    expect(problems({ ...valid, LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL /);
+    expect(problems({ ...valid, SLACK_APP_TOKEN: 'xoxb-wrong' })[0]).toMatch(
+      /^SLACK_APP_TOKEN must be .*xapp-/,
+    );
+  });
+
+  it('needs no signing secret in Socket Mode', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-2' }).SLACK_APP_TOKEN).toBe(
+      'xapp-1-2',
+    );
+  });
+
+  it('never repeats a secret value in its errors', () => {
+    const message = problems({ SLACK_BOT_TOKEN: 'xoxp-secret-value-123', SLACK_SIGNING_SECRET: '' }).join(
+      '\n',
+    );
+    expect(message).not.toContain('secret-value-123');
+  });
+
+  it('.env.example documents every variable, each with a comment above it', async () => {
+    const example = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');
+    const lines = example.split('\n');
+    for (const key of configKeys) {
+      const index = lines.findIndex((line) => line.startsWith(`${key}=`));
+      expect(index, `${key} missing from .env.example`).toBeGreaterThan(0);
+      expect(lines[index - 1]?.startsWith('#'), `${key} has no comment`).toBe(true);
+    }
+    const documented = lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=')[0]);
+    expect(documented.sort()).toEqual([...configKeys].sort());
+  });
+});

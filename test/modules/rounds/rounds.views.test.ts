@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { Round, RoundResponse } from '../../../src/db/schema.js';
+import { INTERVIEW_QUESTIONS, LIMITS } from '../../../src/modules/rounds/rounds.content.js';
+import { classifyGap, gapOf } from '../../../src/modules/rounds/rounds.gap.js';
+import { MAX_SUGGESTED_SERVICES } from '../../../src/modules/rounds/rounds.usecases.js';
+import {
+  buildCustomerRequestMessage,
+  buildCustomerThanksMessage,
+  buildNoticeModal,
+  buildResponseModal,
+  buildResponseResultMessage,
+  buildRoundModal,
+  buildRoundStartedMessage,
+  RATE_SERVICE_HELP,
+  unknownRateServiceText,
+} from '../../../src/modules/rounds/rounds.views.js';
+import { blockKitViolations, expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
+
+/** The longest, most awkward values the forms accept: every limit hit, with characters that grow when escaped. */
+const worst = (length: number, unit = '&<>😀') => unit.repeat(Math.ceil(length / Array.from(unit).length)).slice(0, length);
+
+const round = (overrides: Partial<Round> = {}): Round => ({
+  id: 2_147_483_647,
+  staffUserId: 'U0123456789',
+  customerUserId: 'U0987654321',
+  customerName: worst(LIMITS.customerName),
+  customerKey: 'slack:U0987654321',
+  service: worst(LIMITS.service),
+  serviceKey: 'x',
+  segment: 'core',
+  unit: worst(LIMITS.unit),
+  selfScore: 10,
+  selfNote: worst(LIMITS.selfNote),
+  interviewOn: '2026-12-31',
+  status: 'awaiting_customer',
+  sourceViewId: 'V1',
+  requestChannelId: null,
+  requestTs: null,
+  createdAt: new Date(),
+  completedAt: null,
+  closedAt: null,
+  ...overrides,
+});
+
+const response = (overrides: Partial<RoundResponse> = {}): RoundResponse => ({
+  roundId: 1,
+  customerScore: 1,
+  needFromMe: worst(LIMITS.answer),
+  whyDependOnMe: worst(LIMITS.answer, '&'),
+  notAdequatelyProviding: worst(LIMITS.answer, '\n>'),
+  concentrateOn: worst(LIMITS.answer, '<'),
+  noLongerNeed: worst(LIMITS.answer),
+  additionalComments: worst(LIMITS.answer),
+  answeredByUserId: 'U0987654321',
+  recordedOnBehalf: false,
+  sourceViewId: 'V2',
+  createdAt: new Date(),
+  ...overrides,
+});
+
+describe('round views stay within Block Kit limits', () => {
+  it('the self-rating modal, first time and with the most services it offers', () => {
+    expectWithinBlockKitLimits('modal', buildRoundModal({ unit: null, previousServices: [], interviewOn: '2026-12-02' }));
+    const services = Array.from({ length: MAX_SUGGESTED_SERVICES }, (_, i) => `${i}${worst(LIMITS.service - 2)}`);
+    expectWithinBlockKitLimits(
+      'modal',
+      buildRoundModal({ unit: worst(LIMITS.unit), previousServices: services, interviewOn: '2026-12-02' }),
+    );
+  });
+
+  it('the response modal, for a customer and on their behalf', () => {
+    expectWithinBlockKitLimits('modal', buildResponseModal({ round: round(), onBehalf: false }));
+    expectWithinBlockKitLimits('modal', buildResponseModal({ round: round({ customerUserId: null }), onBehalf: true }));
+  });
+
+  it('every message, with the longest content', () => {
+    for (const r of [round(), round({ customerUserId: null })]) {
+      expectWithinBlockKitLimits('message', buildCustomerRequestMessage(r));
+      expectWithinBlockKitLimits('message', buildCustomerThanksMessage(r));
+      expectWithinBlockKitLimits('message', buildRoundStartedMessage(r));
+      expectWithinBlockKitLimits('message', buildRoundStartedMessage(r, { requestFailed: 'cannot_dm_bot' }));
+      expectWithinBlockKitLimits('message', buildResponseResultMessage(r, response()));
+      expectWithinBlockKitLimits('message', buildResponseResultMessage(r, response({ recordedOnBehalf: true })));
+    }
+    expectWithinBlockKitLimits('modal', buildNoticeModal('A title well over twenty-four characters', worst(4000)));
+  });
+
+  it('the checker would catch a message over the text budget (so the checks above can fail)', () => {
+    const tooLong = {
+      text: 'x',
+      blocks: Array.from({ length: 6 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(2500) } })),
+    };
+    expect(blockKitViolations('message', tooLong).length).toBeGreaterThan(0);
+  });
+
+  it('shows all six questions and nothing the customer did not write', () => {
+    const result = buildResponseResultMessage(round(), response({ additionalComments: null, needFromMe: 'Fast loans' }));
+    const text = JSON.stringify(result.blocks);
+    expect(text).toContain('Fast loans');
+    for (const question of INTERVIEW_QUESTIONS.filter((q) => q.key !== 'additionalComments')) {
+      expect(text).toContain(question.text.replace(/'/g, "\\'").slice(0, 30));
+    }
+    expect(text).not.toContain(INTERVIEW_QUESTIONS[5].text);
+  });
+
+  it('help and unknown-command texts are plain and short', () => {
+    expect(RATE_SERVICE_HELP.length).toBeLessThan(3000);
+    expect(unknownRateServiceText('`x`'.repeat(500)).length).toBeLessThan(300);
+  });
+});
+
+describe('gap', () => {
+  it.each([
+    [8, 5, -3, 'blind_spot'],
+    [8, 6, -2, 'aligned'],
+    [7, 7, 0, 'aligned'],
+    [5, 7, 2, 'aligned'],
+    [5, 8, 3, 'hidden_strength'],
+    [10, 1, -9, 'blind_spot'],
+  ] as const)('self %i, customer %i: gap %i is %s', (self, customer, gap, kind) => {
+    expect(gapOf(self, customer)).toBe(gap);
+    expect(classifyGap(gap)).toBe(kind);
+  });
+});
