@@ -255,16 +255,14 @@ describeEachDatabase('rounds use cases', (getDb) => {
         .values({ ...copy, sourceViewId: 'VDIRECT3', serviceKey: 'other', customerUserId: STAFF }),
     ).rejects.toThrow();
     await expect(
-      deps.db
-        .insert(roundResponses)
-        .values({
-          ...answers,
-          roundId: 999_999,
-          customerScore: 5,
-          answeredByUserId: 'U',
-          recordedOnBehalf: false,
-          sourceViewId: 'VFK',
-        }),
+      deps.db.insert(roundResponses).values({
+        ...answers,
+        roundId: 999_999,
+        customerScore: 5,
+        answeredByUserId: 'U',
+        recordedOnBehalf: false,
+        sourceViewId: 'VFK',
+      }),
     ).rejects.toThrow();
   });
 });

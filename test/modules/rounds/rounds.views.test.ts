@@ -17,7 +17,8 @@ import {
 import { blockKitViolations, expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
 
 /** The longest, most awkward values the forms accept: every limit hit, with characters that grow when escaped. */
-const worst = (length: number, unit = '&<>😀') => unit.repeat(Math.ceil(length / Array.from(unit).length)).slice(0, length);
+const worst = (length: number, unit = '&<>😀') =>
+  unit.repeat(Math.ceil(length / Array.from(unit).length)).slice(0, length);
 
 const round = (overrides: Partial<Round> = {}): Round => ({
   id: 2_147_483_647,
@@ -60,8 +61,14 @@ const response = (overrides: Partial<RoundResponse> = {}): RoundResponse => ({
 
 describe('round views stay within Block Kit limits', () => {
   it('the self-rating modal, first time and with the most services it offers', () => {
-    expectWithinBlockKitLimits('modal', buildRoundModal({ unit: null, previousServices: [], interviewOn: '2026-12-02' }));
-    const services = Array.from({ length: MAX_SUGGESTED_SERVICES }, (_, i) => `${i}${worst(LIMITS.service - 2)}`);
+    expectWithinBlockKitLimits(
+      'modal',
+      buildRoundModal({ unit: null, previousServices: [], interviewOn: '2026-12-02' }),
+    );
+    const services = Array.from(
+      { length: MAX_SUGGESTED_SERVICES },
+      (_, i) => `${i}${worst(LIMITS.service - 2)}`,
+    );
     expectWithinBlockKitLimits(
       'modal',
       buildRoundModal({ unit: worst(LIMITS.unit), previousServices: services, interviewOn: '2026-12-02' }),
@@ -70,7 +77,10 @@ describe('round views stay within Block Kit limits', () => {
 
   it('the response modal, for a customer and on their behalf', () => {
     expectWithinBlockKitLimits('modal', buildResponseModal({ round: round(), onBehalf: false }));
-    expectWithinBlockKitLimits('modal', buildResponseModal({ round: round({ customerUserId: null }), onBehalf: true }));
+    expectWithinBlockKitLimits(
+      'modal',
+      buildResponseModal({ round: round({ customerUserId: null }), onBehalf: true }),
+    );
   });
 
   it('every message, with the longest content', () => {
@@ -80,21 +90,33 @@ describe('round views stay within Block Kit limits', () => {
       expectWithinBlockKitLimits('message', buildRoundStartedMessage(r));
       expectWithinBlockKitLimits('message', buildRoundStartedMessage(r, { requestFailed: 'cannot_dm_bot' }));
       expectWithinBlockKitLimits('message', buildResponseResultMessage(r, response()));
-      expectWithinBlockKitLimits('message', buildResponseResultMessage(r, response({ recordedOnBehalf: true })));
+      expectWithinBlockKitLimits(
+        'message',
+        buildResponseResultMessage(r, response({ recordedOnBehalf: true })),
+      );
     }
-    expectWithinBlockKitLimits('modal', buildNoticeModal('A title well over twenty-four characters', worst(4000)));
+    expectWithinBlockKitLimits(
+      'modal',
+      buildNoticeModal('A title well over twenty-four characters', worst(4000)),
+    );
   });
 
   it('the checker would catch a message over the text budget (so the checks above can fail)', () => {
     const tooLong = {
       text: 'x',
-      blocks: Array.from({ length: 6 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(2500) } })),
+      blocks: Array.from({ length: 6 }, () => ({
+        type: 'section',
+        text: { type: 'mrkdwn', text: 'y'.repeat(2500) },
+      })),
     };
     expect(blockKitViolations('message', tooLong).length).toBeGreaterThan(0);
   });
 
   it('shows all six questions and nothing the customer did not write', () => {
-    const result = buildResponseResultMessage(round(), response({ additionalComments: null, needFromMe: 'Fast loans' }));
+    const result = buildResponseResultMessage(
+      round(),
+      response({ additionalComments: null, needFromMe: 'Fast loans' }),
+    );
     const text = JSON.stringify(result.blocks);
     expect(text).toContain('Fast loans');
     for (const question of INTERVIEW_QUESTIONS.filter((q) => q.key !== 'additionalComments')) {
