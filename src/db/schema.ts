@@ -43,6 +43,8 @@ export const slackUsers = pgTable('slack_users', {
   isBot: boolean('is_bot').notNull(),
   deleted: boolean('deleted').notNull(),
   tz: text('tz'),
+  /** The app's DM channel with this person, learnt from the first message posted to them. */
+  dmChannelId: text('dm_channel_id'),
   fetchedAt: timestamp('fetched_at', { withTimezone: true, mode: 'date' }).notNull(),
 });
 
@@ -93,6 +95,8 @@ export const rounds = pgTable(
       .where(sql`${table.status} = 'awaiting_customer'`),
     index('rounds_staff_created_idx').on(table.staffUserId, table.createdAt),
     index('rounds_status_idx').on(table.status),
+    // The digest groups completed rounds by week and unit.
+    index('rounds_completed_at_idx').on(table.completedAt).where(sql`${table.status} = 'completed'`),
   ],
 );
 
@@ -127,3 +131,122 @@ export type NewRound = typeof rounds.$inferInsert;
 export type RoundResponse = typeof roundResponses.$inferSelect;
 export type StaffProfile = typeof staffProfiles.$inferSelect;
 export type SlackUser = typeof slackUsers.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Reminders: due work lives here, not in memory. The scheduler only ticks; each tick claims due
+// rows (FOR UPDATE SKIP LOCKED), sends, and records the outcome. See src/modules/reminders.
+
+export const reminderKindEnum = pgEnum('reminder_kind', [
+  'interview_due',
+  'customer_nudge',
+  'customer_request_again',
+  'round_expired',
+  'cadence',
+  'plan_checkin',
+  'plan_remeasure',
+]);
+export const reminderStateEnum = pgEnum('reminder_state', ['pending', 'sending', 'sent', 'failed', 'cancelled']);
+
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: reminderKindEnum('kind').notNull(),
+    roundId: integer('round_id').references(() => rounds.id, { onDelete: 'cascade' }),
+    /** Set by action-plan reminders. */
+    planId: integer('plan_id'),
+    recipientUserId: text('recipient_user_id').notNull(),
+    /** Not before this instant. Moved forward to the recipient's working hours, a mute's end, or a retry. */
+    dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
+    state: reminderStateEnum('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** One reminder per purpose: a second insert with the same key is a duplicate and is dropped. */
+    dedupeKey: text('dedupe_key').notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    claimedBy: text('claimed_by'),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    messageChannelId: text('message_channel_id'),
+    messageTs: text('message_ts'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('reminders_dedupe_key_key').on(table.dedupeKey),
+    index('reminders_pending_due_idx').on(table.dueAt).where(sql`${table.state} = 'pending'`),
+    index('reminders_sending_claimed_idx').on(table.claimedAt).where(sql`${table.state} = 'sending'`),
+    index('reminders_round_idx').on(table.roundId),
+    check('reminders_attempts_not_negative', sql`${table.attempts} >= 0`),
+    check('reminders_sent_has_ts', sql`(${table.state} = 'sent') = (${table.sentAt} is not null)`),
+  ],
+);
+
+/** Per-person preferences: for now, muting the app's reminders until a time. */
+export const personSettings = pgTable('person_settings', {
+  userId: text('user_id').primaryKey(),
+  mutedUntil: timestamp('muted_until', { withTimezone: true, mode: 'date' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Committees and their weekly digests.
+
+export const committees = pgTable(
+  'committees',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    channelId: text('channel_id').notNull(),
+    /** Empty means all staff; otherwise the units (as staff typed them, compared case-insensitively). */
+    units: text('units').array().notNull().default(sql`'{}'::text[]`),
+    /** ISO weekday of the post: 1 = Monday ... 7 = Sunday. */
+    weekday: smallint('weekday').notNull().default(1),
+    hour: smallint('hour').notNull().default(9),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    minGroupSize: smallint('min_group_size').notNull().default(3),
+    showIndividuals: boolean('show_individuals').notNull().default(false),
+    active: boolean('active').notNull().default(true),
+    createdByUserId: text('created_by_user_id').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('committees_channel_active_key').on(table.channelId).where(sql`${table.active}`),
+    check('committees_weekday_range', sql`${table.weekday} between 1 and 7`),
+    check('committees_hour_range', sql`${table.hour} between 0 and 23`),
+    check('committees_min_group_size_range', sql`${table.minGroupSize} between 3 and 50`),
+  ],
+);
+
+export const digestPostStateEnum = pgEnum('digest_post_state', ['sending', 'posted', 'failed']);
+
+/** One row per committee and ISO week: the claim that makes the weekly post happen exactly once. */
+export const digestPosts = pgTable(
+  'digest_posts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    committeeId: integer('committee_id')
+      .notNull()
+      .references(() => committees.id, { onDelete: 'cascade' }),
+    /** ISO week in the committee's time zone, e.g. 2026-W47. */
+    week: text('week').notNull(),
+    state: digestPostStateEnum('state').notNull().default('sending'),
+    attempts: integer('attempts').notNull().default(1),
+    lastError: text('last_error'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    claimedBy: text('claimed_by'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+    postedAt: timestamp('posted_at', { withTimezone: true, mode: 'date' }),
+    channelId: text('channel_id'),
+    messageTs: text('message_ts'),
+    adminNotifiedAt: timestamp('admin_notified_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('digest_posts_committee_week_key').on(table.committeeId, table.week),
+    check('digest_posts_week_format', sql`${table.week} ~ '^[0-9]{4}-W[0-9]{2}$'`),
+  ],
+);
+
+export type Reminder = typeof reminders.$inferSelect;
+export type NewReminder = typeof reminders.$inferInsert;
+export type Committee = typeof committees.$inferSelect;
+export type DigestPost = typeof digestPosts.$inferSelect;

@@ -61,7 +61,7 @@ export function createPeopleDirectory({
         throw new PersonLookupError(userId, error);
       }
       if (!user) return undefined;
-      const person: Person = {
+      const person: Omit<Person, 'dmChannelId'> = {
         userId,
         name: user.real_name || user.profile?.real_name || user.profile?.display_name || user.name || userId,
         isBot: Boolean(user.is_bot) || userId === SLACKBOT_ID,
@@ -70,7 +70,7 @@ export function createPeopleDirectory({
         fetchedAt: clock.now(),
       };
       await people.save(person);
-      return person;
+      return { ...person, dmChannelId: cached?.dmChannelId ?? null };
     },
   };
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { type SlackUser, slackUsers } from '../../db/schema.js';
 
-export type Person = Omit<SlackUser, 'fetchedAt'> & { fetchedAt: Date };
+export type Person = SlackUser;
 
 export function createPeopleRepository({ db }: { db: Database }) {
   return {
@@ -11,7 +11,8 @@ export function createPeopleRepository({ db }: { db: Database }) {
       return row;
     },
 
-    async save(person: Person): Promise<void> {
+    /** Stores what users.info said, keeping the DM channel already learnt. */
+    async save(person: Omit<Person, 'dmChannelId'>): Promise<void> {
       await db
         .insert(slackUsers)
         .values(person)
@@ -25,6 +26,10 @@ export function createPeopleRepository({ db }: { db: Database }) {
             fetchedAt: person.fetchedAt,
           },
         });
+    },
+
+    async rememberDmChannel(userId: string, channelId: string): Promise<void> {
+      await db.update(slackUsers).set({ dmChannelId: channelId }).where(eq(slackUsers.userId, userId));
     },
   };
 }
