@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /**
@@ -69,6 +70,19 @@ const configShape = z.object({
     .enum(logLevels)
     .default('info')
     .describe(`Log level: ${logLevels.join(', ')}.`),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true')
+    .describe('Whether this copy runs the scheduler (reminders, digests). Safe to run in several copies.'),
+  SCHEDULER_CRON: z
+    .string()
+    .trim()
+    .default('* * * * *')
+    .refine((value) => cron.validate(value), { message: 'must be a cron expression such as "* * * * *"' })
+    .describe(
+      'How often the scheduler ticks (node-cron syntax). Each tick does whatever the database says is due.',
+    ),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -1,17 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import type { Config, DatabaseConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js';
 import { lockPgliteDir } from './db/pglite-lock.js';
+import { createJobs, type JobDeps } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import type { Logger } from './logger.js';
+import { createPeopleDirectory } from './modules/people/people.directory.js';
+import { createPeopleRepository } from './modules/people/people.repository.js';
+import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackService, type SlackService } from './slack/app.js';
+import { createBackgroundClient } from './slack/background-client.js';
+import { createMessenger } from './slack/messenger.js';
 
 export interface ServiceRadar {
   port: number;
   database: DatabaseHandle;
   slack: SlackService;
+  scheduler: Scheduler;
+  jobDeps: JobDeps;
   stop(): Promise<void>;
 }
 
@@ -58,6 +68,26 @@ export async function startServiceRadar({
   const db = database ?? (await openMigratedDatabase(config));
   const ownsDatabase = !database;
   const slack = createSlackService({ config, logger, database: db, clock });
+  const backgroundClient = createBackgroundClient(config, logger);
+  const jobDeps: JobDeps = {
+    config,
+    logger,
+    clock,
+    db: db.db,
+    messenger: createMessenger({ client: backgroundClient, logger }),
+    directory: createPeopleDirectory({
+      client: backgroundClient,
+      people: createPeopleRepository({ db: db.db }),
+      clock,
+    }),
+    instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+  };
+  const scheduler = createScheduler({
+    expression: config.SCHEDULER_CRON,
+    jobs: createJobs(jobDeps),
+    clock,
+    logger,
+  });
   let port: number;
   try {
     ({ port } = await slack.start());
@@ -65,11 +95,15 @@ export async function startServiceRadar({
     if (ownsDatabase) await db.close();
     throw error;
   }
+  if (config.SCHEDULER_ENABLED) scheduler.start();
   return {
     port,
     database: db,
     slack,
+    scheduler,
+    jobDeps,
     async stop() {
+      await scheduler.stop();
       await slack.stop();
       if (ownsDatabase) await db.close();
     },

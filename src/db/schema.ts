@@ -145,7 +145,13 @@ export const reminderKindEnum = pgEnum('reminder_kind', [
   'plan_checkin',
   'plan_remeasure',
 ]);
-export const reminderStateEnum = pgEnum('reminder_state', ['pending', 'sending', 'sent', 'failed', 'cancelled']);
+export const reminderStateEnum = pgEnum('reminder_state', [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+  'cancelled',
+]);
 
 export const reminders = pgTable(
   'reminders',

@@ -1,14 +1,34 @@
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { SlackMessage } from '../lib/block-kit.js';
 import type { Logger } from '../logger.js';
 import { slackErrorCode } from '../modules/people/people.directory.js';
-import type { SlackMessage } from '../modules/rounds/rounds.views.js';
 
-export type PostResult = { ok: true; channel: string; ts: string } | { ok: false; error: string };
+export type { SlackMessage };
 
 /**
- * Errors that mean "this message cannot be delivered here, ever, as things stand": retrying will not
- * help, someone has to act (invite the app, unarchive, the person left).
+ * What became of a post:
+ * - `rate_limited`: Slack said 429; try again after `retryAfterSeconds`.
+ * - `undeliverable`: it will not go through as things stand (app not in channel, archived, person
+ *   gone); someone has to act, retrying is pointless.
+ * - `uncertain`: a timeout, network error or 5xx: Slack may or may not have posted it. Before trying
+ *   again, look for it with `findPosted` (every scheduled post carries metadata for this).
+ * - `error`: any other refusal.
  */
+export type PostFailure =
+  | { ok: false; kind: 'rate_limited'; error: 'ratelimited'; retryAfterSeconds: number }
+  | { ok: false; kind: 'undeliverable' | 'uncertain' | 'error'; error: string };
+
+export type PostResult = { ok: true; channel: string; ts: string } | PostFailure;
+
+/** Marks a message as ours and says what it was for, so a post can be found again after a crash. */
+export interface PostMetadata {
+  eventType: string;
+  key: string;
+}
+
+export const METADATA_KEY_FIELD = 'radar_key';
+
+/** Errors that mean the message cannot be delivered here as things stand. */
 export const UNDELIVERABLE_ERRORS = new Set([
   'not_in_channel',
   'channel_not_found',
@@ -22,7 +42,38 @@ export const UNDELIVERABLE_ERRORS = new Set([
   'invalid_blocks',
   'msg_blocks_too_long',
   'messages_tab_disabled',
+  'ekm_access_denied',
+  'team_access_not_granted',
 ]);
+
+export function classifyFailure(error: unknown): PostFailure {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === ErrorCode.RateLimitedError) {
+    const retryAfter = Number((error as { retryAfter?: unknown }).retryAfter);
+    return {
+      ok: false,
+      kind: 'rate_limited',
+      error: 'ratelimited',
+      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 30,
+    };
+  }
+  const platform = slackErrorCode(error);
+  if (platform) {
+    if (platform === 'ratelimited')
+      return { ok: false, kind: 'rate_limited', error: 'ratelimited', retryAfterSeconds: 30 };
+    if (UNDELIVERABLE_ERRORS.has(platform)) return { ok: false, kind: 'undeliverable', error: platform };
+    if (platform === 'internal_error' || platform === 'fatal_error' || platform === 'service_unavailable') {
+      return { ok: false, kind: 'uncertain', error: platform };
+    }
+    return { ok: false, kind: 'error', error: platform };
+  }
+  if (code === ErrorCode.HTTPError) {
+    const status = (error as { statusCode?: number }).statusCode ?? 0;
+    return { ok: false, kind: 'uncertain', error: `http_${status}` };
+  }
+  if (code === ErrorCode.RequestError) return { ok: false, kind: 'uncertain', error: 'request_failed' };
+  return { ok: false, kind: 'uncertain', error: error instanceof Error ? error.name : 'unknown_error' };
+}
 
 /**
  * Every message the app posts goes through here: one place that turns Slack's errors into results,
@@ -30,10 +81,10 @@ export const UNDELIVERABLE_ERRORS = new Set([
  * already acknowledged the user.
  */
 export function createMessenger({ client, logger }: { client: WebClient; logger: Logger }) {
-  const fail = (action: string, target: string, error: unknown): { ok: false; error: string } => {
-    const code = slackErrorCode(error) ?? (error instanceof Error ? error.name : 'unknown_error');
-    logger.warn({ action, target, error: code }, 'slack call failed');
-    return { ok: false, error: code };
+  const fail = (action: string, target: string, error: unknown): PostFailure => {
+    const failure = classifyFailure(error);
+    logger.warn({ action, target, error: failure.error, kind: failure.kind }, 'slack call failed');
+    return failure;
   };
 
   return {
@@ -41,7 +92,7 @@ export function createMessenger({ client, logger }: { client: WebClient; logger:
     async post(
       channel: string,
       message: SlackMessage,
-      options: { threadTs?: string } = {},
+      options: { threadTs?: string | undefined; metadata?: PostMetadata | undefined } = {},
     ): Promise<PostResult> {
       try {
         const response = await client.chat.postMessage({
@@ -49,10 +100,18 @@ export function createMessenger({ client, logger }: { client: WebClient; logger:
           text: message.text,
           blocks: message.blocks,
           ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+          ...(options.metadata
+            ? {
+                metadata: {
+                  event_type: options.metadata.eventType,
+                  event_payload: { [METADATA_KEY_FIELD]: options.metadata.key },
+                },
+              }
+            : {}),
           unfurl_links: false,
           unfurl_media: false,
         });
-        if (!response.channel || !response.ts) return { ok: false, error: 'missing_ts' };
+        if (!response.channel || !response.ts) return { ok: false, kind: 'uncertain', error: 'missing_ts' };
         return { ok: true, channel: response.channel, ts: response.ts };
       } catch (error) {
         return fail('chat.postMessage', channel, error);
@@ -65,6 +124,68 @@ export function createMessenger({ client, logger }: { client: WebClient; logger:
         return { ok: true, channel, ts };
       } catch (error) {
         return fail('chat.update', channel, error);
+      }
+    },
+
+    /** The app's DM channel with a person (conversations.open), or a failure. */
+    async openDm(userId: string): Promise<{ ok: true; channel: string } | PostFailure> {
+      try {
+        const response = await client.conversations.open({ users: userId });
+        const id = response.channel?.id;
+        return id ? { ok: true, channel: id } : { ok: false, kind: 'error', error: 'no_channel' };
+      } catch (error) {
+        return fail('conversations.open', userId, error);
+      }
+    },
+
+    /**
+     * Looks for a message of ours carrying this metadata, posted at or after `since`: the way to tell,
+     * after a crash or a timeout, whether an earlier attempt went through. Answers the message's ts,
+     * `null` when Slack has no such message, or a failure when it cannot tell.
+     */
+    async findPosted(
+      channel: string,
+      metadata: PostMetadata,
+      since: Date,
+      options: { threadTs?: string | undefined } = {},
+    ): Promise<{ ok: true; ts: string | null } | PostFailure> {
+      try {
+        const oldest = (Math.floor(since.getTime() / 1000) - 60).toString();
+        let cursor: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const response = options.threadTs
+            ? await client.conversations.replies({
+                channel,
+                ts: options.threadTs,
+                oldest,
+                include_all_metadata: true,
+                limit: 200,
+                ...(cursor ? { cursor } : {}),
+              })
+            : await client.conversations.history({
+                channel,
+                oldest,
+                include_all_metadata: true,
+                limit: 200,
+                ...(cursor ? { cursor } : {}),
+              });
+          for (const message of response.messages ?? []) {
+            const meta = (
+              message as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }
+            ).metadata;
+            if (
+              meta?.event_type === metadata.eventType &&
+              meta.event_payload?.[METADATA_KEY_FIELD] === metadata.key
+            ) {
+              return { ok: true, ts: message.ts ?? null };
+            }
+          }
+          cursor = response.response_metadata?.next_cursor || undefined;
+          if (!cursor) break;
+        }
+        return { ok: true, ts: null };
+      } catch (error) {
+        return fail(options.threadTs ? 'conversations.replies' : 'conversations.history', channel, error);
       }
     },
   };

@@ -59,6 +59,8 @@ export async function startTestApp({
     PORT: '0',
     LOG_LEVEL: 'debug',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Tests move time themselves: radar.scheduler.tick(now).
+    SCHEDULER_ENABLED: 'false',
     ...env,
   });
   const logs = new LogCapture();

@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Round, RoundResponse } from '../../db/schema.js';
+import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { escapeMrkdwn, quote, truncate } from '../../lib/text.js';
 import {
   CUSTOMER_RATING_PROMPT,
@@ -52,14 +53,6 @@ export const ROUND_ACTIONS = {
   /** Opens the response modal; the button's value is the round id. */
   answer: 'round_answer',
 } as const;
-
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 
 function scoreOptions(): PlainTextOption[] {
   return Array.from({ length: 10 }, (_, index) => {

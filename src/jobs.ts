@@ -1,0 +1,24 @@
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { Clock } from './lib/clock.js';
+import type { Logger } from './logger.js';
+import type { PeopleDirectory } from './modules/people/people.directory.js';
+import type { ScheduledJob } from './scheduler/scheduler.js';
+import type { Messenger } from './slack/messenger.js';
+
+/** What scheduled jobs are given. Their messenger and directory use the background Web API client. */
+export interface JobDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: Database;
+  messenger: Messenger;
+  directory: PeopleDirectory;
+  /** Names this copy of the app in claims, for operators reading the tables. */
+  instanceId: string;
+}
+
+/** Every scheduled job, in the order a tick runs them. */
+export function createJobs(_deps: JobDeps): ScheduledJob[] {
+  return [];
+}

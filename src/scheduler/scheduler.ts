@@ -1,0 +1,72 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * A job the scheduler runs on every tick. The job asks the database what is due at `now` and does
+ * it; the tick itself carries no state, so a missed tick (restart, several copies) loses nothing.
+ */
+export interface ScheduledJob {
+  name: string;
+  run(now: Date): Promise<void>;
+}
+
+export interface Scheduler {
+  start(): void;
+  /** Stops ticking and waits for a tick in progress. */
+  stop(): Promise<void>;
+  /** Runs every job once at `now` (the CLI's `reminders run --now`, and tests). */
+  tick(now?: Date): Promise<void>;
+}
+
+export function createScheduler({
+  expression,
+  jobs,
+  clock,
+  logger,
+}: {
+  expression: string;
+  jobs: ScheduledJob[];
+  clock: Clock;
+  logger: Logger;
+}): Scheduler {
+  let task: ScheduledTask | undefined;
+  let running: Promise<void> | undefined;
+
+  const tick = async (now: Date = clock.now()) => {
+    for (const job of jobs) {
+      const started = Date.now();
+      try {
+        await job.run(now);
+      } catch (error) {
+        // One failing job must not stop the others; the next tick tries again.
+        logger.error({ err: error, job: job.name }, 'scheduled job failed');
+      }
+      logger.debug({ job: job.name, ms: Date.now() - started }, 'scheduled job ran');
+    }
+  };
+
+  return {
+    start() {
+      if (task) return;
+      task = cron.schedule(
+        expression,
+        () => {
+          if (running) return; // the previous tick is still working: skip, the next will catch up
+          running = tick().finally(() => {
+            running = undefined;
+          });
+          return running;
+        },
+        { name: 'service-radar', noOverlap: true },
+      );
+    },
+    async stop() {
+      await task?.stop();
+      await task?.destroy();
+      task = undefined;
+      await running;
+    },
+    tick,
+  };
+}
