@@ -70,6 +70,19 @@ const configShape = z.object({
     .enum(logLevels)
     .default('info')
     .describe(`Log level: ${logLevels.join(', ')}.`),
+  ADMIN_USER_IDS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must list Slack user ids such as U0123ABCD' }),
+      ),
+    )
+    .describe(
+      'Slack user ids, comma-separated, allowed to administer committees besides workspace admins and owners.',
+    ),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'])
     .default('true')

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
+import { listRounds } from '../modules/rounds/rounds.usecases.js';
+import { type CliContext, positiveInt, slackUserId, table } from './shared.js';
+
+export function registerRoundsCommands(program: Command, { output, withDatabase }: CliContext): void {
+  const rounds = program.command('rounds').description('Rounds: self-ratings and customer responses');
+  rounds
+    .command('list')
+    .description('List rounds, newest first')
+    .option('--staff <userId>', 'only this staff member (Slack user id)', slackUserId)
+    .option('--limit <n>', 'at most this many rounds', positiveInt, 100)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { staff?: string; limit: number; json?: boolean }) => {
+      await withDatabase(async (database) => {
+        const rows = await listRounds({
+          rounds: createRoundsRepository({ db: database.db }),
+          staffUserId: options.staff,
+          limit: options.limit,
+        });
+        if (options.json) {
+          output.out(`${JSON.stringify(rows, null, 2)}\n`);
+        } else if (rows.length === 0) {
+          output.out('No rounds yet.\n');
+        } else {
+          output.out(
+            `${table(rows, ['id', 'status', 'staffUserId', 'customer', 'service', 'unit', 'selfScore', 'customerScore', 'gap', 'interviewOn'])}\n`,
+          );
+        }
+      });
+    });
+}

@@ -1,0 +1,52 @@
+import { InvalidArgumentError } from 'commander';
+import type { DatabaseHandle } from '../db/client.js';
+
+/** Where CLI commands write, and how they reach the database; tests capture both. */
+export interface CliContext {
+  output: Output;
+  withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T>;
+}
+
+export type Output = { out: (text: string) => void; err: (text: string) => void };
+
+export const slackUserId = (value: string) => {
+  if (!/^[UW][A-Z0-9]{2,}$/.test(value))
+    throw new InvalidArgumentError('expected a Slack user id such as U0123ABCD');
+  return value;
+};
+
+export const slackChannelId = (value: string) => {
+  if (!/^[CGD][A-Z0-9]{2,}$/.test(value))
+    throw new InvalidArgumentError('expected a Slack channel id such as C0123ABCD');
+  return value;
+};
+
+export const positiveInt = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 100_000) {
+    throw new InvalidArgumentError('expected a whole number from 1 to 100000');
+  }
+  return number;
+};
+
+export const isoInstant = (value: string) => {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new InvalidArgumentError('expected an ISO time such as 2026-11-25T09:00:00Z');
+  }
+  return date;
+};
+
+/** Formats rows as an aligned plain-text table. */
+export function table(rows: Record<string, unknown>[], columns: string[]): string {
+  const cells = rows.map((row) => columns.map((column) => (row[column] == null ? '-' : String(row[column]))));
+  const widths = columns.map((column, index) =>
+    Math.max(column.length, ...cells.map((row) => (row[index] ?? '').length)),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, index) => value.padEnd(widths[index] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
+}
