@@ -216,11 +216,44 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   let origin = '';
 
   /** Unique, increasing message timestamps shaped like Slack's: '1700000000.000100'. */
+  // Like Slack's, a ts is the posting time (seconds.micros), unique and increasing.
+  let lastTsSeconds = 0;
   const nextTs = (): string => {
+    const now = Math.floor(Date.now() / 1000);
+    if (now > lastTsSeconds) {
+      lastTsSeconds = now;
+      tsCounter = 0;
+    }
     tsCounter++;
-    const micros = tsCounter * 100;
-    const seconds = 1_700_000_000 + Math.floor(micros / 1_000_000);
-    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    if (tsCounter >= 1_000_000) {
+      lastTsSeconds++;
+      tsCounter = 1;
+    }
+    return `${lastTsSeconds}.${String(tsCounter).padStart(6, '0')}`;
+  };
+  /** Messages the stand-in accepted, as conversations.history / replies return them (newest first). */
+  const postedMessages = (channel: string, args: Record<string, unknown>, thread: string | undefined) => {
+    const oldest = Number(args.oldest ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return calls
+      .filter(
+        (c) =>
+          c.method === 'chat.postMessage' && c.reply?.body.ok === true && c.reply.body.channel === channel,
+      )
+      .filter((c) =>
+        thread ? c.args.thread_ts === thread || c.reply?.body.ts === thread : c.args.thread_ts === undefined,
+      )
+      .filter((c) => Number(c.reply?.body.ts) >= oldest)
+      .map((c) => ({
+        type: 'message',
+        user: BOT_USER_ID,
+        bot_id: BOT_ID,
+        text: c.args.text ?? '',
+        ts: c.reply?.body.ts,
+        ...(c.args.thread_ts ? { thread_ts: c.args.thread_ts } : {}),
+        ...(withMetadata && isObject(c.args.metadata) ? { metadata: c.args.metadata } : {}),
+      }))
+      .reverse();
   };
   const nextViewId = (): string => `V${String(++viewCounter).padStart(10, '0')}`;
   const nextFileId = (): string => `F${String(++fileCounter).padStart(10, '0')}`;
@@ -365,6 +398,27 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         const channel = str(a.channel);
         if (channel) return { ok: true, channel: { id: channel } };
         return { ok: false, error: 'users_list_not_supplied' };
+      }
+      case 'conversations.history': {
+        const channel = str(a.channel);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        return {
+          ok: true,
+          messages: postedMessages(channel, a, undefined),
+          has_more: false,
+          response_metadata: { next_cursor: '' },
+        };
+      }
+      case 'conversations.replies': {
+        const channel = str(a.channel);
+        const thread = str(a.ts);
+        if (!channel || !thread) return { ok: false, error: 'thread_not_found' };
+        return {
+          ok: true,
+          messages: postedMessages(channel, a, thread),
+          has_more: false,
+          response_metadata: { next_cursor: '' },
+        };
       }
       case 'conversations.info': {
         const channel = str(a.channel);
