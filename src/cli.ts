@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { Command } from 'commander';
+import { registerRemindersCommands } from './cli/reminders.js';
 import { registerRoundsCommands } from './cli/rounds.js';
 import type { CliContext, Output } from './cli/shared.js';
 import { ConfigError, loadDatabaseConfig } from './config.js';
@@ -40,6 +41,7 @@ export function buildCli(
     });
 
   registerRoundsCommands(program, context);
+  registerRemindersCommands(program, context);
 
   return program;
 }

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { parseClock } from './modules/reminders/working-hours.js';
 
 /**
  * The whole environment the app reads, in one schema. Every key names its environment variable,
@@ -96,6 +97,113 @@ const configShape = z.object({
     .describe(
       'How often the scheduler ticks (node-cron syntax). Each tick does whatever the database says is due.',
     ),
+  WORKDAY_START: z
+    .string()
+    .trim()
+    .default('09:00')
+    .refine((value) => parseClock(value) !== undefined, { message: 'must be a time such as 09:00' })
+    .describe(
+      "Start of working hours (HH:MM), in each person's own Slack time zone. No reminder arrives earlier.",
+    ),
+  WORKDAY_END: z
+    .string()
+    .trim()
+    .default('17:00')
+    .refine((value) => parseClock(value) !== undefined, { message: 'must be a time such as 17:00' })
+    .describe('End of working hours (HH:MM). No reminder arrives at or after it.'),
+  WORKDAYS: z
+    .string()
+    .trim()
+    .default('1,2,3,4,5')
+    .transform((value) =>
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number),
+    )
+    .pipe(z.array(z.number().int().min(1).max(7)).min(1, { message: 'must list at least one day' }))
+    .describe('Working days as ISO weekday numbers (1 = Monday ... 7 = Sunday), comma-separated.'),
+  CLOSURE_DATES: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.iso.date({ message: 'must list dates such as 2026-12-25' })))
+    .describe('Dates (YYYY-MM-DD, comma-separated) when the library is closed: no reminders arrive on them.'),
+  CUSTOMER_NUDGE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(4)
+    .describe('Days between the request to a customer and each of the (at most two) gentle nudges.'),
+  ROUND_EXPIRY_DAYS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(365)
+    .default(21)
+    .describe('Days after which a round with no customer response expires.'),
+  CADENCE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(7)
+    .max(730)
+    .default(90)
+    .describe(
+      'A staff member whose last round is older than this many days is invited once to start a new one.',
+    ),
+  SNOOZE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(2)
+    .describe('How long "Snooze" puts off an interview reminder, in days.'),
+  MUTE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(14)
+    .describe('How long the "Mute reminders" button mutes them, in days.'),
+  REMINDER_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(50)
+    .describe('Reminders one copy claims at a time.'),
+  REMINDER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(4)
+    .describe('Reminders one copy sends at once.'),
+  REMINDER_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(3600)
+    .default(120)
+    .describe(
+      'A claimed reminder not marked sent after this long is checked against Slack and sent if it never arrived.',
+    ),
+  REMINDER_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(5)
+    .describe('Attempts before a reminder is marked failed.'),
+  TICK_BUDGET_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(600_000)
+    .default(50_000)
+    .describe('How long one tick keeps sending before leaving the rest to the next tick, in milliseconds.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -111,6 +219,9 @@ const SIGNING_SECRET_MISSING =
 const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 
 export const configSchema = configShape.superRefine((config, ctx) => {
+  if ((parseClock(config.WORKDAY_START) ?? 0) >= (parseClock(config.WORKDAY_END) ?? 0)) {
+    ctx.addIssue({ code: 'custom', path: ['WORKDAY_END'], message: 'must be later than WORKDAY_START' });
+  }
   if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: SIGNING_SECRET_MISSING });
   }

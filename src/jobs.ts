@@ -3,6 +3,7 @@ import type { Database } from './db/client.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
 import type { PeopleDirectory } from './modules/people/people.directory.js';
+import { createRemindersJob } from './modules/reminders/reminders.job.js';
 import type { ScheduledJob } from './scheduler/scheduler.js';
 import type { Messenger } from './slack/messenger.js';
 
@@ -19,6 +20,6 @@ export interface JobDeps {
 }
 
 /** Every scheduled job, in the order a tick runs them. */
-export function createJobs(_deps: JobDeps): ScheduledJob[] {
-  return [];
+export function createJobs(deps: JobDeps): ScheduledJob[] {
+  return [createRemindersJob(deps)];
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
@@ -9,6 +10,8 @@ import { withTimeout } from '../lib/timeout.js';
 import { type Logger, toBoltLogger } from '../logger.js';
 import { createPeopleDirectory } from '../modules/people/people.directory.js';
 import { createPeopleRepository } from '../modules/people/people.repository.js';
+import { createRemindersRepository } from '../modules/reminders/reminders.repository.js';
+import { reminderSettingsFrom } from '../modules/reminders/reminders.usecases.js';
 import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
@@ -86,12 +89,24 @@ export function createSlackService({
   const { db } = database;
   const rounds = createRoundsRepository({ db });
   const people = createPeopleRepository({ db });
+  const directory = createPeopleDirectory({ client: app.client, people, clock });
+  const messenger = createMessenger({ client: app.client, logger });
   const deps: ListenerDeps = {
     logger,
     clock,
     rounds,
-    directory: createPeopleDirectory({ client: app.client, people, clock }),
-    messenger: createMessenger({ client: app.client, logger }),
+    directory,
+    messenger,
+    reminderDeps: {
+      reminders: createRemindersRepository({ db }),
+      rounds,
+      people,
+      directory,
+      messenger,
+      logger,
+      instanceId: `${hostname()}:${process.pid}`,
+      settings: reminderSettingsFrom(config),
+    },
   };
   registerListeners(app, deps);
 

@@ -2,6 +2,7 @@ import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
+import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { Messenger } from './messenger.js';
 
@@ -12,6 +13,8 @@ export interface ListenerDeps {
   rounds: RoundsRepository;
   directory: PeopleDirectory;
   messenger: Messenger;
+  /** Reminder use cases for the buttons on reminders (snooze, ask again, cancel, mute). */
+  reminderDeps: ReminderDeps;
 }
 
 export interface RepositoryDeps {

@@ -9,4 +9,7 @@ export const WEB_API_SCOPES: Record<string, string | null> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'users.info': 'users:read',
+  // After a crash or a timed-out send: is the reminder already in the person's DM?
+  'conversations.open': 'im:write',
+  'conversations.history': 'im:history',
 };

@@ -26,6 +26,10 @@ export interface RoundFormDefaults {
   unit: string | null;
   previousServices: string[];
   interviewOn: string;
+  /** Filled in from an earlier round: a new round with the same customer and service. */
+  prefill?:
+    | { customerUserId: string | null; customerName: string | null; service: string; segment: Segment }
+    | undefined;
 }
 
 export async function prepareRoundForm({
@@ -33,20 +37,33 @@ export async function prepareRoundForm({
   clock,
   staffUserId,
   timeZone,
+  fromRoundId,
 }: {
   rounds: RoundsRepository;
   clock: Clock;
   staffUserId: string;
   timeZone?: string | null | undefined;
+  fromRoundId?: number | undefined;
 }): Promise<RoundFormDefaults> {
-  const [profile, previousServices] = await Promise.all([
+  const [profile, previousServices, earlier] = await Promise.all([
     rounds.findProfile(staffUserId),
     rounds.recentServices(staffUserId, MAX_SUGGESTED_SERVICES),
+    fromRoundId ? rounds.findRound(fromRoundId) : undefined,
   ]);
+  // Only one's own rounds prefill a form.
+  const source = earlier?.staffUserId === staffUserId ? earlier : undefined;
   return {
     unit: profile?.unit ?? null,
     previousServices,
     interviewOn: addDays(localDate(clock.now(), timeZone), DEFAULT_INTERVIEW_AFTER_DAYS),
+    prefill: source
+      ? {
+          customerUserId: source.customerUserId,
+          customerName: source.customerUserId ? null : source.customerName,
+          service: source.service,
+          segment: source.segment,
+        }
+      : undefined,
   };
 }
 

@@ -76,6 +76,8 @@ export function who(round: Pick<Round, 'customerUserId' | 'customerName'>): stri
 
 export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
   const { blocks: ids, actionId } = ROUND_MODAL;
+  const { prefill } = defaults;
+  const prefillSegment = segmentOptions.find((option) => option.value === prefill?.segment);
   const blocks: KnownBlock[] = [
     {
       type: 'section',
@@ -89,7 +91,12 @@ export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
       block_id: ids.customerUser,
       optional: true,
       label: plain('Your customer, in Slack'),
-      element: { type: 'users_select', action_id: actionId, placeholder: plain('Choose a person') },
+      element: {
+        type: 'users_select',
+        action_id: actionId,
+        placeholder: plain('Choose a person'),
+        ...(prefill?.customerUserId ? { initial_user: prefill.customerUserId } : {}),
+      },
     },
     {
       type: 'input',
@@ -102,6 +109,9 @@ export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
         action_id: actionId,
         max_length: LIMITS.customerName,
         placeholder: plain('Their name'),
+        ...(prefill?.customerName
+          ? { initial_value: truncate(prefill.customerName, LIMITS.customerName) }
+          : {}),
       },
     },
   ];
@@ -133,6 +143,7 @@ export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
         action_id: actionId,
         max_length: LIMITS.service,
         placeholder: plain('For example: interlibrary loans'),
+        ...(prefill ? { initial_value: truncate(prefill.service, LIMITS.service) } : {}),
       },
     },
     {
@@ -144,6 +155,7 @@ export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
         action_id: actionId,
         options: segmentOptions,
         placeholder: plain('Choose'),
+        ...(prefillSegment ? { initial_option: prefillSegment } : {}),
       },
     },
     {
@@ -407,11 +419,12 @@ export const RATE_SERVICE_HELP = [
   '*Service Radar* helps you see your service the way the people you serve see it.',
   '• `/rate-service`: rate the service you give one customer (1-10), then we ask them to rate it too. ' +
     "For a customer outside Slack, you record their answers after you've talked.",
+  '• `/rate-service mute [days]`: no reminders from this app for a while (14 days unless you say); `/rate-service unmute` to hear them again.',
   '• `/rate-service help`: this message.',
   '• `/action-plan @someone`: turn a gap into a plan with check-ins (for managers, or for yourself).',
   "You'll get a message with the customer's score and the gap (their score minus yours) when they answer.",
 ].join('\n');
 
 export function unknownRateServiceText(text: string): string {
-  return `I don't know \`${truncate(text.replace(/`/g, "'"), 100)}\`. Type \`/rate-service\` to start a round, or \`/rate-service help\`.`;
+  return `I don't know \`${truncate(text.replace(/`/g, "'"), 100)}\`. Type \`/rate-service\` to start a round, \`/rate-service mute\` to pause reminders, or \`/rate-service help\`.`;
 }

@@ -1,11 +1,23 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { REMINDER_ACTIONS } from '../../../modules/reminders/reminders.views.js';
 import { ROUND_ACTIONS } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import { answerRoundAction } from './answer-round.js';
+import {
+  askAgainAction,
+  cancelRoundAction,
+  muteAction,
+  snoozeAction,
+  startRoundAction,
+} from './reminder-buttons.js';
+
+const button = (actionId: string) => ({ type: 'block_actions' as const, action_id: actionId });
 
 export function register(app: App, deps: ListenerDeps): void {
-  app.action<BlockButtonAction>(
-    { type: 'block_actions', action_id: ROUND_ACTIONS.answer },
-    answerRoundAction(deps),
-  );
+  app.action<BlockButtonAction>(button(ROUND_ACTIONS.answer), answerRoundAction(deps));
+  app.action<BlockButtonAction>(button(REMINDER_ACTIONS.snooze), snoozeAction(deps));
+  app.action<BlockButtonAction>(button(REMINDER_ACTIONS.askAgain), askAgainAction(deps));
+  app.action<BlockButtonAction>(button(REMINDER_ACTIONS.cancelRound), cancelRoundAction(deps));
+  app.action<BlockButtonAction>(button(REMINDER_ACTIONS.mute), muteAction(deps));
+  app.action<BlockButtonAction>(button(REMINDER_ACTIONS.startRound), startRoundAction(deps));
 }

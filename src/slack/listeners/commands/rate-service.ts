@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { muteReminders, unmuteReminders } from '../../../modules/reminders/reminders.usecases.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import {
   buildRoundModal,
@@ -10,11 +11,30 @@ import type { ListenerDeps } from '../../deps.js';
 export const RATE_SERVICE_COMMAND = '/rate-service';
 
 /** `/rate-service` opens the self-rating modal; `help` explains; anything else says what it accepts. */
-export function rateServiceCommand({ rounds, clock, logger }: ListenerDeps) {
+export function rateServiceCommand({ rounds, clock, logger, reminderDeps }: ListenerDeps) {
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
     if (text.toLowerCase() === 'help') {
       await ack({ response_type: 'ephemeral', text: RATE_SERVICE_HELP });
+      return;
+    }
+    const mute = /^mute(?:\s+(\d{1,3}))?$/i.exec(text);
+    if (mute || /^unmute$/i.test(text)) {
+      try {
+        const days = Number(mute?.[1] ?? reminderDeps.settings.muteDays);
+        const result = mute
+          ? days >= 1 && days <= 365
+            ? await muteReminders(reminderDeps, { userId: command.user_id, days, now: clock.now() })
+            : ({ ok: false, refusal: 'Mute for 1 to 365 days, e.g. `/rate-service mute 14`.' } as const)
+          : await unmuteReminders(reminderDeps, { userId: command.user_id, now: clock.now() });
+        await ack({ response_type: 'ephemeral', text: result.ok ? result.outcome : result.refusal });
+      } catch (error) {
+        logger.error({ err: error, user: command.user_id }, 'could not change the mute');
+        await ack({
+          response_type: 'ephemeral',
+          text: "Sorry, that didn't work just now. Please try again in a moment.",
+        });
+      }
       return;
     }
     if (text !== '') {

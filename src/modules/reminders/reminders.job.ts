@@ -1,0 +1,33 @@
+import type { JobDeps } from '../../jobs.js';
+import type { ScheduledJob } from '../../scheduler/scheduler.js';
+import { createPeopleRepository } from '../people/people.repository.js';
+import { createRoundsRepository } from '../rounds/rounds.repository.js';
+import { createRemindersRepository } from './reminders.repository.js';
+import { type ReminderDeps, reminderSettingsFrom, runRemindersTick } from './reminders.usecases.js';
+
+export function createReminderDeps(deps: JobDeps, extra: Partial<ReminderDeps> = {}): ReminderDeps {
+  return {
+    reminders: createRemindersRepository({ db: deps.db }),
+    rounds: createRoundsRepository({ db: deps.db }),
+    people: createPeopleRepository({ db: deps.db }),
+    directory: deps.directory,
+    messenger: deps.messenger,
+    logger: deps.logger,
+    instanceId: deps.instanceId,
+    settings: reminderSettingsFrom(deps.config),
+    ...extra,
+  };
+}
+
+/** The reminders job: expire, schedule, invite, then deliver what is due. */
+export function createRemindersJob(deps: JobDeps, extra: Partial<ReminderDeps> = {}): ScheduledJob {
+  const reminderDeps = createReminderDeps(deps, extra);
+  return {
+    name: 'reminders',
+    async run(now) {
+      const report = await runRemindersTick(reminderDeps, now);
+      const busy = Object.values(report).some((value) => value > 0);
+      if (busy) deps.logger.info({ job: 'reminders', ...report }, 'reminders tick');
+    },
+  };
+}

@@ -1,0 +1,292 @@
+import { and, asc, desc, eq, inArray, lt, lte, ne, notExists, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import {
+  type NewReminder,
+  personSettings,
+  type Reminder,
+  reminders,
+  rounds,
+  staffProfiles,
+} from '../../db/schema.js';
+
+export type ReminderKind = Reminder['kind'];
+
+/**
+ * The reminder queue's SQL. Claims use FOR UPDATE SKIP LOCKED inside a single UPDATE, so copies of
+ * the app ticking together never take the same row; every later write is guarded by the state it
+ * expects, so a late or repeated write cannot undo another copy's work.
+ */
+export function createRemindersRepository({ db }: { db: Database }) {
+  return {
+    /** Inserts reminders, dropping any whose dedupe key exists. Returns those actually inserted. */
+    async schedule(rows: NewReminder[]): Promise<Reminder[]> {
+      if (rows.length === 0) return [];
+      return db
+        .insert(reminders)
+        .values(rows)
+        .onConflictDoNothing({ target: reminders.dedupeKey })
+        .returning();
+    },
+
+    /** Takes up to `limit` due reminders for this copy: pending -> sending. */
+    async claimDue(now: Date, limit: number, instanceId: string): Promise<Reminder[]> {
+      const due = db
+        .select({ id: reminders.id })
+        .from(reminders)
+        .where(and(eq(reminders.state, 'pending'), lte(reminders.dueAt, now)))
+        .orderBy(asc(reminders.dueAt), asc(reminders.id))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      return db
+        .update(reminders)
+        .set({ state: 'sending', claimedAt: now, claimedBy: instanceId })
+        .where(and(inArray(reminders.id, due), eq(reminders.state, 'pending')))
+        .returning();
+    },
+
+    /**
+     * Takes over claims older than the lease (a copy crashed, or a send's outcome was unknown). The
+     * caller must find out from Slack whether the message went out before sending it again.
+     */
+    async claimStale(now: Date, leaseMs: number, limit: number, instanceId: string): Promise<Reminder[]> {
+      const stale = db
+        .select({ id: reminders.id })
+        .from(reminders)
+        .where(
+          and(eq(reminders.state, 'sending'), lt(reminders.claimedAt, new Date(now.getTime() - leaseMs))),
+        )
+        .orderBy(asc(reminders.claimedAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      return db
+        .update(reminders)
+        .set({ claimedAt: now, claimedBy: instanceId })
+        .where(and(inArray(reminders.id, stale), eq(reminders.state, 'sending')))
+        .returning();
+    },
+
+    async markSent(id: number, at: Date, channelId: string, ts: string, attempted = true): Promise<void> {
+      await db
+        .update(reminders)
+        .set({
+          state: 'sent',
+          sentAt: at,
+          messageChannelId: channelId,
+          messageTs: ts,
+          lastError: null,
+          ...(attempted ? { attempts: sql`${reminders.attempts} + 1` } : {}),
+        })
+        .where(and(eq(reminders.id, id), eq(reminders.state, 'sending')));
+    },
+
+    /** Back to the queue, not before `dueAt` (working hours, a mute, a rate limit, a retry). */
+    async release(id: number, dueAt: Date, error: string | null = null, attempted = false): Promise<void> {
+      await db
+        .update(reminders)
+        .set({
+          state: 'pending',
+          dueAt,
+          claimedAt: null,
+          claimedBy: null,
+          lastError: error,
+          ...(attempted ? { attempts: sql`${reminders.attempts} + 1` } : {}),
+        })
+        .where(and(eq(reminders.id, id), eq(reminders.state, 'sending')));
+    },
+
+    /**
+     * Leaves a claim whose send had an unknown outcome for the stale-claim check, which asks Slack.
+     * Backdating the claim makes that happen on the next tick rather than after a whole lease.
+     */
+    async markUncertain(id: number, claimedAt: Date, error: string): Promise<void> {
+      await db
+        .update(reminders)
+        .set({ claimedAt, lastError: error, attempts: sql`${reminders.attempts} + 1` })
+        .where(and(eq(reminders.id, id), eq(reminders.state, 'sending')));
+    },
+
+    async fail(id: number, error: string, attempted = false): Promise<void> {
+      await db
+        .update(reminders)
+        .set({
+          state: 'failed',
+          lastError: error,
+          ...(attempted ? { attempts: sql`${reminders.attempts} + 1` } : {}),
+        })
+        .where(and(eq(reminders.id, id), eq(reminders.state, 'sending')));
+    },
+
+    async cancel(id: number, reason: string): Promise<void> {
+      await db
+        .update(reminders)
+        .set({ state: 'cancelled', lastError: reason })
+        .where(and(eq(reminders.id, id), inArray(reminders.state, ['sending', 'pending'])));
+    },
+
+    async cancelPendingForRound(roundId: number, reason: string): Promise<void> {
+      await db
+        .update(reminders)
+        .set({ state: 'cancelled', lastError: reason })
+        .where(and(eq(reminders.roundId, roundId), eq(reminders.state, 'pending')));
+    },
+
+    async find(id: number): Promise<Reminder | undefined> {
+      const [row] = await db.select().from(reminders).where(eq(reminders.id, id)).limit(1);
+      return row;
+    },
+
+    /** Awaiting rounds the scheduler has not yet given their reminders. */
+    async roundsWithoutReminders(limit: number) {
+      return db
+        .select()
+        .from(rounds)
+        .where(
+          and(
+            eq(rounds.status, 'awaiting_customer'),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(reminders)
+                .where(and(eq(reminders.roundId, rounds.id), eq(reminders.kind, 'interview_due'))),
+            ),
+          ),
+        )
+        .orderBy(asc(rounds.id))
+        .limit(limit);
+    },
+
+    /**
+     * Expires rounds left unanswered since `cutoff`, schedules one "expired" note to each staff
+     * member and cancels the round's other reminders, in one transaction.
+     */
+    async expireRounds(cutoff: Date, now: Date, limit: number): Promise<number> {
+      return db.transaction(async (tx) => {
+        const candidates = tx
+          .select({ id: rounds.id })
+          .from(rounds)
+          .where(and(eq(rounds.status, 'awaiting_customer'), lte(rounds.createdAt, cutoff)))
+          .limit(limit)
+          .for('update', { skipLocked: true });
+        const expired = await tx
+          .update(rounds)
+          .set({ status: 'expired', closedAt: now })
+          .where(and(inArray(rounds.id, candidates), eq(rounds.status, 'awaiting_customer')))
+          .returning({ id: rounds.id, staffUserId: rounds.staffUserId });
+        if (expired.length === 0) return 0;
+        const ids = expired.map((round) => round.id);
+        await tx
+          .update(reminders)
+          .set({ state: 'cancelled', lastError: 'round_expired' })
+          .where(and(inArray(reminders.roundId, ids), eq(reminders.state, 'pending')));
+        await tx
+          .insert(reminders)
+          .values(
+            expired.map((round) => ({
+              kind: 'round_expired' as const,
+              roundId: round.id,
+              recipientUserId: round.staffUserId,
+              dueAt: now,
+              dedupeKey: `round_expired:${round.id}`,
+            })),
+          )
+          .onConflictDoNothing({ target: reminders.dedupeKey });
+        return expired.length;
+      });
+    },
+
+    /** Staff whose latest round started before `cutoff` and who have not been invited since it. */
+    async staffDueForCadence(cutoff: Date, limit: number) {
+      const latest = db
+        .select({
+          staffUserId: rounds.staffUserId,
+          roundId:
+            sql<number>`(array_agg(${rounds.id} order by ${rounds.createdAt} desc, ${rounds.id} desc))[1]`.as(
+              'round_id',
+            ),
+          lastAt: sql<Date>`max(${rounds.createdAt})`.as('last_at'),
+        })
+        .from(rounds)
+        .groupBy(rounds.staffUserId)
+        .as('latest');
+      const rows = await db
+        .select({ staffUserId: staffProfiles.userId, roundId: latest.roundId, lastAt: latest.lastAt })
+        .from(staffProfiles)
+        .innerJoin(latest, eq(latest.staffUserId, staffProfiles.userId))
+        .where(
+          and(
+            lte(latest.lastAt, cutoff),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(reminders)
+                .where(
+                  eq(
+                    reminders.dedupeKey,
+                    sql`'cadence:' || ${staffProfiles.userId} || ':' || ${latest.roundId}`,
+                  ),
+                ),
+            ),
+          ),
+        )
+        .limit(limit);
+      return rows.map((row) => ({ ...row, lastAt: new Date(row.lastAt) }));
+    },
+
+    async latestRoundId(staffUserId: string): Promise<number | undefined> {
+      const [row] = await db
+        .select({ id: rounds.id })
+        .from(rounds)
+        .where(eq(rounds.staffUserId, staffUserId))
+        .orderBy(desc(rounds.createdAt), desc(rounds.id))
+        .limit(1);
+      return row?.id;
+    },
+
+    async mutedUntil(userId: string): Promise<Date | null> {
+      const [row] = await db.select().from(personSettings).where(eq(personSettings.userId, userId)).limit(1);
+      return row?.mutedUntil ?? null;
+    },
+
+    async setMutedUntil(userId: string, mutedUntil: Date | null, now: Date): Promise<void> {
+      await db
+        .insert(personSettings)
+        .values({ userId, mutedUntil, updatedAt: now })
+        .onConflictDoUpdate({ target: personSettings.userId, set: { mutedUntil, updatedAt: now } });
+    },
+
+    /** Cancels a round still awaiting its customer, and its pending reminders. */
+    async cancelRound(
+      roundId: number,
+      staffUserId: string,
+      now: Date,
+    ): Promise<'cancelled' | 'not_open' | 'not_yours'> {
+      return db.transaction(async (tx) => {
+        const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update');
+        if (!round) return 'not_open';
+        if (round.staffUserId !== staffUserId) return 'not_yours';
+        if (round.status !== 'awaiting_customer') return 'not_open';
+        await tx.update(rounds).set({ status: 'cancelled', closedAt: now }).where(eq(rounds.id, roundId));
+        await tx
+          .update(reminders)
+          .set({ state: 'cancelled', lastError: 'round_cancelled' })
+          .where(and(eq(reminders.roundId, roundId), eq(reminders.state, 'pending')));
+        return 'cancelled';
+      });
+    },
+
+    async list({ due, now, limit }: { due?: boolean; now: Date; limit: number }) {
+      return db
+        .select()
+        .from(reminders)
+        .where(
+          due
+            ? and(eq(reminders.state, 'pending'), lte(reminders.dueAt, now))
+            : ne(reminders.state, 'cancelled'),
+        )
+        .orderBy(asc(reminders.dueAt), asc(reminders.id))
+        .limit(limit);
+    },
+  };
+}
+
+export type RemindersRepository = ReturnType<typeof createRemindersRepository>;

@@ -1,0 +1,521 @@
+import type { Config } from '../../config.js';
+import type { NewReminder, Reminder, Round } from '../../db/schema.js';
+import type { SlackMessage } from '../../lib/block-kit.js';
+import type { Logger } from '../../logger.js';
+import type { Messenger } from '../../slack/messenger.js';
+import type { PeopleDirectory } from '../people/people.directory.js';
+import type { PeopleRepository } from '../people/people.repository.js';
+import type { RoundsRepository } from '../rounds/rounds.repository.js';
+import { buildCustomerRequestMessage } from '../rounds/rounds.views.js';
+import type { ReminderKind, RemindersRepository } from './reminders.repository.js';
+import {
+  buildCadenceMessage,
+  buildCustomerNudgeMessage,
+  buildInterviewDueMessage,
+  buildRoundExpiredMessage,
+} from './reminders.views.js';
+import {
+  nextWorkingTime,
+  parseClock,
+  type WorkingHoursPolicy,
+  workingStartOn,
+  workingTimeAfterDays,
+} from './working-hours.js';
+
+/** Every reminder message carries this metadata, so a send can be confirmed after a crash. */
+export const REMINDER_EVENT_TYPE = 'service_radar_reminder';
+/** How many gentle nudges a customer gets, at most. */
+export const CUSTOMER_NUDGES = 2;
+const DAY_MS = 86_400_000;
+
+export interface ReminderSettings {
+  policy: WorkingHoursPolicy;
+  nudgeDays: number;
+  expiryDays: number;
+  cadenceDays: number;
+  snoozeDays: number;
+  muteDays: number;
+  batchSize: number;
+  concurrency: number;
+  leaseMs: number;
+  maxAttempts: number;
+  tickBudgetMs: number;
+}
+
+export function reminderSettingsFrom(config: Config): ReminderSettings {
+  return {
+    policy: {
+      startMinutes: parseClock(config.WORKDAY_START) ?? 9 * 60,
+      endMinutes: parseClock(config.WORKDAY_END) ?? 17 * 60,
+      workdays: new Set(config.WORKDAYS),
+      closures: new Set(config.CLOSURE_DATES),
+    },
+    nudgeDays: config.CUSTOMER_NUDGE_DAYS,
+    expiryDays: config.ROUND_EXPIRY_DAYS,
+    cadenceDays: config.CADENCE_DAYS,
+    snoozeDays: config.SNOOZE_DAYS,
+    muteDays: config.MUTE_DAYS,
+    batchSize: config.REMINDER_BATCH_SIZE,
+    concurrency: config.REMINDER_CONCURRENCY,
+    leaseMs: config.REMINDER_LEASE_SECONDS * 1000,
+    maxAttempts: config.REMINDER_MAX_ATTEMPTS,
+    tickBudgetMs: config.TICK_BUDGET_MS,
+  };
+}
+
+/** What a reminder kind contributes: its message, or a reason it no longer applies. */
+export type Prepared = { message: SlackMessage } | { cancel: string };
+export type KindHandler = (reminder: Reminder, deps: ReminderDeps, now: Date) => Promise<Prepared>;
+
+export interface ReminderDeps {
+  reminders: RemindersRepository;
+  rounds: RoundsRepository;
+  people: PeopleRepository;
+  directory: PeopleDirectory;
+  messenger: Messenger;
+  logger: Logger;
+  instanceId: string;
+  settings: ReminderSettings;
+  /** Kinds owned by other modules (action plans). */
+  extraKinds?: Partial<Record<ReminderKind, KindHandler>>;
+  /** Waits in real time (rate limits); tests may shorten it. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function timeZoneOf(deps: ReminderDeps, userId: string): Promise<string | null> {
+  try {
+    return (await deps.directory.lookup(userId))?.tz ?? null;
+  } catch {
+    // The time zone is only used to aim the first due time; delivery checks working hours again.
+    return (await deps.people.find(userId))?.tz ?? null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sweeps: derive due work from rounds. Each is idempotent (dedupe keys), so any copy may run it.
+
+/** Gives each new round its reminders: the interview day for staff, up to two nudges for the customer. */
+export async function scheduleNewRoundReminders(deps: ReminderDeps, limit = 200): Promise<number> {
+  const { settings } = deps;
+  const fresh = await deps.reminders.roundsWithoutReminders(limit);
+  let scheduled = 0;
+  for (const round of fresh) {
+    const staffZone = await timeZoneOf(deps, round.staffUserId);
+    const rows: NewReminder[] = [
+      {
+        kind: 'interview_due',
+        roundId: round.id,
+        recipientUserId: round.staffUserId,
+        dueAt: workingStartOn(round.interviewOn, staffZone, settings.policy),
+        dedupeKey: `interview_due:${round.id}`,
+      },
+    ];
+    if (round.customerUserId) {
+      const customerZone = await timeZoneOf(deps, round.customerUserId);
+      for (let nudge = 1; nudge <= CUSTOMER_NUDGES; nudge++) {
+        const days = nudge * settings.nudgeDays;
+        if (days >= settings.expiryDays) break; // no nudge for a round that will have expired
+        rows.push({
+          kind: 'customer_nudge',
+          roundId: round.id,
+          recipientUserId: round.customerUserId,
+          dueAt: workingTimeAfterDays(round.createdAt, days, customerZone, settings.policy),
+          dedupeKey: `customer_nudge:${round.id}:${nudge}`,
+        });
+      }
+    }
+    scheduled += (await deps.reminders.schedule(rows)).length;
+  }
+  return scheduled;
+}
+
+export async function expireRounds(deps: ReminderDeps, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - deps.settings.expiryDays * DAY_MS);
+  return deps.reminders.expireRounds(cutoff, now, 500);
+}
+
+export async function scheduleCadenceInvitations(deps: ReminderDeps, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - deps.settings.cadenceDays * DAY_MS);
+  const due = await deps.reminders.staffDueForCadence(cutoff, 500);
+  const inserted = await deps.reminders.schedule(
+    due.map((row) => ({
+      kind: 'cadence' as const,
+      roundId: row.roundId,
+      recipientUserId: row.staffUserId,
+      dueAt: now,
+      dedupeKey: `cadence:${row.staffUserId}:${row.roundId}`,
+    })),
+  );
+  return inserted.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages per kind
+
+async function openRound(deps: ReminderDeps, reminder: Reminder): Promise<Round | { cancel: string }> {
+  const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+  if (!round) return { cancel: 'round_missing' };
+  if (round.status !== 'awaiting_customer') return { cancel: `round_${round.status}` };
+  return round;
+}
+
+const kindHandlers: Partial<Record<ReminderKind, KindHandler>> = {
+  async interview_due(reminder, deps) {
+    const round = await openRound(deps, reminder);
+    if ('cancel' in round) return round;
+    const { snoozeDays, muteDays } = deps.settings;
+    return { message: buildInterviewDueMessage(round, reminder.id, { snoozeDays, muteDays }) };
+  },
+  async customer_nudge(reminder, deps) {
+    const round = await openRound(deps, reminder);
+    if ('cancel' in round) return round;
+    const nudge = Number(reminder.dedupeKey.split(':')[2] ?? 1);
+    return { message: buildCustomerNudgeMessage(round, nudge, CUSTOMER_NUDGES) };
+  },
+  async customer_request_again(reminder, deps) {
+    const round = await openRound(deps, reminder);
+    if ('cancel' in round) return round;
+    return { message: buildCustomerRequestMessage(round) };
+  },
+  async round_expired(reminder, deps) {
+    const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+    if (!round) return { cancel: 'round_missing' };
+    return { message: buildRoundExpiredMessage(round, deps.settings.expiryDays) };
+  },
+  async cadence(reminder, deps, now) {
+    const latest = await deps.reminders.latestRoundId(reminder.recipientUserId);
+    if (latest !== reminder.roundId) return { cancel: 'new_round_started' };
+    const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+    if (!round) return { cancel: 'round_missing' };
+    return { message: buildCadenceMessage(round.createdAt, now, deps.settings.muteDays) };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Delivery
+
+export type Outcome =
+  | { kind: 'sent' }
+  | { kind: 'deferred'; until: Date }
+  | { kind: 'cancelled'; reason: string }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  | { kind: 'uncertain' }
+  | { kind: 'retry'; until: Date };
+
+export interface DeliveryReport {
+  claimed: number;
+  sent: number;
+  deferred: number;
+  cancelled: number;
+  failed: number;
+  retried: number;
+  uncertain: number;
+  rateLimited: number;
+  reconciled: number;
+}
+
+const emptyReport = (): DeliveryReport => ({
+  claimed: 0,
+  sent: 0,
+  deferred: 0,
+  cancelled: 0,
+  failed: 0,
+  retried: 0,
+  uncertain: 0,
+  rateLimited: 0,
+  reconciled: 0,
+});
+
+const metadataFor = (reminder: Reminder) => ({
+  eventType: REMINDER_EVENT_TYPE,
+  key: `reminder:${reminder.id}`,
+});
+
+/** Sends one claimed reminder, or says why not; records the outcome on the row. */
+export async function deliverClaimed(deps: ReminderDeps, reminder: Reminder, now: Date): Promise<Outcome> {
+  const { reminders, settings } = deps;
+  const handler = kindHandlers[reminder.kind] ?? deps.extraKinds?.[reminder.kind];
+  const prepared: Prepared = handler ? await handler(reminder, deps, now) : { cancel: 'unknown_kind' };
+  if ('cancel' in prepared) {
+    await reminders.cancel(reminder.id, prepared.cancel);
+    return { kind: 'cancelled', reason: prepared.cancel };
+  }
+
+  let person: Awaited<ReturnType<PeopleDirectory['lookup']>>;
+  try {
+    person = await deps.directory.lookup(reminder.recipientUserId);
+  } catch {
+    // Without a time zone we cannot promise working hours: try again shortly.
+    const until = new Date(now.getTime() + 5 * 60_000);
+    await reminders.release(reminder.id, until, 'time_zone_lookup_failed');
+    return { kind: 'retry', until };
+  }
+  if (!person || person.deleted) {
+    await reminders.fail(reminder.id, 'user_not_found');
+    return { kind: 'failed', reason: 'user_not_found' };
+  }
+  if (person.isBot) {
+    await reminders.fail(reminder.id, 'cannot_dm_bot');
+    return { kind: 'failed', reason: 'cannot_dm_bot' };
+  }
+
+  const mutedUntil = await reminders.mutedUntil(reminder.recipientUserId);
+  const earliest = mutedUntil && mutedUntil > now ? mutedUntil : now;
+  const when = nextWorkingTime(earliest, person.tz, settings.policy);
+  if (when.getTime() > now.getTime()) {
+    await reminders.release(reminder.id, when, mutedUntil && mutedUntil > now ? 'muted' : null);
+    return { kind: 'deferred', until: when };
+  }
+
+  const result = await deps.messenger.post(reminder.recipientUserId, prepared.message, {
+    metadata: metadataFor(reminder),
+  });
+  if (result.ok) {
+    await reminders.markSent(reminder.id, now, result.channel, result.ts);
+    if (person.dmChannelId !== result.channel)
+      await deps.people.rememberDmChannel(person.userId, result.channel);
+    return { kind: 'sent' };
+  }
+  switch (result.kind) {
+    case 'rate_limited': {
+      const retryAfterMs = result.retryAfterSeconds * 1000;
+      await reminders.release(reminder.id, now, 'ratelimited');
+      return { kind: 'rate_limited', retryAfterMs };
+    }
+    case 'undeliverable':
+      await reminders.fail(reminder.id, result.error, true);
+      return { kind: 'failed', reason: result.error };
+    case 'uncertain':
+      // It may have arrived. Never resend blindly: the stale-claim check asks Slack first.
+      await reminders.markUncertain(
+        reminder.id,
+        new Date(now.getTime() - settings.leaseMs - 1000),
+        result.error,
+      );
+      return { kind: 'uncertain' };
+    default: {
+      if (reminder.attempts + 1 >= settings.maxAttempts) {
+        await reminders.fail(reminder.id, result.error, true);
+        return { kind: 'failed', reason: result.error };
+      }
+      const until = new Date(now.getTime() + 2 ** reminder.attempts * 60_000);
+      await reminders.release(reminder.id, until, result.error, true);
+      return { kind: 'retry', until };
+    }
+  }
+}
+
+/**
+ * A claim older than the lease belongs to a copy that crashed, or to a send whose outcome Slack
+ * left unknown. Ask Slack whether the message is there (by its metadata); mark it sent if so, send
+ * it if not. This is what makes a crash between sending and recording cost no duplicate.
+ */
+async function reconcileStale(deps: ReminderDeps, now: Date, report: DeliveryReport): Promise<void> {
+  const stale = await deps.reminders.claimStale(
+    now,
+    deps.settings.leaseMs,
+    deps.settings.batchSize,
+    deps.instanceId,
+  );
+  for (const reminder of stale) {
+    report.reconciled++;
+    const known = await deps.people.find(reminder.recipientUserId);
+    let channel = known?.dmChannelId ?? null;
+    if (!channel) {
+      const opened = await deps.messenger.openDm(reminder.recipientUserId);
+      if (!opened.ok) {
+        if (opened.kind === 'undeliverable') await deps.reminders.fail(reminder.id, opened.error);
+        continue; // otherwise the claim stays, and the next lease tries again
+      }
+      channel = opened.channel;
+    }
+    const found = await deps.messenger.findPosted(channel, metadataFor(reminder), reminder.createdAt);
+    if (!found.ok) continue;
+    if (found.ts) {
+      await deps.reminders.markSent(reminder.id, now, channel, found.ts, false);
+      report.sent++;
+      continue;
+    }
+    tally(report, await deliverClaimed(deps, reminder, now));
+  }
+}
+
+function tally(report: DeliveryReport, outcome: Outcome): void {
+  if (outcome.kind === 'sent') report.sent++;
+  else if (outcome.kind === 'deferred') report.deferred++;
+  else if (outcome.kind === 'cancelled') report.cancelled++;
+  else if (outcome.kind === 'failed') report.failed++;
+  else if (outcome.kind === 'retry') report.retried++;
+  else if (outcome.kind === 'uncertain') report.uncertain++;
+  else report.rateLimited++;
+}
+
+/**
+ * Sends everything due at `now`, batch by batch, `concurrency` at a time, until nothing is due or
+ * the tick's time budget is spent. On a 429 the batch's unsent reminders go back to the queue and
+ * this copy waits out Retry-After before claiming more.
+ */
+export async function deliverDue(deps: ReminderDeps, now: Date): Promise<DeliveryReport> {
+  const report = emptyReport();
+  const sleep = deps.sleep ?? defaultSleep;
+  const deadline = Date.now() + deps.settings.tickBudgetMs;
+  await reconcileStale(deps, now, report);
+  while (Date.now() < deadline) {
+    const batch = await deps.reminders.claimDue(now, deps.settings.batchSize, deps.instanceId);
+    if (batch.length === 0) break;
+    report.claimed += batch.length;
+    let pauseMs = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < batch.length) {
+        const reminder = batch[next++] as Reminder;
+        if (pauseMs > 0) {
+          await deps.reminders.release(reminder.id, now, 'ratelimited');
+          continue;
+        }
+        try {
+          const outcome = await deliverClaimed(deps, reminder, now);
+          if (outcome.kind === 'rate_limited') pauseMs = Math.max(pauseMs, outcome.retryAfterMs);
+          tally(report, outcome);
+        } catch (error) {
+          // A database hiccup mid-send: the claim stays, and the stale-claim check resolves it.
+          deps.logger.error({ err: error, reminder: reminder.id }, 'reminder delivery failed');
+          report.uncertain++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.settings.concurrency, batch.length) }, worker));
+    if (pauseMs > 0) {
+      if (Date.now() + pauseMs >= deadline) break;
+      await sleep(pauseMs);
+    }
+  }
+  return report;
+}
+
+export interface TickReport extends DeliveryReport {
+  scheduled: number;
+  expired: number;
+  invited: number;
+}
+
+/** One tick of the reminders job: derive new due work from rounds, then send what is due. */
+export async function runRemindersTick(deps: ReminderDeps, now: Date): Promise<TickReport> {
+  const expired = await expireRounds(deps, now);
+  const scheduled = await scheduleNewRoundReminders(deps);
+  const invited = await scheduleCadenceInvitations(deps, now);
+  const delivery = await deliverDue(deps, now);
+  return { ...delivery, scheduled, expired, invited };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What people do with the buttons
+
+export type ButtonResult = { ok: true; outcome: string } | { ok: false; refusal: string };
+
+async function reminderFor(deps: ReminderDeps, reminderId: number, userId: string) {
+  const reminder = await deps.reminders.find(reminderId);
+  if (!reminder) return { ok: false as const, refusal: 'That reminder no longer exists.' };
+  if (reminder.recipientUserId !== userId)
+    return { ok: false as const, refusal: 'That reminder was meant for someone else.' };
+  return { ok: true as const, reminder };
+}
+
+/** "Snooze": the interview reminder comes back after SNOOZE_DAYS, in working hours. Twice = once. */
+export async function snoozeInterview(
+  deps: ReminderDeps,
+  { reminderId, userId, now }: { reminderId: number; userId: string; now: Date },
+): Promise<ButtonResult> {
+  const found = await reminderFor(deps, reminderId, userId);
+  if (!found.ok) return found;
+  const { reminder } = found;
+  if (reminder.kind !== 'interview_due' || !reminder.roundId)
+    return { ok: false, refusal: 'Only interview reminders can be snoozed.' };
+  const round = await deps.rounds.findRound(reminder.roundId);
+  if (!round || round.status !== 'awaiting_customer')
+    return { ok: false, refusal: 'That round is no longer open.' };
+  const zone = await timeZoneOf(deps, userId);
+  const until = workingTimeAfterDays(now, deps.settings.snoozeDays, zone, deps.settings.policy);
+  const [created] = await deps.reminders.schedule([
+    {
+      kind: 'interview_due',
+      roundId: round.id,
+      recipientUserId: userId,
+      dueAt: until,
+      dedupeKey: `interview_due:${round.id}:snooze:${reminder.id}`,
+    },
+  ]);
+  const at = created?.dueAt ?? until;
+  return { ok: true, outcome: `Snoozed: we'll remind you again on ${formatDay(at, zone)}.` };
+}
+
+/** "Ask again": the customer's request is sent once more, in the customer's working hours. */
+export async function askCustomerAgain(
+  deps: ReminderDeps,
+  { reminderId, userId, now }: { reminderId: number; userId: string; now: Date },
+): Promise<ButtonResult> {
+  const found = await reminderFor(deps, reminderId, userId);
+  if (!found.ok) return found;
+  const round = found.reminder.roundId ? await deps.rounds.findRound(found.reminder.roundId) : undefined;
+  if (!round?.customerUserId || round.staffUserId !== userId)
+    return { ok: false, refusal: 'There is no one to ask again.' };
+  if (round.status !== 'awaiting_customer') return { ok: false, refusal: 'That round is no longer open.' };
+  await deps.reminders.schedule([
+    {
+      kind: 'customer_request_again',
+      roundId: round.id,
+      recipientUserId: round.customerUserId,
+      dueAt: now,
+      dedupeKey: `customer_request_again:${round.id}:${found.reminder.id}`,
+    },
+  ]);
+  return { ok: true, outcome: `We'll ask <@${round.customerUserId}> again, within their working hours.` };
+}
+
+export async function cancelRound(
+  deps: ReminderDeps,
+  { roundId, userId, now }: { roundId: number; userId: string; now: Date },
+): Promise<ButtonResult> {
+  const result = await deps.reminders.cancelRound(roundId, userId, now);
+  if (result === 'not_yours')
+    return { ok: false, refusal: 'Only the staff member who started a round can cancel it.' };
+  if (result === 'not_open') return { ok: false, refusal: 'That round is no longer open.' };
+  return { ok: true, outcome: `Round ${roundId} cancelled. No more reminders will come for it.` };
+}
+
+export async function muteReminders(
+  deps: ReminderDeps,
+  { userId, days, now }: { userId: string; days: number; now: Date },
+): Promise<ButtonResult> {
+  const until = new Date(now.getTime() + days * DAY_MS);
+  await deps.reminders.setMutedUntil(userId, until, now);
+  const zone = await timeZoneOf(deps, userId);
+  return {
+    ok: true,
+    outcome: `Reminders muted until ${formatDay(until, zone)}. Type \`/rate-service unmute\` to hear them again.`,
+  };
+}
+
+export async function unmuteReminders(
+  deps: ReminderDeps,
+  { userId, now }: { userId: string; now: Date },
+): Promise<ButtonResult> {
+  await deps.reminders.setMutedUntil(userId, null, now);
+  return { ok: true, outcome: 'Reminders are on again.' };
+}
+
+function formatDay(at: Date, zone: string | null): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: zone ?? 'UTC',
+    }).format(at);
+  } catch {
+    return at.toISOString().slice(0, 10);
+  }
+}

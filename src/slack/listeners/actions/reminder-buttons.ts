@@ -1,0 +1,93 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import {
+  askCustomerAgain,
+  type ButtonResult,
+  cancelRound,
+  muteReminders,
+  snoozeInterview,
+} from '../../../modules/reminders/reminders.usecases.js';
+import { withOutcome } from '../../../modules/reminders/reminders.views.js';
+import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
+import { buildRoundModal } from '../../../modules/rounds/rounds.views.js';
+import type { ListenerDeps } from '../../deps.js';
+import { parseRoundId } from './answer-round.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * Runs a reminder button's use case. On success the clicked message loses its buttons and says what
+ * happened (so a second click has nothing to press); a refusal is said to the clicker alone.
+ */
+function reminderButton(
+  deps: ListenerDeps,
+  run: (id: number, userId: string, now: Date) => Promise<ButtonResult>,
+) {
+  return async ({ ack, body, action, respond }: ButtonArgs) => {
+    await ack();
+    const id = parseRoundId(action.value);
+    try {
+      const result = id
+        ? await run(id, body.user.id, deps.clock.now())
+        : ({ ok: false, refusal: 'That button is out of date.' } as const);
+      if (!result.ok) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: result.refusal });
+        return;
+      }
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      const ts = body.message?.ts ?? body.container?.message_ts;
+      if (channel && ts) {
+        await deps.messenger.update(channel, ts, {
+          text: result.outcome,
+          blocks: withOutcome(body.message?.blocks as KnownBlock[] | undefined, result.outcome),
+        });
+      }
+    } catch (error) {
+      deps.logger.error(
+        { err: error, user: body.user.id, action: action.action_id },
+        'reminder button failed',
+      );
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: "Sorry, that didn't work just now. Please press the button again in a moment.",
+      }).catch(() => undefined);
+    }
+  };
+}
+
+export const snoozeAction = (deps: ListenerDeps) =>
+  reminderButton(deps, (reminderId, userId, now) =>
+    snoozeInterview(deps.reminderDeps, { reminderId, userId, now }),
+  );
+
+export const askAgainAction = (deps: ListenerDeps) =>
+  reminderButton(deps, (reminderId, userId, now) =>
+    askCustomerAgain(deps.reminderDeps, { reminderId, userId, now }),
+  );
+
+export const cancelRoundAction = (deps: ListenerDeps) =>
+  reminderButton(deps, (roundId, userId, now) => cancelRound(deps.reminderDeps, { roundId, userId, now }));
+
+export const muteAction = (deps: ListenerDeps) =>
+  reminderButton(deps, (days, userId, now) =>
+    muteReminders(deps.reminderDeps, { userId, days: Math.min(days, 365), now }),
+  );
+
+/** "Start a new round" / "Rate your service": the round modal, prefilled from the round if there is one. */
+export function startRoundAction({ rounds, clock, logger }: ListenerDeps) {
+  return async ({ ack, body, action, client }: ButtonArgs) => {
+    await ack();
+    try {
+      const defaults = await prepareRoundForm({
+        rounds,
+        clock,
+        staffUserId: body.user.id,
+        fromRoundId: parseRoundId(action.value),
+      });
+      await client.views.open({ trigger_id: body.trigger_id, view: buildRoundModal(defaults) });
+    } catch (error) {
+      logger.error({ err: error, user: body.user.id }, 'could not open the round modal');
+    }
+  };
+}
