@@ -214,7 +214,8 @@ export function createRemindersRepository({ db }: { db: Database }) {
         .innerJoin(latest, eq(latest.staffUserId, staffProfiles.userId))
         .where(
           and(
-            lte(latest.lastAt, cutoff),
+            // A typed parameter: drizzle cannot map a Date compared with a raw SQL column.
+            sql`${latest.lastAt} <= ${cutoff.toISOString()}::timestamptz`,
             notExists(
               db
                 .select({ one: sql`1` })

@@ -5,6 +5,7 @@ import {
   type NewRound,
   type Round,
   type RoundResponse,
+  reminders,
   roundResponses,
   rounds,
   staffProfiles,
@@ -122,6 +123,11 @@ export function createRoundsRepository({ db }: { db: Database }) {
         }
         const [stored] = await tx.insert(roundResponses).values(response).returning();
         if (!stored) throw new Error('response insert returned nothing');
+        // Nothing still to come for this round (nudges, interview day) applies any more.
+        await tx
+          .update(reminders)
+          .set({ state: 'cancelled', lastError: 'round_completed' })
+          .where(and(eq(reminders.roundId, round.id), eq(reminders.state, 'pending')));
         return { round, response: stored, created: true };
       });
     },
