@@ -1,4 +1,18 @@
-import { and, asc, desc, eq, inArray, lt, lte, ne, notExists, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  inArray,
+  lt,
+  lte,
+  ne,
+  notExists,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import {
   type NewReminder,
@@ -10,6 +24,15 @@ import {
 } from '../../db/schema.js';
 
 export type ReminderKind = Reminder['kind'];
+
+/**
+ * `id = any(array(<locking subquery>))`. The subquery runs once, as an InitPlan. The tempting
+ * `id in (select ... limit n for update skip locked)` may be rescanned by the planner, and each
+ * rescan skips the rows the previous one locked: one copy then claims far more than `n`.
+ */
+function inClaimed(column: AnyPgColumn, subquery: SQLWrapper): SQL {
+  return sql`${column} = any(array(${subquery}))`;
+}
 
 /**
  * The reminder queue's SQL. Claims use FOR UPDATE SKIP LOCKED inside a single UPDATE, so copies of
@@ -40,7 +63,7 @@ export function createRemindersRepository({ db }: { db: Database }) {
       return db
         .update(reminders)
         .set({ state: 'sending', claimedAt: now, claimedBy: instanceId })
-        .where(and(inArray(reminders.id, due), eq(reminders.state, 'pending')))
+        .where(and(inClaimed(reminders.id, due), eq(reminders.state, 'pending')))
         .returning();
     },
 
@@ -61,7 +84,7 @@ export function createRemindersRepository({ db }: { db: Database }) {
       return db
         .update(reminders)
         .set({ claimedAt: now, claimedBy: instanceId })
-        .where(and(inArray(reminders.id, stale), eq(reminders.state, 'sending')))
+        .where(and(inClaimed(reminders.id, stale), eq(reminders.state, 'sending')))
         .returning();
     },
 
@@ -170,7 +193,7 @@ export function createRemindersRepository({ db }: { db: Database }) {
         const expired = await tx
           .update(rounds)
           .set({ status: 'expired', closedAt: now })
-          .where(and(inArray(rounds.id, candidates), eq(rounds.status, 'awaiting_customer')))
+          .where(and(inClaimed(rounds.id, candidates), eq(rounds.status, 'awaiting_customer')))
           .returning({ id: rounds.id, staffUserId: rounds.staffUserId });
         if (expired.length === 0) return 0;
         const ids = expired.map((round) => round.id);
