@@ -128,7 +128,7 @@ export function createSlackService({
         res.writeHead(503, { 'retry-after': '1' }).end();
         return;
       }
-      if (!timestampIsFresh(req.headers['x-slack-request-timestamp'], clock)) {
+      if (!timestampIsFresh(req.headers['x-slack-request-timestamp'])) {
         logger.warn({ path }, 'refused a request outside the five-minute signing window');
         res.writeHead(401).end();
         return;
@@ -179,9 +179,10 @@ function ensureTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
-function timestampIsFresh(header: string | string[] | undefined, clock: Clock): boolean {
+/** Signing freshness is about the wire, so it uses the machine's time, never the app's business clock. */
+function timestampIsFresh(header: string | string[] | undefined): boolean {
   if (typeof header !== 'string' || !/^\d{1,12}$/.test(header)) return false;
-  const skew = Math.abs(Math.floor(clock.now().getTime() / 1000) - Number(header));
+  const skew = Math.abs(Math.floor(Date.now() / 1000) - Number(header));
   return skew <= MAX_REQUEST_SKEW_SECONDS;
 }
 
