@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { createRoundsRepository } from '../../src/modules/rounds/rounds.repository.js';
 import { openMigratedDatabase } from '../../src/service.js';
+import { startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
  * The operator CLI against a real embedded database in a temporary folder, exactly as an operator
@@ -117,6 +118,45 @@ describe('operator CLI', () => {
     expect(code).toBe(1);
     expect(err).toContain('in use by process');
     await rm(join(dir, 'service-radar.lock'));
+  });
+
+  it('reminders run --now schedules and sends what is due at that time; reminders list shows it', async () => {
+    const standIn = await startSlackStandIn();
+    try {
+      standIn.addUser({ id: 'UBBB', name: 'bea', tz: 'Europe/London' });
+      standIn.addUser({ id: 'UAAA', name: 'al', tz: 'Europe/London' });
+      process.env.SLACK_BOT_TOKEN = 'xoxb-cli-test';
+      process.env.SLACK_SIGNING_SECRET = 'cli-test-secret';
+      process.env.SLACK_API_URL = standIn.url;
+      process.env.LOG_LEVEL = 'silent';
+      // Round 2 (outside customer, interview on 1 December) gets its reminder scheduled...
+      const scheduled = await cli('reminders', 'run', '--now', '2026-11-02T10:05:00Z', '--json');
+      expect(scheduled.code).toBe(0);
+      expect(JSON.parse(scheduled.out)).toMatchObject({ scheduled: 1, sent: 0 });
+      const due = await cli('reminders', 'list', '--due', '--now', '2026-12-01T09:00:00Z', '--json');
+      expect(JSON.parse(due.out)).toMatchObject([
+        { kind: 'interview_due', recipient: 'UBBB', state: 'pending' },
+      ]);
+      // By then the round has gone unanswered for 29 days: catching up expires it, cancels the
+      // interview reminder and tells the staff member once.
+      const caughtUp = await cli('reminders', 'run', '--now', '2026-12-01T09:00:00Z');
+      expect(caughtUp.code).toBe(0);
+      expect(caughtUp.out).toMatch(/expired\s+1/);
+      expect(caughtUp.out).toMatch(/sent\s+1/);
+      const posts = standIn.callsTo('chat.postMessage');
+      expect(posts.map((call) => [call.args.channel, String(call.args.text).includes('expired')])).toEqual([['UBBB', true]]);
+      const list = await cli('reminders', 'list');
+      expect(list.out).toMatch(/round_expired\s+sent/);
+      expect(list.out).not.toContain('interview_due');
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it('reminders run refuses a malformed time', async () => {
+    const { code, err } = await cli('reminders', 'run', '--now', 'tomorrow');
+    expect(code).not.toBe(0);
+    expect(err).toContain('expected an ISO time');
   });
 
   it('db migrate applies migrations and says so', async () => {
