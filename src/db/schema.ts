@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
   date,
@@ -159,8 +160,8 @@ export const reminders = pgTable(
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     kind: reminderKindEnum('kind').notNull(),
     roundId: integer('round_id').references(() => rounds.id, { onDelete: 'cascade' }),
-    /** Set by action-plan reminders. */
-    planId: integer('plan_id'),
+    /** Set by action-plan reminders (check-ins, re-measure). */
+    planId: integer('plan_id').references((): AnyPgColumn => actionPlans.id, { onDelete: 'cascade' }),
     recipientUserId: text('recipient_user_id').notNull(),
     /** Not before this instant. Moved forward to the recipient's working hours, a mute's end, or a retry. */
     dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -256,3 +257,95 @@ export type Reminder = typeof reminders.$inferSelect;
 export type NewReminder = typeof reminders.$inferInsert;
 export type Committee = typeof committees.$inferSelect;
 export type DigestPost = typeof digestPosts.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Action plans: a thread where a gap becomes a plan, with check-ins and a re-measure.
+
+export const planStateEnum = pgEnum('plan_state', ['awaiting_plan', 'active', 'closed']);
+export const planOutcomeEnum = pgEnum('plan_outcome', ['improved', 'no_change', 'worse']);
+
+export const actionPlans = pgTable(
+  'action_plans',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    staffUserId: text('staff_user_id').notNull(),
+    /** Who opened the plan: a manager, or the staff member themselves. */
+    managerUserId: text('manager_user_id').notNull(),
+    /** The completed round the plan starts from, if there was one. */
+    roundId: integer('round_id').references(() => rounds.id),
+    channelId: text('channel_id').notNull(),
+    /** The parent message: the thread everything else goes into. */
+    threadTs: text('thread_ts').notNull(),
+    state: planStateEnum('state').notNull().default('awaiting_plan'),
+    strengths: text('strengths'),
+    improvements: text('improvements'),
+    successMeasure: text('success_measure'),
+    checkinEveryDays: integer('checkin_every_days'),
+    remeasureOn: date('remeasure_on', { mode: 'string' }),
+    sharedCustomerAnswers: boolean('shared_customer_answers').notNull().default(false),
+    /** The plan as posted in the thread, so step marks can update it. */
+    planMessageTs: text('plan_message_ts'),
+    remeasureRoundId: integer('remeasure_round_id').references(() => rounds.id),
+    outcome: planOutcomeEnum('outcome'),
+    outcomeNote: text('outcome_note'),
+    sourceViewId: text('source_view_id'),
+    createdAt: createdAt(),
+    writtenAt: timestamp('written_at', { withTimezone: true, mode: 'date' }),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    uniqueIndex('action_plans_thread_key').on(table.channelId, table.threadTs),
+    uniqueIndex('action_plans_source_view_id_key').on(table.sourceViewId),
+    uniqueIndex('action_plans_remeasure_round_key').on(table.remeasureRoundId),
+    index('action_plans_staff_idx').on(table.staffUserId),
+    index('action_plans_manager_idx').on(table.managerUserId),
+    check(
+      'action_plans_checkin_range',
+      sql`${table.checkinEveryDays} is null or ${table.checkinEveryDays} between 1 and 90`,
+    ),
+    check(
+      'action_plans_closed_has_outcome',
+      sql`(${table.state} = 'closed') = (${table.outcome} is not null)`,
+    ),
+  ],
+);
+
+export const planSteps = pgTable(
+  'plan_steps',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => actionPlans.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    text: text('text').notNull(),
+    doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+    doneByUserId: text('done_by_user_id'),
+  },
+  (table) => [
+    uniqueIndex('plan_steps_plan_position_key').on(table.planId, table.position),
+    check('plan_steps_text_not_blank', sql`length(trim(${table.text})) > 0`),
+  ],
+);
+
+export const planNotes = pgTable(
+  'plan_notes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => actionPlans.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    text: text('text').notNull(),
+    sourceViewId: text('source_view_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('plan_notes_source_view_id_key').on(table.sourceViewId),
+    index('plan_notes_plan_idx').on(table.planId),
+  ],
+);
+
+export type ActionPlan = typeof actionPlans.$inferSelect;
+export type PlanStep = typeof planSteps.$inferSelect;
+export type PlanNote = typeof planNotes.$inferSelect;
