@@ -1,0 +1,267 @@
+import type { ModalView, PlainTextOption } from '@slack/types';
+import type { Committee } from '../../db/schema.js';
+import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
+import { escapeMrkdwn } from '../../lib/text.js';
+import type { CommitteeSettings } from './committees.repository.js';
+import { type CommitteeFormDefaults, MAX_GROUP_SIZE, MIN_GROUP_SIZE } from './committees.usecases.js';
+
+/**
+ * The committee settings modal and the command's replies, as pure functions. Ids are shared with the
+ * listener that reads the submission.
+ */
+
+export const SERVICE_DIGEST_COMMAND = '/service-digest';
+
+export const COMMITTEE_MODAL = {
+  callbackId: 'committee_settings',
+  blocks: {
+    scope: 'committee_scope',
+    units: 'committee_units',
+    weekday: 'committee_weekday',
+    hour: 'committee_hour',
+    timeZone: 'committee_time_zone',
+    minGroupSize: 'committee_min_group_size',
+    showIndividuals: 'committee_show_individuals',
+  },
+  actionId: 'value',
+} as const;
+
+export const SHOW_INDIVIDUALS_VALUE = 'show';
+
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+const option = (text: string, value: string): PlainTextOption => ({ text: plain(text), value });
+const hourText = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
+
+const weekdayOptions = WEEKDAYS.map((day, index) => option(day, String(index + 1)));
+const hourOptions = Array.from({ length: 24 }, (_, hour) => option(hourText(hour), String(hour)));
+const sizeOptions = Array.from({ length: MAX_GROUP_SIZE - MIN_GROUP_SIZE + 1 }, (_, index) => {
+  const size = MIN_GROUP_SIZE + index;
+  return option(`${size} rounds${size === MIN_GROUP_SIZE ? ' (the least allowed)' : ''}`, String(size));
+});
+const scopeOptions = [option('All staff', 'all'), option('Only the units listed below', 'units')];
+const individualsOption = option('Show a row for each staff member', SHOW_INDIVIDUALS_VALUE);
+
+/** The modal's private_metadata: which channel, and who opened it (only they may submit it). */
+export interface CommitteeModalMetadata {
+  v: 1;
+  channelId: string;
+  adminUserId: string;
+}
+
+export function buildCommitteeModal(defaults: CommitteeFormDefaults, adminUserId: string): ModalView {
+  const { blocks: ids, actionId } = COMMITTEE_MODAL;
+  const s = defaults.settings;
+  const pick = (options: PlainTextOption[], value: string) => options.find((o) => o.value === value);
+  const metadata: CommitteeModalMetadata = { v: 1, channelId: defaults.channelId, adminUserId };
+  return {
+    type: 'modal',
+    callback_id: COMMITTEE_MODAL.callbackId,
+    private_metadata: JSON.stringify(metadata),
+    title: plain(defaults.existing ? 'Digest settings' : 'Weekly service digest'),
+    submit: plain(defaults.existing ? 'Save' : 'Subscribe'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(
+          `${defaults.existing ? 'Settings for' : 'Subscribe'} <#${defaults.channelId}> ${
+            defaults.existing
+              ? 'as a committee channel.'
+              : 'to a weekly digest: self-ratings against customer ratings, the gap, and what needs following up.'
+          } Figures are only shown for groups of at least the minimum size, and no customer is ever named.`,
+        ),
+      },
+      {
+        type: 'input',
+        block_id: ids.scope,
+        label: plain('Who does the digest cover?'),
+        element: {
+          type: 'radio_buttons',
+          action_id: actionId,
+          options: scopeOptions,
+          initial_option: pick(scopeOptions, s.units.length > 0 ? 'units' : 'all') as PlainTextOption,
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.units,
+        optional: true,
+        label: plain('Units'),
+        hint: plain('Comma-separated, as staff name their unit in /rate-service (capitals do not matter).'),
+        element: {
+          type: 'plain_text_input',
+          action_id: actionId,
+          max_length: 2000,
+          placeholder: plain('e.g. Reference, Circulation, Children’s'),
+          ...(s.units.length > 0 ? { initial_value: s.units.join(', ') } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.weekday,
+        label: plain('Day of the post'),
+        element: {
+          type: 'static_select',
+          action_id: actionId,
+          options: weekdayOptions,
+          initial_option: pick(weekdayOptions, String(s.weekday)) as PlainTextOption,
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.hour,
+        label: plain('Hour of the post'),
+        element: {
+          type: 'static_select',
+          action_id: actionId,
+          options: hourOptions,
+          initial_option: pick(hourOptions, String(s.hour)) as PlainTextOption,
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.timeZone,
+        label: plain('Time zone'),
+        hint: plain(
+          'The post goes out at that hour in this zone, and weeks run Monday to Sunday there. A name such as Europe/London or America/Chicago.',
+        ),
+        element: {
+          type: 'plain_text_input',
+          action_id: actionId,
+          max_length: 64,
+          initial_value: s.timeZone,
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.minGroupSize,
+        label: plain('Minimum group size'),
+        hint: plain(
+          'A unit (or a week) with fewer completed rounds than this shows no figures of its own, so no one’s rating can be singled out.',
+        ),
+        element: {
+          type: 'static_select',
+          action_id: actionId,
+          options: sizeOptions,
+          initial_option: pick(sizeOptions, String(s.minGroupSize)) as PlainTextOption,
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.showIndividuals,
+        optional: true,
+        label: plain('Individual rows'),
+        hint: plain('Off by default. When on, the digest also lists each staff member’s own averages.'),
+        element: {
+          type: 'checkboxes',
+          action_id: actionId,
+          options: [individualsOption],
+          ...(s.showIndividuals ? { initial_options: [individualsOption] } : {}),
+        },
+      },
+    ],
+  };
+}
+
+/** Shown while Slack is slow to say whether the person may change the settings. */
+export function buildCommitteeLoadingModal(): ModalView {
+  return {
+    type: 'modal',
+    title: plain('Weekly service digest'),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: mrkdwn('Checking your permissions and this channel…') }],
+  };
+}
+
+export function buildCommitteeRefusalModal(refusal: string): ModalView {
+  return {
+    type: 'modal',
+    title: plain('Weekly service digest'),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: mrkdwn(refusal) }],
+  };
+}
+
+export function describeSettings(settings: CommitteeSettings): string {
+  const scope =
+    settings.units.length === 0
+      ? 'all staff'
+      : `the ${settings.units.length === 1 ? 'unit' : 'units'} ${settings.units.map(escapeMrkdwn).join(', ')}`;
+  return [
+    `• Covers ${scope}`,
+    `• Posted ${WEEKDAYS[settings.weekday - 1]}s at ${hourText(settings.hour)} (${escapeMrkdwn(settings.timeZone)}), for the week before (Monday to Sunday)`,
+    `• Figures only for groups of ${settings.minGroupSize} or more completed rounds`,
+    `• Individual rows: ${settings.showIndividuals ? 'shown' : 'not shown'}`,
+  ].join('\n');
+}
+
+/** Posted in the channel when it is subscribed or its settings change, so the committee knows. */
+export function buildCommitteeSavedMessage(
+  committee: Committee,
+  created: boolean,
+  userId: string,
+): SlackMessage {
+  const settings = {
+    units: committee.units,
+    weekday: committee.weekday,
+    hour: committee.hour,
+    timeZone: committee.timeZone,
+    minGroupSize: committee.minGroupSize,
+    showIndividuals: committee.showIndividuals,
+  };
+  const head = created
+    ? `<@${userId}> subscribed this channel to the weekly service digest.`
+    : `<@${userId}> changed this channel’s service digest settings.`;
+  const text = `${head}\n${describeSettings(settings)}`;
+  return {
+    text: head,
+    blocks: [
+      { type: 'section', text: mrkdwn(text) },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            '`/service-digest preview` shows the next digest to you alone; `/service-digest help` lists the rest.',
+          ),
+        ],
+      },
+    ],
+  };
+}
+
+export function settingsText(committee: Committee | undefined): string {
+  if (!committee)
+    return 'This channel is not a committee channel. An admin can subscribe it with `/service-digest subscribe`.';
+  return `This channel gets the weekly service digest:\n${describeSettings({
+    units: committee.units,
+    weekday: committee.weekday,
+    hour: committee.hour,
+    timeZone: committee.timeZone,
+    minGroupSize: committee.minGroupSize,
+    showIndividuals: committee.showIndividuals,
+  })}`;
+}
+
+export const SERVICE_DIGEST_HELP = [
+  '*Weekly service digest*: run these in a committee’s channel.',
+  '• `/service-digest subscribe` makes this channel a committee channel: choose who it covers, when it is posted, the minimum group size, and whether individual rows are shown.',
+  '• `/service-digest settings` shows the settings, and lets an admin change them.',
+  '• `/service-digest preview` shows you, and only you, the digest that would go out now.',
+  '• `/service-digest unsubscribe` stops the digest in this channel.',
+  'Subscribing, changing settings and unsubscribing are for workspace admins and owners (and people named in the app’s `ADMIN_USER_IDS`). Invite the app first: `/invite @Service Radar`.',
+].join('\n');
+
+export function unknownServiceDigestText(text: string): string {
+  return `I don't know \`${escapeMrkdwn(text.slice(0, 40))}\`. Try \`/service-digest help\`.`;
+}
+
+export function unsubscribedText(): string {
+  return 'Done: this channel will get no more service digests. Past digests stay where they are. `/service-digest subscribe` starts them again.';
+}
+
+/** Posted in the channel (when the app can still post there) after an admin unsubscribes it. */
+export function buildUnsubscribedNotice(userId: string): SlackMessage {
+  const text = `<@${userId}> stopped the weekly service digest in this channel.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+}

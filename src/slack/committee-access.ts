@@ -1,0 +1,47 @@
+import type { WebClient } from '@slack/web-api';
+import { withTimeout } from '../lib/timeout.js';
+import type { ChannelStatus, CommitteeAccess } from '../modules/committees/committees.usecases.js';
+import { slackErrorCode } from '../modules/people/people.directory.js';
+
+/** Slack answers these in well under a second; past this the command says "try again". */
+const CHECK_TIMEOUT_MS = 2_500;
+
+/**
+ * The committee commands' questions to Slack. Admin status comes from users.info every time, never
+ * from a cache: losing admin rights must take effect at once.
+ */
+export function createCommitteeAccess(client: WebClient): CommitteeAccess {
+  return {
+    async person(userId) {
+      try {
+        const { user } = await withTimeout(client.users.info({ user: userId }), CHECK_TIMEOUT_MS);
+        const active = Boolean(user) && !user?.deleted && !user?.is_bot;
+        return {
+          isWorkspaceAdmin: active && Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
+          timeZone: user?.tz ?? null,
+        };
+      } catch (error) {
+        if (slackErrorCode(error) === 'user_not_found') return { isWorkspaceAdmin: false, timeZone: null };
+        return 'unknown';
+      }
+    },
+
+    async channel(channelId): Promise<ChannelStatus> {
+      try {
+        const { channel } = await withTimeout(
+          client.conversations.info({ channel: channelId }),
+          CHECK_TIMEOUT_MS,
+        );
+        if (!channel) return 'unknown';
+        if (channel.is_im || channel.is_mpim) return 'direct_message';
+        if (channel.is_archived) return 'archived';
+        return channel.is_member ? 'member' : 'not_member';
+      } catch (error) {
+        // A private channel the app is not in is invisible to it: the cure is the same invitation.
+        const code = slackErrorCode(error);
+        if (code === 'channel_not_found' || code === 'not_in_channel') return 'not_member';
+        return 'unknown';
+      }
+    },
+  };
+}

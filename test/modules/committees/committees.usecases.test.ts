@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import { committees as committeesTable } from '../../../src/db/schema.js';
+import { createCommitteesRepository } from '../../../src/modules/committees/committees.repository.js';
+import {
+  type ChannelStatus,
+  type CommitteeAccess,
+  type CommitteeDraft,
+  DEFAULT_SETTINGS,
+  parseUnits,
+  prepareCommitteeForm,
+  REFUSALS,
+  saveCommitteeSettings,
+  unsubscribeCommittee,
+  validateCommitteeDraft,
+} from '../../../src/modules/committees/committees.usecases.js';
+import { buildCommitteeModal, describeSettings } from '../../../src/modules/committees/committees.views.js';
+import { expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
+import { describeEachDatabase } from '../../helpers/database.js';
+
+const draft = (overrides: Partial<CommitteeDraft> = {}): CommitteeDraft => ({
+  scope: 'all',
+  units: null,
+  weekday: '1',
+  hour: '9',
+  timeZone: 'Europe/London',
+  minGroupSize: '3',
+  showIndividuals: false,
+  ...overrides,
+});
+
+function access(
+  people: Record<string, { isWorkspaceAdmin: boolean; timeZone: string | null } | 'unknown'>,
+  channel: ChannelStatus = 'member',
+): CommitteeAccess {
+  return {
+    person: async (userId) => people[userId] ?? { isWorkspaceAdmin: false, timeZone: null },
+    channel: async () => channel,
+  };
+}
+
+describe('the committee settings form', () => {
+  it('accepts a complete form', () => {
+    expect(validateCommitteeDraft(draft({ showIndividuals: true }))).toEqual({
+      ok: true,
+      settings: {
+        units: [],
+        weekday: 1,
+        hour: 9,
+        timeZone: 'Europe/London',
+        minGroupSize: 3,
+        showIndividuals: true,
+      },
+    });
+  });
+
+  it('reads units separated by commas or lines, without repeats', () => {
+    expect(parseUnits(' Reference ,circulation\nREFERENCE;; Children’s  services ')).toEqual([
+      'Reference',
+      'circulation',
+      'Children’s services',
+    ]);
+    const result = validateCommitteeDraft(draft({ scope: 'units', units: 'Reference, Maps' }));
+    expect(result.ok && result.settings.units).toEqual(['Reference', 'Maps']);
+    // Units typed but "all staff" chosen: all staff.
+    const all = validateCommitteeDraft(draft({ scope: 'all', units: 'Reference' }));
+    expect(all.ok && all.settings.units).toEqual([]);
+  });
+
+  it('names every mistake on its field', () => {
+    expect(
+      validateCommitteeDraft({
+        scope: 'units',
+        units: ' , ',
+        weekday: '8',
+        hour: '24',
+        timeZone: 'Mars/Olympus_Mons',
+        minGroupSize: '2',
+        showIndividuals: false,
+      }),
+    ).toEqual({
+      ok: false,
+      errors: {
+        units: expect.stringContaining('at least one unit'),
+        weekday: expect.any(String),
+        hour: expect.any(String),
+        timeZone: expect.stringContaining('not a time zone'),
+        minGroupSize: expect.stringContaining('from 3 to 50'),
+      },
+    });
+    expect(validateCommitteeDraft(draft({ scope: null, timeZone: ' ' }))).toMatchObject({
+      ok: false,
+      errors: { scope: expect.any(String), timeZone: expect.any(String) },
+    });
+    expect(validateCommitteeDraft(draft({ scope: 'units', units: 'x'.repeat(61) }))).toMatchObject({
+      ok: false,
+      errors: { units: expect.stringContaining('at most 60 characters') },
+    });
+    expect(validateCommitteeDraft(draft({ minGroupSize: '51' })).ok).toBe(false);
+  });
+
+  it('builds a modal within Slack’s limits, with the current settings filled in', () => {
+    const longest = {
+      ...DEFAULT_SETTINGS,
+      units: Array.from({ length: 60 }, (_, index) => `${'Unit'.padEnd(25, 'x')} ${index}`),
+      showIndividuals: true,
+      timeZone: 'America/Argentina/ComodRivadavia',
+    };
+    const modal = buildCommitteeModal({ channelId: 'C123', settings: longest, existing: true }, 'UADMIN');
+    expectWithinBlockKitLimits('modal', modal);
+    expect(JSON.parse(modal.private_metadata ?? '')).toEqual({
+      v: 1,
+      channelId: 'C123',
+      adminUserId: 'UADMIN',
+    });
+    expect(JSON.stringify(modal)).toContain('America/Argentina/ComodRivadavia');
+    expect(describeSettings(longest)).toContain('Individual rows: shown');
+  });
+});
+
+describeEachDatabase('committees', (getDb) => {
+  const repo = () => createCommitteesRepository({ db: getDb().handle.db });
+  const now = new Date('2026-11-25T10:00:00Z');
+
+  it('lets only admins (Slack’s, or ADMIN_USER_IDS) open the form, in a channel the app is in', async () => {
+    const people = {
+      UADMIN: { isWorkspaceAdmin: true, timeZone: 'America/Chicago' },
+      UPLAIN: { isWorkspaceAdmin: false, timeZone: 'Europe/Paris' },
+      USLOW: 'unknown' as const,
+    };
+    const form = (userId: string, channel: ChannelStatus = 'member', adminUserIds: string[] = []) =>
+      prepareCommitteeForm({
+        committees: repo(),
+        access: access(people, channel),
+        adminUserIds,
+        channelId: 'C123',
+        userId,
+      });
+    expect(await form('UADMIN')).toMatchObject({
+      ok: true,
+      existing: false,
+      settings: { ...DEFAULT_SETTINGS, timeZone: 'America/Chicago' },
+    });
+    expect(await form('UPLAIN')).toEqual({ ok: false, refusal: REFUSALS.notAdmin });
+    expect(await form('UPLAIN', 'member', ['UPLAIN'])).toMatchObject({
+      ok: true,
+      settings: { timeZone: 'Europe/Paris' },
+    });
+    expect(await form('USLOW')).toEqual({ ok: false, refusal: REFUSALS.adminUnknown });
+    expect(await form('UADMIN', 'not_member')).toEqual({ ok: false, refusal: REFUSALS.notMember });
+    expect(REFUSALS.notMember).toContain('/invite @Service Radar');
+    expect(await form('UADMIN', 'archived')).toEqual({ ok: false, refusal: REFUSALS.archived });
+    expect(await form('UADMIN', 'unknown')).toEqual({ ok: false, refusal: REFUSALS.channelUnknown });
+    expect(
+      await prepareCommitteeForm({
+        committees: repo(),
+        access: access(people),
+        adminUserIds: [],
+        channelId: 'D123',
+        userId: 'UADMIN',
+      }),
+    ).toEqual({ ok: false, refusal: REFUSALS.directMessage });
+  });
+
+  it('subscribes once, then changes settings; two saves at once make one committee', async () => {
+    const settings = { ...DEFAULT_SETTINGS, units: ['Reference'], timeZone: 'Europe/London' };
+    const results = await Promise.all(
+      [1, 2, 3].map((hour) =>
+        saveCommitteeSettings({
+          committees: repo(),
+          channelId: 'C123',
+          userId: 'UADMIN',
+          settings: { ...settings, hour },
+          now,
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    const rows = await getDb().handle.db.select().from(committeesTable);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      channelId: 'C123',
+      units: ['Reference'],
+      active: true,
+      createdByUserId: 'UADMIN',
+    });
+
+    const form = await prepareCommitteeForm({
+      committees: repo(),
+      access: access({ UADMIN: { isWorkspaceAdmin: true, timeZone: 'Asia/Tokyo' } }),
+      adminUserIds: [],
+      channelId: 'C123',
+      userId: 'UADMIN',
+    });
+    // The form shows the committee's settings, not the admin's defaults.
+    expect(form).toMatchObject({
+      ok: true,
+      existing: true,
+      settings: { timeZone: 'Europe/London', units: ['Reference'] },
+    });
+  });
+
+  it('unsubscribes for admins only, and can subscribe again afresh', async () => {
+    await saveCommitteeSettings({
+      committees: repo(),
+      channelId: 'C123',
+      userId: 'UADMIN',
+      settings: DEFAULT_SETTINGS,
+      now,
+    });
+    const people = {
+      UADMIN: { isWorkspaceAdmin: true, timeZone: null },
+      UPLAIN: { isWorkspaceAdmin: false, timeZone: null },
+    };
+    const leave = (userId: string) =>
+      unsubscribeCommittee({
+        committees: repo(),
+        access: access(people),
+        adminUserIds: [],
+        channelId: 'C123',
+        userId,
+        now,
+      });
+    expect(await leave('UPLAIN')).toEqual({ ok: false, refusal: REFUSALS.notAdmin });
+    expect(await leave('UADMIN')).toMatchObject({ ok: true, committee: { active: false } });
+    expect(await leave('UADMIN')).toMatchObject({ ok: false });
+    expect(await repo().findActiveByChannel('C123')).toBeUndefined();
+    const again = await saveCommitteeSettings({
+      committees: repo(),
+      channelId: 'C123',
+      userId: 'UADMIN',
+      settings: DEFAULT_SETTINGS,
+      now,
+    });
+    expect(again.created).toBe(true);
+    expect(await getDb().handle.db.select().from(committeesTable)).toHaveLength(2);
+  });
+});
