@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
+import { createDigestJob } from './modules/digests/digests.job.js';
 import type { PeopleDirectory } from './modules/people/people.directory.js';
 import { createRemindersJob } from './modules/reminders/reminders.job.js';
 import type { ScheduledJob } from './scheduler/scheduler.js';
@@ -21,5 +22,5 @@ export interface JobDeps {
 
 /** Every scheduled job, in the order a tick runs them. */
 export function createJobs(deps: JobDeps): ScheduledJob[] {
-  return [createRemindersJob(deps)];
+  return [createRemindersJob(deps), createDigestJob(deps)];
 }

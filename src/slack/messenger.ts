@@ -127,6 +127,34 @@ export function createMessenger({ client, logger }: { client: WebClient; logger:
       }
     },
 
+    /**
+     * Uploads a file into a channel, or into a thread there (the files upload v2 flow:
+     * files.getUploadURLExternal, the upload, files.completeUploadExternal).
+     */
+    async upload(
+      channel: string,
+      file: { bytes: Buffer; filename: string; title: string; altText?: string },
+      options: { threadTs?: string | undefined } = {},
+    ): Promise<{ ok: true; fileId: string | null } | PostFailure> {
+      try {
+        const content = {
+          file: file.bytes,
+          filename: file.filename,
+          title: file.title,
+          ...(file.altText ? { alt_text: file.altText } : {}),
+        };
+        const response = await client.filesUploadV2(
+          options.threadTs
+            ? { ...content, channel_id: channel, thread_ts: options.threadTs }
+            : { ...content, channel_id: channel },
+        );
+        const completions = (response as { files?: { files?: { id?: string }[] }[] }).files;
+        return { ok: true, fileId: completions?.[0]?.files?.[0]?.id ?? null };
+      } catch (error) {
+        return fail('files.uploadV2', channel, error);
+      }
+    },
+
     /** The app's DM channel with a person (conversations.open), or a failure. */
     async openDm(userId: string): Promise<{ ok: true; channel: string } | PostFailure> {
       try {

@@ -1,0 +1,131 @@
+import { createRequire } from 'node:module';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { Chart, type ChartConfiguration, registerables } from 'chart.js';
+import type { DigestData } from './digests.build.js';
+import { scopeText } from './digests.views.js';
+
+/**
+ * The digest's picture: self-rating and customer rating, average per week, for the last weeks,
+ * drawn on this machine (chart.js on a Skia canvas) to a PNG. Weeks below the minimum group size are
+ * gaps in the lines, as they are blanks in the digest.
+ *
+ * The font ships with the app (DejaVu Sans from npm), so the text renders even where the system has
+ * no fonts at all.
+ */
+
+export const CHART_WIDTH = 1200;
+export const CHART_HEIGHT = 600;
+export const CHART_FONT = 'Radar Sans';
+
+const COLORS = { self: '#2c4a6b', customer: '#d9822b', grid: '#e3e6ea', text: '#2b2b2b' };
+
+let ready = false;
+function prepare(): void {
+  if (ready) return;
+  const require = createRequire(import.meta.url);
+  for (const weight of ['400', '700']) {
+    const path = require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff2`);
+    if (!GlobalFonts.registerFromPath(path, CHART_FONT))
+      throw new Error(`could not load the chart font from ${path}`);
+  }
+  Chart.register(...registerables);
+  Chart.defaults.font.family = `"${CHART_FONT}", "DejaVu Sans", sans-serif`;
+  Chart.defaults.color = COLORS.text;
+  ready = true;
+}
+
+/** True when the digest has at least one week with figures to draw. */
+export function hasChart(data: DigestData): boolean {
+  return data.trend.some((point) => point.figures !== null);
+}
+
+export function chartConfiguration(data: DigestData): ChartConfiguration<'line'> {
+  const labels = data.trend.map((point) => point.label);
+  const line = (label: string, color: string, pick: 'self' | 'customer') => ({
+    label,
+    data: data.trend.map((point) => point.figures?.[pick] ?? null),
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 4,
+    pointRadius: 6,
+    spanGaps: false,
+    tension: 0,
+  });
+  return {
+    type: 'line',
+    plugins: [
+      {
+        // Slack shows images on dark themes too: paint the background rather than leave it transparent.
+        id: 'radar-background',
+        beforeDraw: (chart) => {
+          const { ctx, width, height } = chart;
+          ctx.save();
+          ctx.fillStyle = '#ffffff';
+          ctx.fillRect(0, 0, width, height);
+          ctx.restore();
+        },
+      },
+    ],
+    data: {
+      labels,
+      datasets: [
+        line('Self-rating (average)', COLORS.self, 'self'),
+        line('Customer rating (average)', COLORS.customer, 'customer'),
+      ],
+    },
+    options: {
+      responsive: false,
+      animation: false,
+      devicePixelRatio: 1,
+      layout: { padding: 24 },
+      scales: {
+        y: {
+          min: 1,
+          max: 10,
+          ticks: { stepSize: 1, font: { size: 18 } },
+          grid: { color: COLORS.grid },
+          title: { display: true, text: 'Score (1-10)', font: { size: 18 } },
+        },
+        x: {
+          // Half a week of room at each end, so the first and last points and labels are not cut.
+          offset: true,
+          ticks: { font: { size: 18 } },
+          grid: { color: COLORS.grid },
+          title: { display: true, text: 'Week starting', font: { size: 18 } },
+        },
+      },
+      plugins: {
+        title: {
+          display: true,
+          text: `Self vs customer, average per week (${data.trend.length} weeks to ${data.week.label})`,
+          font: { size: 26, weight: 'bold' },
+        },
+        subtitle: {
+          display: true,
+          text: `${scopeText(data)} · weeks with fewer than ${data.committee.minGroupSize} completed rounds are left out`,
+          font: { size: 18 },
+          padding: { bottom: 12 },
+        },
+        legend: { position: 'bottom', labels: { font: { size: 18 }, boxWidth: 28 } },
+      },
+    },
+  };
+}
+
+/** The chart as a PNG, or null when no week has figures to draw. */
+export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
+  if (!hasChart(data)) return null;
+  prepare();
+  const canvas = createCanvas(CHART_WIDTH, CHART_HEIGHT);
+  const context = canvas.getContext('2d');
+  // chart.js draws on any 2D context; the Skia one answers the same calls as a browser's.
+  const chart = new Chart(
+    context as unknown as ConstructorParameters<typeof Chart>[0],
+    chartConfiguration(data),
+  );
+  try {
+    return await canvas.encode('png');
+  } finally {
+    chart.destroy();
+  }
+}

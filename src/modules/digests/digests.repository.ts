@@ -1,0 +1,306 @@
+import { and, asc, desc, eq, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { type DigestPost, digestPosts } from '../../db/schema.js';
+
+/**
+ * The digest's SQL. Figures are aggregated by the database (count and average per week, unit or
+ * person), never by loading rounds: each query reads only the rounds completed in the weeks it
+ * reports on, through the partial indexes on completed_at / closed_at, so its cost follows one week's
+ * volume, not the years of history behind it.
+ */
+
+/** Whose rounds a committee sees: everyone, or staff in some units (compared case-insensitively). */
+export type Scope = { units: string[] };
+
+export interface Aggregate {
+  rounds: number;
+  /** Averages over the rounds; null only when there are none. */
+  self: number | null;
+  customer: number | null;
+}
+
+export interface UnitAggregate extends Aggregate {
+  /** The unit as staff typed it (the first spelling, alphabetically, when they differ in case). */
+  unit: string;
+}
+
+export interface PersonAggregate extends Aggregate {
+  staffUserId: string;
+  /** Their Slack name, when the app has looked them up before. */
+  name: string | null;
+}
+
+/**
+ * An answer to "Am I providing anything you no longer need?" that names nothing: "no", "none",
+ * "nothing", "n/a", "-", "nothing at the moment"... Counted answers are the others. The text itself
+ * never leaves the database.
+ */
+export const NOTHING_NAMED_PATTERN =
+  '^[[:space:][:punct:]]*(no|nope|none|nothing|nil|n/?a|not really|no,? nothing|nothing really|nothing at all|nothing at (the moment|present)|not that i know of|not that i can think of)?[[:space:][:punct:]]*$';
+
+const scopeFilter = (scope: Scope): SQL =>
+  scope.units.length === 0
+    ? sql`true`
+    : sql`lower(r.unit) in (${sql.join(
+        scope.units.map((unit) => sql`${unit.toLowerCase()}`),
+        sql`, `,
+      )})`;
+
+const timestamps = (dates: Date[]): SQL =>
+  sql`array[${sql.join(
+    dates.map((date) => sql`${date.toISOString()}`),
+    sql`, `,
+  )}]::timestamptz[]`;
+
+/** postgres.js answers an array of rows, PGlite an object with `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+type Numeric = number | string | null;
+const num = (value: Numeric): number | null => (value === null ? null : Number(value));
+const int = (value: Numeric): number => Number(value ?? 0);
+
+const completedIn = (start: Date, end: Date) =>
+  sql`r.status = 'completed' and r.completed_at >= ${start.toISOString()}::timestamptz and r.completed_at < ${end.toISOString()}::timestamptz`;
+
+export function createDigestsRepository({ db }: { db: Database }) {
+  return {
+    /**
+     * Count and averages of completed rounds per week. `bounds` are the weeks' starts followed by the
+     * last week's end (n + 1 instants for n weeks); the answer has one entry per week, oldest first.
+     */
+    async weeklyAggregates(scope: Scope, bounds: Date[]): Promise<Aggregate[]> {
+      const first = bounds[0];
+      const last = bounds[bounds.length - 1];
+      if (!first || !last || bounds.length < 2) return [];
+      const result = await db.execute(sql`
+        select width_bucket(r.completed_at, ${timestamps(bounds)}) as bucket,
+               count(*)::int as rounds,
+               avg(r.self_score)::float8 as self,
+               avg(rr.customer_score)::float8 as customer
+        from rounds r
+        join round_responses rr on rr.round_id = r.id
+        where ${completedIn(first, last)} and ${scopeFilter(scope)}
+        group by 1`);
+      const byBucket = new Map(
+        rowsOf<{ bucket: Numeric; rounds: Numeric; self: Numeric; customer: Numeric }>(result).map((row) => [
+          int(row.bucket),
+          row,
+        ]),
+      );
+      return bounds.slice(1).map((_, index) => {
+        const row = byBucket.get(index + 1);
+        return row
+          ? { rounds: int(row.rounds), self: num(row.self), customer: num(row.customer) }
+          : { rounds: 0, self: null, customer: null };
+      });
+    },
+
+    /** Count and averages of the rounds completed in [start, end), per unit. */
+    async unitAggregates(scope: Scope, start: Date, end: Date): Promise<UnitAggregate[]> {
+      const result = await db.execute(sql`
+        select min(r.unit) as unit,
+               count(*)::int as rounds,
+               avg(r.self_score)::float8 as self,
+               avg(rr.customer_score)::float8 as customer
+        from rounds r
+        join round_responses rr on rr.round_id = r.id
+        where ${completedIn(start, end)} and ${scopeFilter(scope)}
+        group by lower(r.unit)`);
+      return rowsOf<{ unit: string; rounds: Numeric; self: Numeric; customer: Numeric }>(result).map(
+        (row) => ({
+          unit: row.unit,
+          rounds: int(row.rounds),
+          self: num(row.self),
+          customer: num(row.customer),
+        }),
+      );
+    },
+
+    /** Count and averages of the rounds completed in [start, end), per staff member. */
+    async personAggregates(scope: Scope, start: Date, end: Date): Promise<PersonAggregate[]> {
+      const result = await db.execute(sql`
+        select r.staff_user_id as staff_user_id,
+               max(su.name) as name,
+               count(*)::int as rounds,
+               avg(r.self_score)::float8 as self,
+               avg(rr.customer_score)::float8 as customer
+        from rounds r
+        join round_responses rr on rr.round_id = r.id
+        left join slack_users su on su.user_id = r.staff_user_id
+        where ${completedIn(start, end)} and ${scopeFilter(scope)}
+        group by r.staff_user_id`);
+      return rowsOf<{
+        staff_user_id: string;
+        name: string | null;
+        rounds: Numeric;
+        self: Numeric;
+        customer: Numeric;
+      }>(result).map((row) => ({
+        staffUserId: row.staff_user_id,
+        name: row.name,
+        rounds: int(row.rounds),
+        self: num(row.self),
+        customer: num(row.customer),
+      }));
+    },
+
+    /**
+     * The follow-up counts for [start, end): rounds still awaiting their customer when the week ended
+     * (so a digest built later says the same), rounds that expired during the week, and completed
+     * rounds whose customer named something they no longer need.
+     */
+    async followUpCounts(
+      scope: Scope,
+      start: Date,
+      end: Date,
+    ): Promise<{ awaitingCustomer: number; expired: number; noLongerNeed: number }> {
+      const s = start.toISOString();
+      const e = end.toISOString();
+      const inScope = scopeFilter(scope);
+      const result = await db.execute(sql`
+        select
+          (select count(*) from rounds r
+            where r.status = 'awaiting_customer' and r.created_at < ${e}::timestamptz and ${inScope})
+          + (select count(*) from rounds r
+            where r.status = 'completed' and r.completed_at >= ${e}::timestamptz
+              and r.created_at < ${e}::timestamptz and ${inScope})
+          + (select count(*) from rounds r
+            where r.status in ('expired', 'cancelled') and r.closed_at >= ${e}::timestamptz
+              and r.created_at < ${e}::timestamptz and ${inScope}) as awaiting,
+          (select count(*) from rounds r
+            where r.status in ('expired', 'cancelled') and r.closed_at >= ${s}::timestamptz
+              and r.closed_at < ${e}::timestamptz and r.status = 'expired' and ${inScope}) as expired,
+          (select count(*) from rounds r
+            join round_responses rr on rr.round_id = r.id
+            where ${completedIn(start, end)} and ${inScope}
+              and rr.no_longer_need !~* ${NOTHING_NAMED_PATTERN}) as no_longer_need`);
+      const [row] = rowsOf<{ awaiting: Numeric; expired: Numeric; no_longer_need: Numeric }>(result);
+      return {
+        awaitingCustomer: int(row?.awaiting ?? 0),
+        expired: int(row?.expired ?? 0),
+        noLongerNeed: int(row?.no_longer_need ?? 0),
+      };
+    },
+
+    // -------------------------------------------------------------------------------------------
+    // digest_posts: one row per committee and week, the claim that makes a post happen once.
+
+    async findPost(committeeId: number, week: string): Promise<DigestPost | undefined> {
+      const [row] = await db
+        .select()
+        .from(digestPosts)
+        .where(and(eq(digestPosts.committeeId, committeeId), eq(digestPosts.week, week)))
+        .limit(1);
+      return row;
+    },
+
+    /** The first attempt: inserts the claim. No row back means another copy (or an earlier tick) has it. */
+    async claimNew(
+      committeeId: number,
+      week: string,
+      now: Date,
+      instanceId: string,
+    ): Promise<DigestPost | undefined> {
+      const [row] = await db
+        .insert(digestPosts)
+        .values({ committeeId, week, state: 'sending', attempts: 1, claimedAt: now, claimedBy: instanceId })
+        .onConflictDoNothing({ target: [digestPosts.committeeId, digestPosts.week] })
+        .returning();
+      return row;
+    },
+
+    /**
+     * A later attempt: takes a failed post whose retry time has come, or a `sending` claim older than
+     * the lease (its copy crashed, or its send's outcome is unknown). One copy wins the update.
+     */
+    async reclaim(
+      id: number,
+      now: Date,
+      leaseMs: number,
+      instanceId: string,
+    ): Promise<DigestPost | undefined> {
+      const [row] = await db
+        .update(digestPosts)
+        .set({
+          state: 'sending',
+          attempts: sql`${digestPosts.attempts} + 1`,
+          claimedAt: now,
+          claimedBy: instanceId,
+          nextAttemptAt: null,
+        })
+        .where(
+          and(
+            eq(digestPosts.id, id),
+            or(
+              and(
+                eq(digestPosts.state, 'failed'),
+                or(isNull(digestPosts.nextAttemptAt), lte(digestPosts.nextAttemptAt, now)),
+              ),
+              and(
+                eq(digestPosts.state, 'sending'),
+                lt(digestPosts.claimedAt, new Date(now.getTime() - leaseMs)),
+              ),
+            ),
+          ),
+        )
+        .returning();
+      return row;
+    },
+
+    async markPosted(id: number, now: Date, channelId: string, ts: string): Promise<void> {
+      await db
+        .update(digestPosts)
+        .set({
+          state: 'posted',
+          postedAt: now,
+          channelId,
+          messageTs: ts,
+          lastError: null,
+          nextAttemptAt: null,
+        })
+        .where(and(eq(digestPosts.id, id), eq(digestPosts.state, 'sending')));
+    },
+
+    /** Not posted (as far as anyone can tell): try again from `nextAttemptAt`. */
+    async markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+      await db
+        .update(digestPosts)
+        .set({ state: 'failed', lastError: error, nextAttemptAt })
+        .where(and(eq(digestPosts.id, id), eq(digestPosts.state, 'sending')));
+    },
+
+    /**
+     * The send's outcome is unknown. The claim stays `sending`, backdated past the lease so the next
+     * tick takes it over and asks Slack before sending again.
+     */
+    async markUncertain(id: number, error: string, claimedAt: Date): Promise<void> {
+      await db
+        .update(digestPosts)
+        .set({ lastError: error, claimedAt })
+        .where(and(eq(digestPosts.id, id), eq(digestPosts.state, 'sending')));
+    },
+
+    /** True for the one caller that may tell an admin about this post's failure. */
+    async claimAdminNotice(id: number, now: Date): Promise<boolean> {
+      const rows = await db
+        .update(digestPosts)
+        .set({ adminNotifiedAt: now })
+        .where(and(eq(digestPosts.id, id), isNull(digestPosts.adminNotifiedAt)))
+        .returning({ id: digestPosts.id });
+      return rows.length > 0;
+    },
+
+    async listPosts(committeeId: number, limit: number): Promise<DigestPost[]> {
+      return db
+        .select()
+        .from(digestPosts)
+        .where(eq(digestPosts.committeeId, committeeId))
+        .orderBy(desc(digestPosts.week), asc(digestPosts.id))
+        .limit(limit);
+    },
+  };
+}
+
+export type DigestsRepository = ReturnType<typeof createDigestsRepository>;

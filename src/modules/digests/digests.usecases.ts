@@ -1,0 +1,338 @@
+import type { Committee, DigestPost } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../logger.js';
+import type { Messenger, PostFailure, PostMetadata } from '../../slack/messenger.js';
+import type { CommitteesRepository } from '../committees/committees.repository.js';
+import { REFUSALS } from '../committees/committees.usecases.js';
+import type { PeopleDirectory } from '../people/people.directory.js';
+import { buildDigest, type DigestData } from './digests.build.js';
+import { hasChart, renderDigestChart } from './digests.chart.js';
+import type { DigestsRepository } from './digests.repository.js';
+import { buildDigestFailedNotice, buildDigestMessage } from './digests.views.js';
+import { dueWeek, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
+
+/**
+ * Posting a committee's weekly digest exactly once.
+ *
+ * The rule: a digest is posted only by the holder of its claim, the one digest_posts row for
+ * (committee, week), taken by an INSERT ... ON CONFLICT DO NOTHING (first attempt) or by a guarded
+ * UPDATE (later attempts), so two copies of the app never hold it at once. Every post carries
+ * metadata naming the committee and week. The first attempt posts at once. Every later attempt (after
+ * a failure, a timeout, or a crash that left the claim `sending` past its lease) first asks Slack,
+ * through conversations.history and that metadata, whether an earlier attempt got through; it posts
+ * only on a definite "no", records the earlier message if there is one, and otherwise waits for the
+ * next tick. A timeout or 5xx is never retried blindly: it stays `sending` and the next tick checks.
+ *
+ * The chart is uploaded into the digest's thread by the attempt that posted, after recording the
+ * post: at most once, so a crash between the two leaves a digest without its chart rather than two.
+ */
+
+export const DIGEST_EVENT_TYPE = 'service_radar_digest';
+/** A claim older than this is taken over. Well above one build and post (each Web API call is cut off at SLACK_API_TIMEOUT_MS, at most 60 s). */
+export const DIGEST_LEASE_MS = 3 * 60_000;
+/** Retries after a failure wait 1, 2, 4 ... minutes, at most this long. */
+export const MAX_RETRY_DELAY_MS = 60 * 60_000;
+/** From this attempt on, any failure (not only a channel problem) is worth telling an admin about. */
+const NOTIFY_AFTER_ATTEMPTS = 3;
+
+export interface DigestDeps {
+  committees: CommitteesRepository;
+  digests: DigestsRepository;
+  messenger: Messenger;
+  logger: Logger;
+  clock: Clock;
+  instanceId: string;
+  /** Resolves staff names for individual rows the app has not cached yet. */
+  directory?: PeopleDirectory | undefined;
+  leaseMs?: number;
+  /** How long one tick keeps working before leaving the rest to the next. */
+  tickBudgetMs?: number;
+  /** Replaceable in tests. */
+  renderChart?: (data: DigestData) => Promise<Buffer | null>;
+}
+
+export const digestMetadata = (committeeId: number, week: string): PostMetadata => ({
+  eventType: DIGEST_EVENT_TYPE,
+  key: `digest:${committeeId}:${week}`,
+});
+
+export type DeliveryOutcome =
+  | 'posted'
+  /** An earlier attempt had posted it after all: recorded, not posted again. */
+  | 'found_earlier'
+  | 'already_posted'
+  /** Another copy holds the claim, or a failed post waits for its retry time. */
+  | 'busy'
+  | 'failed'
+  | 'uncertain'
+  | 'rate_limited';
+
+export interface Delivery {
+  outcome: DeliveryOutcome;
+  post?: DigestPost | undefined;
+  error?: string;
+  retryAfterMs?: number;
+}
+
+/** Fills in names of staff in individual rows that the people cache does not know yet. */
+async function withNames(data: DigestData, directory: PeopleDirectory | undefined): Promise<DigestData> {
+  if (!directory || !data.individuals?.some((row) => row.name === null)) return data;
+  const individuals = await Promise.all(
+    data.individuals.map(async (row) => {
+      if (row.name !== null) return row;
+      const person = await directory.lookup(row.staffUserId, { timeoutMs: 2_000 }).catch(() => undefined);
+      return { ...row, name: person?.name ?? null };
+    }),
+  );
+  return { ...data, individuals };
+}
+
+export async function buildCommitteeDigest(
+  deps: Pick<DigestDeps, 'digests' | 'clock' | 'directory'>,
+  committee: Committee,
+  week: string,
+): Promise<DigestData> {
+  const data = await buildDigest({ digests: deps.digests, committee, week, clock: deps.clock });
+  return withNames(data, deps.directory);
+}
+
+const retryDelay = (attempts: number) =>
+  Math.min(2 ** Math.max(0, attempts - 1) * 60_000, MAX_RETRY_DELAY_MS);
+
+async function tellAdmin(deps: DigestDeps, committee: Committee, post: DigestPost, error: string, now: Date) {
+  if (!(await deps.digests.claimAdminNotice(post.id, now))) return;
+  const sent = await deps.messenger.post(
+    committee.createdByUserId,
+    buildDigestFailedNotice(committee.channelId, post.week, error),
+  );
+  if (!sent.ok)
+    deps.logger.warn(
+      { committee: committee.id, error: sent.error },
+      'could not tell the admin about a digest',
+    );
+}
+
+/** Records a failed attempt and decides what happens next. */
+async function recordFailure(
+  deps: DigestDeps,
+  committee: Committee,
+  post: DigestPost,
+  failure: PostFailure,
+  now: Date,
+): Promise<Delivery> {
+  const { digests } = deps;
+  if (failure.kind === 'uncertain') {
+    // It may have been posted. The next tick takes the claim over and asks Slack first.
+    await digests.markUncertain(
+      post.id,
+      failure.error,
+      new Date(now.getTime() - (deps.leaseMs ?? DIGEST_LEASE_MS) - 1000),
+    );
+    return { outcome: 'uncertain', post, error: failure.error };
+  }
+  if (failure.kind === 'rate_limited') {
+    const retryAfterMs = failure.retryAfterSeconds * 1000;
+    await digests.markFailed(post.id, failure.error, new Date(now.getTime() + retryAfterMs));
+    return { outcome: 'rate_limited', post, error: failure.error, retryAfterMs };
+  }
+  await digests.markFailed(post.id, failure.error, new Date(now.getTime() + retryDelay(post.attempts)));
+  if (failure.kind === 'undeliverable' || post.attempts >= NOTIFY_AFTER_ATTEMPTS)
+    await tellAdmin(deps, committee, post, failure.error, now);
+  deps.logger.warn(
+    { committee: committee.id, week: post.week, error: failure.error, attempts: post.attempts },
+    'digest post failed; will retry',
+  );
+  return { outcome: 'failed', post, error: failure.error };
+}
+
+/** Claims the (committee, week) post: a new claim, a failed post due for retry, or a stale claim. */
+async function claim(
+  deps: DigestDeps,
+  committee: Committee,
+  week: string,
+  now: Date,
+): Promise<{ post: DigestPost; firstAttempt: boolean } | Delivery> {
+  const existing = await deps.digests.findPost(committee.id, week);
+  if (existing?.state === 'posted') return { outcome: 'already_posted', post: existing };
+  if (!existing) {
+    const created = await deps.digests.claimNew(committee.id, week, now, deps.instanceId);
+    if (created) return { post: created, firstAttempt: true };
+    return { outcome: 'busy', post: await deps.digests.findPost(committee.id, week) };
+  }
+  const reclaimed = await deps.digests.reclaim(
+    existing.id,
+    now,
+    deps.leaseMs ?? DIGEST_LEASE_MS,
+    deps.instanceId,
+  );
+  if (!reclaimed) return { outcome: 'busy', post: existing };
+  return { post: reclaimed, firstAttempt: false };
+}
+
+/** Posts one committee's digest for one week, unless it is posted already (see the rule above). */
+export async function deliverDigest(
+  deps: DigestDeps,
+  committee: Committee,
+  week: string,
+  now: Date,
+): Promise<Delivery> {
+  const claimed = await claim(deps, committee, week, now);
+  if ('outcome' in claimed) return claimed;
+  const { post, firstAttempt } = claimed;
+  const metadata = digestMetadata(committee.id, week);
+
+  if (!firstAttempt) {
+    const found = await deps.messenger.findPosted(committee.channelId, metadata, post.createdAt);
+    if (!found.ok) {
+      // Cannot tell whether an earlier attempt arrived: do not post; try again later.
+      const failure: PostFailure = found.kind === 'uncertain' ? { ...found, kind: 'error' } : found;
+      return recordFailure(deps, committee, post, failure, now);
+    }
+    if (found.ts) {
+      await deps.digests.markPosted(post.id, now, committee.channelId, found.ts);
+      deps.logger.info({ committee: committee.id, week }, 'digest was posted by an earlier attempt');
+      return { outcome: 'found_earlier', post };
+    }
+  }
+
+  let data: DigestData;
+  try {
+    data = await buildCommitteeDigest(deps, committee, week);
+  } catch (error) {
+    deps.logger.error({ err: error, committee: committee.id, week }, 'could not build a digest');
+    await deps.digests.markFailed(
+      post.id,
+      'build_failed',
+      new Date(now.getTime() + retryDelay(post.attempts)),
+    );
+    return { outcome: 'failed', post, error: 'build_failed' };
+  }
+
+  const result = await deps.messenger.post(committee.channelId, buildDigestMessage(data), { metadata });
+  if (!result.ok) return recordFailure(deps, committee, post, result, now);
+  await deps.digests.markPosted(post.id, now, result.channel, result.ts);
+  deps.logger.info({ committee: committee.id, week, rounds: data.headline.rounds }, 'digest posted');
+
+  if (data.headline.rounds > 0 && hasChart(data)) await uploadChart(deps, data, result.channel, result.ts);
+  return {
+    outcome: 'posted',
+    post: { ...post, state: 'posted', channelId: result.channel, messageTs: result.ts },
+  };
+}
+
+async function uploadChart(deps: DigestDeps, data: DigestData, channel: string, threadTs: string) {
+  try {
+    const png = await (deps.renderChart ?? renderDigestChart)(data);
+    if (!png) return;
+    const uploaded = await deps.messenger.upload(
+      channel,
+      {
+        bytes: png,
+        filename: `service-digest-${data.week.id}.png`,
+        title: `Self vs customer, ${data.week.label}`,
+        altText: `Line chart of the average self-rating and customer rating per week, ${data.trend.length} weeks to ${data.week.label}.`,
+      },
+      { threadTs },
+    );
+    if (!uploaded.ok)
+      deps.logger.warn(
+        { committee: data.committee.id, error: uploaded.error },
+        'could not upload the digest chart',
+      );
+  } catch (error) {
+    // The digest itself is posted; a chart that fails to render must not undo that.
+    deps.logger.error({ err: error, committee: data.committee.id }, 'could not render the digest chart');
+  }
+}
+
+export interface DigestTickReport {
+  due: number;
+  posted: number;
+  failed: number;
+  uncertain: number;
+  busy: number;
+  rateLimited: number;
+}
+
+/**
+ * One scheduler tick: for each active committee, the week due now (see dueWeek), delivered unless it
+ * is posted already. Committees are few; each is one indexed lookup when nothing is due. A rate limit
+ * stops the tick: the rest wait for the next one.
+ */
+export async function runDigestTick(deps: DigestDeps, now: Date): Promise<DigestTickReport> {
+  const report: DigestTickReport = { due: 0, posted: 0, failed: 0, uncertain: 0, busy: 0, rateLimited: 0 };
+  const deadline = Date.now() + (deps.tickBudgetMs ?? 50_000);
+  for (const committee of await deps.committees.listActive()) {
+    if (Date.now() > deadline) break;
+    const week = dueWeek(now, committee, committee.createdAt);
+    if (!week) continue;
+    const existing = await deps.digests.findPost(committee.id, week);
+    if (existing?.state === 'posted') continue;
+    report.due++;
+    let delivery: Delivery;
+    try {
+      delivery = await deliverDigest(deps, committee, week, now);
+    } catch (error) {
+      // A database hiccup mid-delivery: the claim stays, and the lease hands it to a later tick.
+      deps.logger.error({ err: error, committee: committee.id, week }, 'digest delivery failed');
+      report.uncertain++;
+      continue;
+    }
+    if (delivery.outcome === 'posted' || delivery.outcome === 'found_earlier') report.posted++;
+    else if (delivery.outcome === 'failed') report.failed++;
+    else if (delivery.outcome === 'uncertain') report.uncertain++;
+    else if (delivery.outcome === 'busy') report.busy++;
+    else if (delivery.outcome === 'rate_limited') {
+      report.rateLimited++;
+      break;
+    }
+  }
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preview, and the operator CLI
+
+export type Refused = { ok: false; refusal: string };
+
+/** `/service-digest preview`: the digest that would go out now (the last finished week), for the caller only. */
+export async function previewDigest(
+  deps: Pick<DigestDeps, 'committees' | 'digests' | 'clock' | 'directory'>,
+  channelId: string,
+): Promise<{ ok: true; data: DigestData } | Refused> {
+  const committee = await deps.committees.findActiveByChannel(channelId);
+  if (!committee) return { ok: false, refusal: REFUSALS.notSubscribed };
+  const week = lastCompleteWeek(deps.clock.now(), committee.timeZone);
+  return { ok: true, data: await buildCommitteeDigest(deps, committee, week) };
+}
+
+/** Finds a channel's committee and the week to report on (by default the last finished one). */
+export async function resolveDigestTarget(
+  deps: Pick<DigestDeps, 'committees' | 'clock'>,
+  channelId: string,
+  week: string | undefined,
+): Promise<{ ok: true; committee: Committee; week: string } | Refused> {
+  const committee = await deps.committees.findActiveByChannel(channelId);
+  if (!committee) return { ok: false, refusal: `Channel ${channelId} is not subscribed to the digest.` };
+  if (week !== undefined && !parseWeek(week))
+    return { ok: false, refusal: `${week} is not an ISO week such as 2026-W47.` };
+  return { ok: true, committee, week: week ?? lastCompleteWeek(deps.clock.now(), committee.timeZone) };
+}
+
+/** `digest send`: posts a finished week's digest now, through the same exactly-once path as the schedule. */
+export async function sendDigestNow(
+  deps: DigestDeps,
+  channelId: string,
+  week: string | undefined,
+): Promise<({ ok: true; week: string } & Delivery) | Refused> {
+  const target = await resolveDigestTarget(deps, channelId, week);
+  if (!target.ok) return target;
+  const now = deps.clock.now();
+  if (!weekIsOver(target.week, target.committee.timeZone, now))
+    return {
+      ok: false,
+      refusal: `Week ${target.week} is not over yet in ${target.committee.timeZone}; only finished weeks are sent.`,
+    };
+  const delivery = await deliverDigest(deps, target.committee, target.week, now);
+  return { ok: true, week: target.week, ...delivery };
+}

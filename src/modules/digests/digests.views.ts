@@ -1,0 +1,288 @@
+import type { KnownBlock, SectionBlock } from '@slack/types';
+import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
+import { escapeMrkdwn, truncate } from '../../lib/text.js';
+import { formatGap } from '../rounds/rounds.gap.js';
+import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from './digests.build.js';
+
+/**
+ * The digest as Block Kit (for the channel) and as plain text (for the CLI and the demo), both pure
+ * functions of DigestData. Long lists are cut to the worst rows and the rest summed up by light, so a
+ * digest of hundreds of units stays inside Slack's limits (50 blocks, 3,000 characters a section,
+ * about 12,000 in all).
+ */
+
+/** Rows listed per section; the rest are counted by light. */
+export const MAX_LISTED_ROWS = 25;
+const SECTION_TEXT_MAX = 2900;
+const NAME_MAX = 40;
+
+const LIGHT_EMOJI: Record<Light, string> = {
+  green: ':large_green_circle:',
+  yellow: ':large_yellow_circle:',
+  red: ':red_circle:',
+};
+
+/** One decimal always, with formatGap's sign: +0.5, 0.0, -1.3. */
+export function formatAverageGap(gap: number): string {
+  const text = formatGap(gap === 0 ? 0 : gap);
+  return Number.isInteger(gap) ? `${text}.0` : text;
+}
+
+const score = (value: number) => value.toFixed(1);
+const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+export function scopeText(data: Pick<DigestData, 'committee'>): string {
+  const { units } = data.committee;
+  if (units.length === 0) return 'All staff';
+  const listed = units.slice(0, 6).join(', ');
+  return `Units: ${units.length > 6 ? `${listed} and ${units.length - 6} more` : listed}`;
+}
+
+function changeText(change: number | null): string | null {
+  if (change === null) return null;
+  if (change === 0) return 'unchanged from the week before';
+  return `${change > 0 ? 'better' : 'worse'} by ${Math.abs(change).toFixed(1)} than the week before`;
+}
+
+const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/** The average gap over the last weeks as a sparkline; '·' marks a week too small to show. */
+export function sparkline(values: (number | null)[]): string {
+  const known = values.filter((value): value is number => value !== null);
+  if (known.length === 0) return values.map(() => '·').join('');
+  const low = Math.min(...known);
+  const high = Math.max(...known);
+  return values
+    .map((value) => {
+      if (value === null) return '·';
+      if (high === low) return SPARK[3];
+      return SPARK[Math.round(((value - low) / (high - low)) * (SPARK.length - 1))];
+    })
+    .join('');
+}
+
+function trendText(data: DigestData): string | null {
+  const recent = data.trend.slice(-HEADLINE_TREND_WEEKS);
+  const gaps = recent.map((point) => point.figures?.gap ?? null);
+  const known = recent.filter((point) => point.figures);
+  if (known.length < 2) return null;
+  const first = known[0]?.figures as Figures;
+  const last = known[known.length - 1]?.figures as Figures;
+  return `Average gap, last ${recent.length} weeks: ${sparkline(gaps)}  (${formatAverageGap(first.gap)} → ${formatAverageGap(last.gap)})`;
+}
+
+function rowText(name: string, figures: Figures, light = true): string {
+  return `${light ? `${LIGHT_EMOJI[figures.light]} ` : ''}*${name}*  self ${score(figures.self)} · customer ${score(figures.customer)} · gap *${formatAverageGap(figures.gap)}* · ${plural(figures.rounds, 'round')}`;
+}
+
+function restByLight(rows: Figures[], noun: string): string | null {
+  if (rows.length === 0) return null;
+  const count = (light: Light) => rows.filter((row) => row.light === light).length;
+  const parts = (['red', 'yellow', 'green'] as const)
+    .map((light) => (count(light) > 0 ? `${count(light)} ${light}` : null))
+    .filter(Boolean);
+  return `_…and ${plural(rows.length, `more ${noun}`, `more ${noun}s`)} not listed: ${parts.join(', ')}._`;
+}
+
+/** Puts lines into as few section blocks as fit Slack's 3,000 characters each. */
+function sections(lines: string[]): SectionBlock[] {
+  const blocks: SectionBlock[] = [];
+  let current = '';
+  for (const line of lines) {
+    const next = current ? `${current}\n${line}` : line;
+    if (next.length > SECTION_TEXT_MAX && current) {
+      blocks.push({ type: 'section', text: mrkdwn(current) });
+      current = line;
+    } else {
+      current = next;
+    }
+  }
+  if (current) blocks.push({ type: 'section', text: mrkdwn(current) });
+  return blocks;
+}
+
+const unitName = (unit: string) => escapeMrkdwn(truncate(unit, NAME_MAX));
+const personName = (row: { name: string | null; staffUserId: string }) =>
+  escapeMrkdwn(truncate(row.name ?? row.staffUserId, NAME_MAX));
+
+function followUpLines(data: DigestData): string[] {
+  const { awaitingCustomer, expiredThisWeek, noLongerNeed } = data.followUps;
+  const lines = [
+    `• ${plural(awaitingCustomer, 'round')} awaiting a customer’s answer at the end of the week`,
+    `• ${plural(expiredThisWeek, 'round')} expired this week without an answer`,
+  ];
+  if (noLongerNeed !== null && noLongerNeed > 0)
+    lines.push(
+      `• ${plural(noLongerNeed, 'customer')} named something they no longer need: worth asking the staff involved what could stop`,
+    );
+  return lines;
+}
+
+function notificationText(data: DigestData): string {
+  const { headline } = data;
+  if (headline.rounds === 0) return `Service digest for ${data.week.label}: no completed rounds.`;
+  if (!headline.figures)
+    return `Service digest for ${data.week.label}: ${plural(headline.rounds, 'completed round')}.`;
+  return `Service digest for ${data.week.label}: ${plural(headline.rounds, 'completed round')}, average gap ${formatAverageGap(headline.figures.gap)}.`;
+}
+
+/** One line for an empty week, rather than an empty table. */
+function emptyWeekLine(data: DigestData): string {
+  const awaiting = data.followUps.awaitingCustomer;
+  return `*Service digest, ${data.week.label}:* no rounds were completed this week${
+    awaiting > 0 ? `; ${plural(awaiting, 'round is', 'rounds are')} awaiting a customer` : ''
+  }.`;
+}
+
+/** The digest as the channel sees it. */
+export function buildDigestMessage(data: DigestData, options: { preview?: boolean } = {}): SlackMessage {
+  const text = notificationText(data);
+  const { headline, committee } = data;
+  const min = committee.minGroupSize;
+  if (headline.rounds === 0) {
+    const line = emptyWeekLine(data);
+    return {
+      text,
+      blocks: [{ type: 'section', text: mrkdwn(options.preview ? `_Preview._ ${line}` : line) }],
+    };
+  }
+
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`Service digest · ${data.week.label}`) },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${options.preview ? '*Preview, only you can see this.* ' : ''}${escapeMrkdwn(scopeText(data))} · week ${data.week.id} · ${committee.timeZone}`,
+        ),
+      ],
+    },
+  ];
+
+  if (!headline.figures) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*${plural(headline.rounds, 'round')}* completed this week: fewer than ${min}, so no figures are shown, to keep each customer’s rating private.`,
+      ),
+    });
+  } else {
+    const { figures, previous } = headline;
+    const change = changeText(headline.gapChange);
+    blocks.push({
+      type: 'section',
+      fields: [
+        mrkdwn(`*Completed rounds*\n${headline.rounds} _(${previous.rounds} the week before)_`),
+        mrkdwn(
+          `*Average gap*\n${LIGHT_EMOJI[figures.light]} ${formatAverageGap(figures.gap)}${change ? ` _(${change})_` : ''}`,
+        ),
+        mrkdwn(`*Self-rating (average)*\n${score(figures.self)} / 10`),
+        mrkdwn(`*Customer rating (average)*\n${score(figures.customer)} / 10`),
+      ],
+    });
+    const trend = trendText(data);
+    if (trend) blocks.push({ type: 'context', elements: [mrkdwn(trend)] });
+
+    blocks.push({ type: 'divider' });
+    const listed = data.units.slice(0, MAX_LISTED_ROWS);
+    const unitLines = ['*By unit*, worst gap first'];
+    if (data.units.length === 0) {
+      unitLines.push(
+        `No unit could be shown on its own this week (each needs ${min} or more completed rounds, and the rest must pool to ${min} or more).`,
+      );
+    }
+    unitLines.push(...listed.map((row) => rowText(unitName(row.unit), row)));
+    const rest = restByLight(data.units.slice(MAX_LISTED_ROWS), 'unit');
+    if (rest) unitLines.push(rest);
+    if (data.otherUnits)
+      unitLines.push(rowText(`Other units (${data.otherUnits.unitCount}, pooled)`, data.otherUnits));
+    blocks.push(...sections(unitLines));
+
+    if (data.individuals) {
+      const people = data.individuals.slice(0, MAX_LISTED_ROWS);
+      const personLines = ['*By staff member*, worst gap first'];
+      personLines.push(...people.map((row) => rowText(personName(row), row)));
+      const more = restByLight(data.individuals.slice(MAX_LISTED_ROWS), 'person');
+      if (more) personLines.push(more);
+      blocks.push(...sections(personLines));
+    }
+  }
+
+  blocks.push({ type: 'divider' });
+  blocks.push({ type: 'section', text: mrkdwn(['*Follow-ups*', ...followUpLines(data)].join('\n')) });
+  blocks.push({
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `Units with fewer than ${min} completed rounds are not shown on their own. Customers’ answers stay with the staff member; no customer is named here.${
+          options.preview ? ' The chart goes in the thread of the real post.' : ''
+        }`,
+      ),
+    ],
+  });
+  return { text, blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text, for `digest show` and the demo
+
+const LIGHT_WORD: Record<Light, string> = { green: 'green ', yellow: 'yellow', red: 'red   ' };
+
+function textRow(name: string, figures: Figures): string {
+  return `  ${LIGHT_WORD[figures.light]}  ${truncate(name, NAME_MAX).padEnd(NAME_MAX)}  self ${score(figures.self)}  customer ${score(figures.customer)}  gap ${formatAverageGap(figures.gap).padStart(4)}  (${plural(figures.rounds, 'round')})`;
+}
+
+export function renderDigestText(data: DigestData): string {
+  const { headline, committee } = data;
+  const min = committee.minGroupSize;
+  const lines = [
+    `Service digest · ${data.week.label} (${data.week.id}, ${committee.timeZone})`,
+    `${scopeText(data)} · groups of ${min} or more · channel ${committee.channelId}`,
+    '',
+  ];
+  if (headline.rounds === 0) {
+    lines.push(emptyWeekLine(data).replace(/\*/g, ''));
+    return `${lines.join('\n')}\n`;
+  }
+  if (!headline.figures) {
+    lines.push(`${plural(headline.rounds, 'round')} completed: fewer than ${min}, so no figures are shown.`);
+  } else {
+    const { figures, previous } = headline;
+    const change = changeText(headline.gapChange);
+    lines.push(
+      `Completed rounds  ${headline.rounds} (${previous.rounds} the week before)`,
+      `Self (average)    ${score(figures.self)}`,
+      `Customer (avg)    ${score(figures.customer)}`,
+      `Gap (average)     ${formatAverageGap(figures.gap)} ${figures.light}${change ? `, ${change}` : ''}`,
+    );
+    const trend = trendText(data);
+    if (trend) lines.push(trend);
+    lines.push('', 'By unit, worst gap first:');
+    if (data.units.length === 0) lines.push('  (no unit could be shown on its own)');
+    for (const row of data.units) lines.push(textRow(row.unit, row));
+    if (data.otherUnits)
+      lines.push(textRow(`Other units (${data.otherUnits.unitCount}, pooled)`, data.otherUnits));
+    if (data.individuals) {
+      lines.push('', 'By staff member, worst gap first:');
+      for (const row of data.individuals) lines.push(textRow(row.name ?? row.staffUserId, row));
+    }
+  }
+  lines.push('', 'Follow-ups:', ...followUpLines(data).map((line) => `  ${line}`));
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// To the admin who set the committee up, once, when a post fails
+
+const FAILURE_REASONS: Record<string, string> = {
+  not_in_channel: 'I am not in the channel any more. Invite me back with `/invite @Service Radar`.',
+  channel_not_found:
+    'I cannot see the channel (deleted, or private and I was removed). Invite me back with `/invite @Service Radar`.',
+  is_archived: 'the channel is archived. Unarchive it, or unsubscribe it with `/service-digest unsubscribe`.',
+};
+
+export function buildDigestFailedNotice(channelId: string, week: string, error: string): SlackMessage {
+  const reason = FAILURE_REASONS[error] ?? `Slack refused the post (\`${escapeMrkdwn(error)}\`).`;
+  const text = `The service digest for <#${channelId}> (week ${week}) could not be posted: ${reason} I will keep trying.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+}

@@ -1,0 +1,65 @@
+import type { DigestData, Figures } from '../../../src/modules/digests/digests.build.js';
+import { lightOf } from '../../../src/modules/digests/digests.build.js';
+import { weekLabel, weekShortLabel, weeksEndingWith } from '../../../src/modules/digests/digests.weeks.js';
+
+/** Figures as buildDigest makes them, for pure tests of the renderers. */
+export function figures(self: number, customer: number, rounds = 5): Figures {
+  const gap = Math.round((customer - self) * 10) / 10;
+  return { rounds, self, customer, gap, light: lightOf(gap) };
+}
+
+/** A digest with `units` units (and as many individuals when asked), with worst-case long names. */
+export function sampleDigest(
+  options: { units?: number; individuals?: number; rounds?: number; longNames?: boolean } = {},
+): DigestData {
+  const week = '2026-W47';
+  const name = (prefix: string, index: number) =>
+    options.longNames ? `${prefix} ${index} <!channel> & ${'W'.repeat(80)}` : `${prefix} ${index}`;
+  const units = Array.from({ length: options.units ?? 3 }, (_, index) => ({
+    unit: name('Unit', index),
+    ...figures(9, 1 + (index % 9), 3 + index),
+  }));
+  const individuals =
+    options.individuals === undefined
+      ? null
+      : Array.from({ length: options.individuals }, (_, index) => ({
+          staffUserId: `U${String(index).padStart(6, '0')}`,
+          name: name('Person', index),
+          ...figures(8, 1 + (index % 10), 1),
+        }));
+  const rounds = options.rounds ?? 40;
+  return {
+    committee: {
+      id: 1,
+      channelId: 'C0COMMITTEE',
+      units: [],
+      minGroupSize: 3,
+      showIndividuals: individuals !== null,
+      timeZone: 'Europe/London',
+    },
+    week: {
+      id: week,
+      label: weekLabel(week),
+      start: '2026-11-16T00:00:00.000Z',
+      end: '2026-11-23T00:00:00.000Z',
+    },
+    generatedAt: '2026-11-23T09:00:00.000Z',
+    headline: {
+      rounds,
+      figures: rounds >= 3 ? figures(7.4, 6.1, rounds) : null,
+      previous: { week: '2026-W46', rounds: 30, figures: figures(7.5, 5.8, 30) },
+      gapChange: rounds >= 3 ? 0.4 : null,
+    },
+    trend: weeksEndingWith(week, 12).map((id, index) => ({
+      week: id,
+      label: weekShortLabel(id),
+      rounds: index === 3 ? 2 : 20 + index,
+      figures: index === 3 ? null : figures(7 + (index % 3) * 0.3, 5 + (index % 4) * 0.5, 20 + index),
+    })),
+    units,
+    otherUnits: { unitCount: 2, ...figures(7, 6, 4) },
+    unitsPooled: 2,
+    individuals,
+    followUps: { awaitingCustomer: 4, expiredThisWeek: 2, noLongerNeed: 3 },
+  };
+}

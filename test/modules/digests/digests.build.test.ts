@@ -1,0 +1,371 @@
+import { expect, it } from 'vitest';
+import type { Database } from '../../../src/db/client.js';
+import { fixedClock } from '../../../src/lib/clock.js';
+import { buildDigest, type DigestData } from '../../../src/modules/digests/digests.build.js';
+import { createDigestsRepository } from '../../../src/modules/digests/digests.repository.js';
+import { buildDigestMessage, renderDigestText } from '../../../src/modules/digests/digests.views.js';
+import { expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
+import { describeEachDatabase } from '../../helpers/database.js';
+import { seedCommittee, seedRound } from '../../helpers/digests.js';
+
+/**
+ * The week under test is 2026-W47: Monday 16 to Sunday 22 November 2026. Every expected figure below
+ * is worked out by hand in the comments, from the rounds seeded here.
+ */
+const W47 = '2026-W47';
+const at = (iso: string) => new Date(iso);
+const clock = fixedClock('2026-11-30T12:00:00Z');
+const SECRET = 'SECRET-ANSWER-7f3a';
+
+async function seedWeek(db: Database) {
+  const inW47 = (day: number, hour = 12) => at(`2026-11-${String(16 + day).padStart(2, '0')}T${hour}:00:00Z`);
+  // Reference, 4 rounds: self 8+9+7+8 = 32 (avg 8.0); customer 4+5+5+6 = 20 (avg 5.0); gap -3.0, red.
+  await seedRound(db, {
+    staff: 'UREF1',
+    unit: 'Reference',
+    self: 8,
+    customer: 4,
+    completedAt: inW47(0),
+    noLongerNeed: 'The weekly printed list',
+  });
+  await seedRound(db, {
+    staff: 'UREF2',
+    unit: 'Reference',
+    self: 9,
+    customer: 5,
+    completedAt: inW47(1),
+    noLongerNeed: 'n/a',
+  });
+  await seedRound(db, {
+    staff: 'UREF3',
+    unit: 'reference',
+    self: 7,
+    customer: 5,
+    completedAt: inW47(2),
+    noLongerNeed: 'Fax confirmations',
+  });
+  await seedRound(db, { staff: 'UREF4', unit: 'Reference', self: 8, customer: 6, completedAt: inW47(3) });
+  // Circulation, 3 rounds: self 6+7+5 = 18 (6.0); customer 7+7+8 = 22 (7.333, shown 7.3); gap 7.3 - 6.0 = 1.3, green.
+  await seedRound(db, {
+    staff: 'UCIR1',
+    unit: 'Circulation',
+    self: 6,
+    customer: 7,
+    completedAt: inW47(0),
+    noLongerNeed: 'No.',
+  });
+  await seedRound(db, {
+    staff: 'UCIR2',
+    unit: 'Circulation',
+    self: 7,
+    customer: 7,
+    completedAt: inW47(4),
+    noLongerNeed: '-',
+  });
+  await seedRound(db, {
+    staff: 'UCIR3',
+    unit: 'Circulation',
+    self: 5,
+    customer: 8,
+    completedAt: inW47(5),
+    noLongerNeed: 'nothing at the moment',
+  });
+  // Children's, 3 rounds: self 7+8+7 = 22 (7.333 -> 7.3); customer 6+6+5 = 17 (5.667 -> 5.7); gap -1.6, yellow.
+  await seedRound(db, {
+    staff: 'UCHI1',
+    unit: "Children's",
+    self: 7,
+    customer: 6,
+    completedAt: inW47(1),
+    answers: SECRET,
+  });
+  await seedRound(db, { staff: 'UCHI2', unit: "Children's", self: 8, customer: 6, completedAt: inW47(2) });
+  await seedRound(db, {
+    staff: 'UCHI3',
+    unit: "Children's",
+    self: 7,
+    customer: 5,
+    completedAt: inW47(6, 23),
+    noLongerNeed: `${SECRET} the newsletter`,
+  });
+  // Two units with one round each, below the minimum of 3.
+  await seedRound(db, {
+    staff: 'UARC1',
+    unit: 'Archives',
+    self: 9,
+    customer: 3,
+    completedAt: inW47(3),
+    answers: SECRET,
+  });
+  await seedRound(db, { staff: 'UMAP1', unit: 'Maps', self: 6, customer: 6, completedAt: inW47(4) });
+
+  // W46: Reference, 3 rounds: self 8 (8.0); customer 6+6+7 = 19 (6.333 -> 6.3); gap -1.7.
+  for (const [customer, day] of [
+    [6, 9],
+    [6, 10],
+    [7, 11],
+  ] as const)
+    await seedRound(db, {
+      staff: 'UREF1',
+      unit: 'Reference',
+      self: 8,
+      customer,
+      completedAt: at(`2026-11-${String(day).padStart(2, '0')}T10:00:00Z`),
+    });
+  // W45: only 2 rounds, below the minimum: no figures for that week.
+  await seedRound(db, {
+    staff: 'UREF1',
+    unit: 'Reference',
+    self: 8,
+    customer: 8,
+    completedAt: at('2026-11-03T10:00:00Z'),
+  });
+  await seedRound(db, {
+    staff: 'UREF2',
+    unit: 'Reference',
+    self: 8,
+    customer: 8,
+    completedAt: at('2026-11-04T10:00:00Z'),
+  });
+
+  // Follow-ups for W47. Awaiting at the end of the week (Mon 23 Nov 00:00 UTC):
+  // 1. started in W47, still awaiting;
+  await seedRound(db, { staff: 'UREF1', unit: 'Reference', self: 7, createdAt: inW47(2) });
+  // 2. started in W46, answered only in W48;
+  await seedRound(db, {
+    staff: 'UREF2',
+    unit: 'Reference',
+    self: 7,
+    customer: 7,
+    createdAt: at('2026-11-12T10:00:00Z'),
+    completedAt: at('2026-11-24T10:00:00Z'),
+  });
+  // 3. started in W45, expired in W48.
+  await seedRound(db, {
+    staff: 'UREF3',
+    unit: 'Reference',
+    self: 7,
+    status: 'expired',
+    createdAt: at('2026-11-04T10:00:00Z'),
+    closedAt: at('2026-11-25T10:00:00Z'),
+  });
+  // Not awaiting: started after the week, and one that expired during it (the week's one expiry).
+  await seedRound(db, { staff: 'UREF4', unit: 'Reference', self: 7, createdAt: at('2026-11-24T10:00:00Z') });
+  await seedRound(db, {
+    staff: 'UCIR1',
+    unit: 'Circulation',
+    self: 7,
+    status: 'expired',
+    createdAt: at('2026-10-28T10:00:00Z'),
+    closedAt: at('2026-11-18T10:00:00Z'),
+  });
+  // A cancelled round expired nothing.
+  await seedRound(db, {
+    staff: 'UCIR2',
+    unit: 'Circulation',
+    self: 7,
+    status: 'cancelled',
+    createdAt: at('2026-11-10T10:00:00Z'),
+    closedAt: at('2026-11-17T10:00:00Z'),
+  });
+}
+
+describeEachDatabase('digest aggregation', (getDb) => {
+  const db = () => getDb().handle.db;
+  const build = async (committee: Awaited<ReturnType<typeof seedCommittee>>, week = W47) =>
+    buildDigest({ digests: createDigestsRepository({ db: db() }), committee, week, clock });
+
+  it('computes the headline, units, lights and follow-ups by hand-checked figures', async () => {
+    await seedWeek(db());
+    const digest = await build(await seedCommittee(db(), 'CALL'));
+
+    expect(digest.week).toMatchObject({
+      id: W47,
+      label: '16–22 Nov 2026',
+      start: '2026-11-16T00:00:00.000Z',
+    });
+    // 12 rounds: self 32+18+22+9+6 = 87 (7.25 -> 7.3); customer 20+22+17+3+6 = 68 (5.667 -> 5.7); gap -1.6.
+    expect(digest.headline.rounds).toBe(12);
+    expect(digest.headline.figures).toEqual({
+      rounds: 12,
+      self: 7.3,
+      customer: 5.7,
+      gap: -1.6,
+      light: 'yellow',
+    });
+    expect(digest.headline.previous).toMatchObject({
+      week: '2026-W46',
+      rounds: 3,
+      figures: { self: 8, customer: 6.3, gap: -1.7, light: 'yellow' },
+    });
+    // -1.6 - (-1.7) = +0.1: better.
+    expect(digest.headline.gapChange).toBe(0.1);
+
+    // Archives and Maps (1 round each) pool to 2 rounds, under 3: the smallest unit that could be
+    // shown (Children's, 3 rounds, first by name among the 3-round units) joins them. Pool: 5 rounds,
+    // self 9+6+22 = 37 (7.4), customer 3+6+17 = 26 (5.2), gap -2.2, yellow.
+    expect(digest.units).toEqual([
+      { unit: 'Reference', rounds: 4, self: 8, customer: 5, gap: -3, light: 'red' },
+      { unit: 'Circulation', rounds: 3, self: 6, customer: 7.3, gap: 1.3, light: 'green' },
+    ]);
+    expect(digest.otherUnits).toEqual({
+      unitCount: 3,
+      rounds: 5,
+      self: 7.4,
+      customer: 5.2,
+      gap: -2.2,
+      light: 'yellow',
+    });
+    expect(digest.unitsPooled).toBe(3);
+    expect(digest.individuals).toBeNull();
+
+    // "The weekly printed list", "Fax confirmations" and the Children's answer name something;
+    // "n/a", "No.", "-", "nothing at the moment" and the seeded "Nothing." do not.
+    expect(digest.followUps).toEqual({ awaitingCustomer: 3, expiredThisWeek: 1, noLongerNeed: 3 });
+
+    // Trend: 12 weeks ending with W47; W45 has 2 rounds, under the minimum.
+    expect(digest.trend).toHaveLength(12);
+    expect(digest.trend.map((point) => point.week).slice(-3)).toEqual(['2026-W45', '2026-W46', W47]);
+    expect(digest.trend.at(-3)).toMatchObject({ rounds: 2, figures: null });
+    expect(digest.trend.at(0)).toMatchObject({ week: '2026-W36', rounds: 0, figures: null });
+  });
+
+  it('never shows a unit under the minimum, nor lets it be worked out from the headline', async () => {
+    await seedWeek(db());
+    const digest = await build(await seedCommittee(db(), 'CALL'));
+    const everything = `${JSON.stringify(digest)}${JSON.stringify(buildDigestMessage(digest))}${renderDigestText(digest)}`;
+    for (const hidden of ['Archives', 'Maps', "Children's", 'Children&#39;s'])
+      expect(everything).not.toContain(hidden);
+    // Headline minus the units shown is the pooled group: at least 3 rounds from at least 2 units.
+    const shown = digest.units.reduce((sum, unit) => sum + unit.rounds, 0);
+    expect(digest.headline.rounds - shown).toBe(digest.otherUnits?.rounds);
+    expect(digest.otherUnits?.rounds).toBeGreaterThanOrEqual(3);
+  });
+
+  it('never carries a customer, a free-text answer or a customer id', async () => {
+    await seedWeek(db());
+    const digest = await build(await seedCommittee(db(), 'CALL', { showIndividuals: true }));
+    const everything = `${JSON.stringify(digest)}${JSON.stringify(buildDigestMessage(digest))}${renderDigestText(digest)}`;
+    expect(everything).not.toContain(SECRET);
+    expect(everything).not.toContain('printed list');
+    expect(everything).not.toContain('Fax');
+    expect(everything).not.toMatch(/UCUST|Customer \d|Service \d/);
+  });
+
+  it('shows individual rows only when the committee has them on, worst gap first', async () => {
+    await seedWeek(db());
+    const off = await build(await seedCommittee(db(), 'COFF'));
+    expect(off.individuals).toBeNull();
+    expect(JSON.stringify(buildDigestMessage(off))).not.toContain('UREF1');
+    const on = await build(await seedCommittee(db(), 'CON', { showIndividuals: true }));
+    expect(on.individuals).toHaveLength(12);
+    // Archives' one round: 3 - 9 = -6.0; then Reference's 4 - 8 = -4.0.
+    expect(on.individuals?.slice(0, 2)).toEqual([
+      { staffUserId: 'UARC1', name: null, rounds: 1, self: 9, customer: 3, gap: -6, light: 'red' },
+      { staffUserId: 'UREF1', name: null, rounds: 1, self: 8, customer: 4, gap: -4, light: 'red' },
+    ]);
+    expectWithinBlockKitLimits('message', buildDigestMessage(on));
+  });
+
+  it('covers only the listed units, compared without regard to case', async () => {
+    await seedWeek(db());
+    const digest = await build(await seedCommittee(db(), 'CUNITS', { units: ['reference', 'CIRCULATION'] }));
+    // 7 rounds: self 32+18 = 50 (7.14 -> 7.1); customer 20+22 = 42 (6.0); gap -1.1.
+    expect(digest.headline.figures).toEqual({
+      rounds: 7,
+      self: 7.1,
+      customer: 6,
+      gap: -1.1,
+      light: 'yellow',
+    });
+    expect(digest.units.map((unit) => unit.unit)).toEqual(['Reference', 'Circulation']);
+    expect(digest.otherUnits).toBeNull();
+    // Awaiting: all three are Reference's; the week's expiry was Circulation's.
+    expect(digest.followUps).toMatchObject({ awaitingCustomer: 3, expiredThisWeek: 1, noLongerNeed: 2 });
+  });
+
+  it('puts a round completed Sunday 23:30 in the committee’s zone in that week', async () => {
+    const ny = await seedCommittee(db(), 'CNY', { timeZone: 'America/New_York', minGroupSize: 3 });
+    // Sunday 22 Nov 23:30 in New York is Monday 23 Nov 04:30 UTC (W48 in UTC).
+    await seedRound(db(), {
+      staff: 'U1',
+      unit: 'Reference',
+      self: 8,
+      customer: 5,
+      completedAt: at('2026-11-23T04:30:00Z'),
+    });
+    // Monday 16 Nov 00:30 in New York (05:30 UTC): W47 too.
+    await seedRound(db(), {
+      staff: 'U2',
+      unit: 'Reference',
+      self: 8,
+      customer: 6,
+      completedAt: at('2026-11-16T05:30:00Z'),
+    });
+    await seedRound(db(), {
+      staff: 'U3',
+      unit: 'Reference',
+      self: 8,
+      customer: 7,
+      completedAt: at('2026-11-18T12:00:00Z'),
+    });
+    // Sunday 15 Nov 23:59 in New York (16 Nov 04:59 UTC): W46, although UTC says W47.
+    await seedRound(db(), {
+      staff: 'U4',
+      unit: 'Reference',
+      self: 2,
+      customer: 2,
+      completedAt: at('2026-11-16T04:59:00Z'),
+    });
+    const inNewYork = await build(ny);
+    expect(inNewYork.week.start).toBe('2026-11-16T05:00:00.000Z');
+    expect(inNewYork.headline.figures).toEqual({ rounds: 3, self: 8, customer: 6, gap: -2, light: 'yellow' });
+    expect(inNewYork.trend.at(-2)?.rounds).toBe(1);
+
+    const utc = await build(await seedCommittee(db(), 'CUTC'));
+    // In UTC, W47 has the 05:30, the 12:00 and the 04:59 rounds, and not the Sunday-night one.
+    expect(utc.headline.rounds).toBe(3);
+    expect(utc.headline.figures?.self).toBe(6);
+  });
+
+  it('says so in one line when the week is empty, and hides figures when it is too small', async () => {
+    const committee = await seedCommittee(db(), 'CEMPTY', { minGroupSize: 5 });
+    const empty = await build(committee);
+    expect(empty.headline).toMatchObject({ rounds: 0, figures: null });
+    const message = buildDigestMessage(empty);
+    expect(message.blocks).toHaveLength(1);
+    expect(JSON.stringify(message.blocks)).toContain('no rounds were completed this week');
+
+    for (const [staff, self, customer] of [
+      ['U1', 8, 2],
+      ['U2', 7, 6],
+      ['U3', 9, 9],
+      ['U4', 5, 5],
+    ] as const)
+      await seedRound(db(), {
+        staff,
+        unit: 'Reference',
+        self,
+        customer,
+        completedAt: at('2026-11-18T12:00:00Z'),
+        noLongerNeed: 'Something',
+      });
+    const small = await build(committee);
+    expect(small.headline).toMatchObject({ rounds: 4, figures: null });
+    expect(small.units).toEqual([]);
+    expect(small.followUps.noLongerNeed).toBeNull();
+    const text = JSON.stringify(buildDigestMessage(small));
+    expect(text).toContain('fewer than 5, so no figures are shown');
+    expect(text).not.toContain('Reference');
+  });
+
+  it('builds the same figures for the same week whenever it is built', async () => {
+    await seedWeek(db());
+    const committee = await seedCommittee(db(), 'CALL');
+    const first = await build(committee);
+    clock.set('2027-03-01T00:00:00Z');
+    const later: DigestData = await build(committee);
+    clock.set('2026-11-30T12:00:00Z');
+    expect({ ...later, generatedAt: '' }).toEqual({ ...first, generatedAt: '' });
+  });
+});

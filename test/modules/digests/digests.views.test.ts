@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { lightOf } from '../../../src/modules/digests/digests.build.js';
+import {
+  buildDigestFailedNotice,
+  buildDigestMessage,
+  formatAverageGap,
+  MAX_LISTED_ROWS,
+  renderDigestText,
+  sparkline,
+} from '../../../src/modules/digests/digests.views.js';
+import { blockKitViolations, expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
+import { sampleDigest } from './digest-data.js';
+
+describe('digest message', () => {
+  it('stays within Slack’s limits: small, empty, too small, and 200 units with 200 people', () => {
+    const cases = [
+      sampleDigest(),
+      sampleDigest({ rounds: 0, units: 0 }),
+      sampleDigest({ rounds: 2, units: 0 }),
+      sampleDigest({ units: 200, longNames: true }),
+      sampleDigest({ units: 200, individuals: 200, longNames: true }),
+    ];
+    for (const data of cases) {
+      expectWithinBlockKitLimits('message', buildDigestMessage(data));
+      expectWithinBlockKitLimits('message', buildDigestMessage(data, { preview: true }));
+    }
+    expect(blockKitViolations('message', buildDigestMessage(cases[4] as never))).toEqual([]);
+  });
+
+  it('lists the worst units first and sums up the rest by light', () => {
+    const data = sampleDigest({ units: 200 });
+    data.units.sort((a, b) => a.gap - b.gap);
+    const text = JSON.stringify(buildDigestMessage(data).blocks);
+    expect(text).toContain(`*${data.units[0]?.unit}*`);
+    expect(text).toContain(`*${data.units[MAX_LISTED_ROWS - 1]?.unit}*`);
+    expect(text).not.toContain(`*${data.units[MAX_LISTED_ROWS]?.unit}*`);
+    expect(text).toMatch(/and 175 more units not listed: \d+ red, \d+ yellow, \d+ green/);
+    expect(text).toContain('Other units (2, pooled)');
+  });
+
+  it('escapes names typed by staff, so a unit cannot mention the channel', () => {
+    const text = JSON.stringify(buildDigestMessage(sampleDigest({ longNames: true })).blocks);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt; &amp;');
+  });
+
+  it('says an empty week in one line', () => {
+    const message = buildDigestMessage(sampleDigest({ rounds: 0, units: 0 }));
+    expect(message.blocks).toHaveLength(1);
+    expect(message.text).toContain('no completed rounds');
+  });
+
+  it('shows headline, change, trend and follow-ups, and no open action plans yet', () => {
+    const message = buildDigestMessage(sampleDigest());
+    const text = JSON.stringify(message.blocks);
+    expect(message.text).toBe('Service digest for 16–22 Nov 2026: 40 completed rounds, average gap -1.3.');
+    expect(text).toContain('better by 0.4 than the week before');
+    expect(text).toContain('Average gap, last 8 weeks');
+    expect(text).toContain('4 rounds awaiting a customer’s answer');
+    expect(text).toContain('2 rounds expired this week');
+    expect(text).toContain('3 customers named something they no longer need');
+    expect(text).not.toMatch(/action plan/i);
+  });
+
+  it('renders as plain text for the CLI', () => {
+    const text = renderDigestText(sampleDigest({ individuals: 2 }));
+    expect(text).toContain('Service digest · 16–22 Nov 2026 (2026-W47, Europe/London)');
+    expect(text).toMatch(/red\s+Unit 0\s+self 9.0\s+customer 1.0\s+gap -8.0/);
+    expect(text).toContain('By staff member');
+    expect(text).not.toContain('*');
+  });
+
+  it('tells the admin why a post failed, in words', () => {
+    const notice = buildDigestFailedNotice('C1', '2026-W47', 'not_in_channel');
+    expect(notice.text).toContain('/invite @Service Radar');
+    expectWithinBlockKitLimits('message', notice);
+    expect(buildDigestFailedNotice('C1', '2026-W47', 'weird_<error>').text).toContain('weird_&lt;error&gt;');
+  });
+});
+
+describe('figures', () => {
+  it.each([
+    [0.4, 'green'],
+    [0, 'green'],
+    [-0.4, 'green'],
+    [-0.5, 'yellow'],
+    [-2.4, 'yellow'],
+    [-2.5, 'red'],
+    [-3, 'red'],
+    [2.5, 'green'],
+  ] as const)('an average gap of %d is %s', (gap, light) => {
+    expect(lightOf(gap)).toBe(light);
+  });
+
+  it('formats gaps with one decimal and a sign', () => {
+    expect([1.3, 0, -0, -2, 3].map(formatAverageGap)).toEqual(['+1.3', '0.0', '0.0', '-2.0', '+3.0']);
+  });
+
+  it('draws a sparkline, with a dot for a week too small to show', () => {
+    expect(sparkline([-3, null, -1, 0])).toBe('▁·▆█');
+    expect(sparkline([1, 1])).toBe('▄▄');
+    expect(sparkline([null])).toBe('·');
+  });
+});
