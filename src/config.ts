@@ -84,6 +84,31 @@ const configShape = z.object({
     .describe(
       'Slack user ids, comma-separated, allowed to administer committees besides workspace admins and owners.',
     ),
+  MANAGER_USERGROUP: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,80}$/, {
+          message: 'must be a user group id such as S0123ABCD, or its handle',
+        })
+        .optional(),
+    )
+    .describe(
+      'Slack user group whose members are managers (may open action plans for others): its id (S...) or handle.',
+    ),
+  MANAGER_USER_IDS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must list Slack user ids such as U0123ABCD' }),
+      ),
+    )
+    .describe(
+      'Slack user ids, comma-separated, who are managers besides workspace admins, owners and the group.',
+    ),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'])
     .default('true')

@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { Clock } from './lib/clock.js';
@@ -16,6 +17,8 @@ export interface JobDeps {
   db: Database;
   messenger: Messenger;
   directory: PeopleDirectory;
+  /** The background Web API client the messenger and directory use. */
+  client: WebClient;
   /** Names this copy of the app in claims, for operators reading the tables. */
   instanceId: string;
 }

@@ -75,6 +75,7 @@ export async function startServiceRadar({
     clock,
     db: db.db,
     messenger: createMessenger({ client: backgroundClient, logger }),
+    client: backgroundClient,
     directory: createPeopleDirectory({
       client: backgroundClient,
       people: createPeopleRepository({ db: db.db }),

@@ -68,6 +68,7 @@ export function registerRemindersCommands(program: Command, { output, withDataba
             people: createPeopleRepository({ db: database.db }),
             clock: { now: () => options.now },
           }),
+          client,
           instanceId: `cli:${process.pid}`,
         });
         const report = await runRemindersTick(deps, options.now);

@@ -8,8 +8,10 @@ import type { Clock } from '../lib/clock.js';
 import { InFlight } from '../lib/in-flight.js';
 import { withTimeout } from '../lib/timeout.js';
 import { type Logger, toBoltLogger } from '../logger.js';
+import { createCommitteeCommandDeps } from '../modules/committees/committees.deps.js';
 import { createPeopleDirectory } from '../modules/people/people.directory.js';
 import { createPeopleRepository } from '../modules/people/people.repository.js';
+import { createPlanDeps } from '../modules/plans/plans.deps.js';
 import { createRemindersRepository } from '../modules/reminders/reminders.repository.js';
 import { reminderSettingsFrom } from '../modules/reminders/reminders.usecases.js';
 import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
@@ -107,6 +109,8 @@ export function createSlackService({
       instanceId: `${hostname()}:${process.pid}`,
       settings: reminderSettingsFrom(config),
     },
+    planDeps: createPlanDeps({ db, client: app.client, config, logger, directory, messenger }),
+    committeeDeps: createCommitteeCommandDeps({ db, config }),
   };
   registerListeners(app, deps);
 

@@ -1,7 +1,9 @@
 import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
+import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
+import type { PlanDeps } from '../modules/plans/plans.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { Messenger } from './messenger.js';
@@ -15,6 +17,10 @@ export interface ListenerDeps {
   messenger: Messenger;
   /** Reminder use cases for the buttons on reminders (snooze, ask again, cancel, mute). */
   reminderDeps: ReminderDeps;
+  /** Action plans, for `/action-plan`, its thread's buttons and modals. */
+  planDeps: PlanDeps;
+  /** Committees and digests, for `/service-digest` and its settings modal. */
+  committeeDeps: CommitteeCommandDeps;
 }
 
 export interface RepositoryDeps {

@@ -144,7 +144,9 @@ describe('operator CLI', () => {
       expect(caughtUp.out).toMatch(/expired\s+1/);
       expect(caughtUp.out).toMatch(/sent\s+1/);
       const posts = standIn.callsTo('chat.postMessage');
-      expect(posts.map((call) => [call.args.channel, String(call.args.text).includes('expired')])).toEqual([['UBBB', true]]);
+      expect(posts.map((call) => [call.args.channel, String(call.args.text).includes('expired')])).toEqual([
+        ['UBBB', true],
+      ]);
       const list = await cli('reminders', 'list');
       expect(list.out).toMatch(/round_expired\s+sent/);
       expect(list.out).not.toContain('interview_due');

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SLACK_EVENTS_PATH } from '../../src/slack/app.js';
+import { ACTION_PLAN_COMMAND } from '../../src/slack/listeners/commands/action-plan.js';
 import { RATE_SERVICE_COMMAND } from '../../src/slack/listeners/commands/rate-service.js';
+import { SERVICE_DIGEST_COMMAND } from '../../src/slack/listeners/commands/service-digest.js';
 import { WEB_API_SCOPES } from '../../src/slack/scopes.js';
 
 interface Manifest {
@@ -35,7 +37,7 @@ describe('manifest.yml', () => {
 
   it('lists exactly the slash commands the app answers, all on /slack/events', () => {
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(
-      [RATE_SERVICE_COMMAND].sort(),
+      [RATE_SERVICE_COMMAND, SERVICE_DIGEST_COMMAND, ACTION_PLAN_COMMAND].sort(),
     );
     for (const command of manifest.features.slash_commands)
       expect(new URL(command.url).pathname).toBe(SLACK_EVENTS_PATH);
@@ -46,7 +48,9 @@ describe('manifest.yml', () => {
   it('asks for the scopes the app uses and no more', () => {
     const needed = new Set([
       'commands',
-      ...Object.values(WEB_API_SCOPES).filter((scope): scope is string => scope !== null),
+      ...Object.values(WEB_API_SCOPES)
+        .flat()
+        .filter((scope): scope is string => scope !== null),
     ]);
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
   });

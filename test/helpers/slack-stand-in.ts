@@ -458,6 +458,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       }
       case 'respond':
         return { ok: true };
+      case 'usergroups.list':
+        return { ok: true, usergroups: [] };
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       case 'files.getUploadURLExternal': {

@@ -64,7 +64,16 @@ export function reminderSettingsFrom(config: Config): ReminderSettings {
 }
 
 /** What a reminder kind contributes: its message, or a reason it no longer applies. */
-export type Prepared = { message: SlackMessage } | { cancel: string };
+export type Prepared =
+  | {
+      message: SlackMessage;
+      /** Where to post; the recipient's DM when unset. */
+      channel?: string;
+      threadTs?: string;
+      /** Told when Slack says the destination cannot take it (app removed, channel archived). */
+      onUndeliverable?: (error: string) => Promise<void>;
+    }
+  | { cancel: string };
 export type KindHandler = (reminder: Reminder, deps: ReminderDeps, now: Date) => Promise<Prepared>;
 
 export interface ReminderDeps {
@@ -235,10 +244,19 @@ const metadataFor = (reminder: Reminder) => ({
 });
 
 /** Sends one claimed reminder, or says why not; records the outcome on the row. */
-export async function deliverClaimed(deps: ReminderDeps, reminder: Reminder, now: Date): Promise<Outcome> {
-  const { reminders, settings } = deps;
+function prepare(deps: ReminderDeps, reminder: Reminder, now: Date): Promise<Prepared> {
   const handler = kindHandlers[reminder.kind] ?? deps.extraKinds?.[reminder.kind];
-  const prepared: Prepared = handler ? await handler(reminder, deps, now) : { cancel: 'unknown_kind' };
+  return handler ? handler(reminder, deps, now) : Promise.resolve({ cancel: 'unknown_kind' });
+}
+
+export async function deliverClaimed(
+  deps: ReminderDeps,
+  reminder: Reminder,
+  now: Date,
+  prepared?: Prepared,
+): Promise<Outcome> {
+  const { reminders, settings } = deps;
+  prepared ??= await prepare(deps, reminder, now);
   if ('cancel' in prepared) {
     await reminders.cancel(reminder.id, prepared.cancel);
     return { kind: 'cancelled', reason: prepared.cancel };
@@ -287,6 +305,7 @@ export async function deliverClaimed(deps: ReminderDeps, reminder: Reminder, now
     }
     case 'undeliverable':
       await reminders.fail(reminder.id, result.error, true);
+      await prepared.onUndeliverable?.(result.error);
       return { kind: 'failed', reason: result.error };
     case 'uncertain':
       // It may have arrived. Never resend blindly: the stale-claim check asks Slack first.
@@ -322,8 +341,13 @@ async function reconcileStale(deps: ReminderDeps, now: Date, report: DeliveryRep
   );
   for (const reminder of stale) {
     report.reconciled++;
-    const known = await deps.people.find(reminder.recipientUserId);
-    let channel = known?.dmChannelId ?? null;
+    const prepared = await prepare(deps, reminder, now);
+    if ('cancel' in prepared) {
+      // No longer wanted; if an earlier attempt did arrive, it arrived once.
+      await deps.reminders.cancel(reminder.id, prepared.cancel);
+      continue;
+    }
+    let channel = prepared.channel ?? (await deps.people.find(reminder.recipientUserId))?.dmChannelId ?? null;
     if (!channel) {
       const opened = await deps.messenger.openDm(reminder.recipientUserId);
       if (!opened.ok) {
@@ -332,14 +356,16 @@ async function reconcileStale(deps: ReminderDeps, now: Date, report: DeliveryRep
       }
       channel = opened.channel;
     }
-    const found = await deps.messenger.findPosted(channel, metadataFor(reminder), reminder.createdAt);
+    const found = await deps.messenger.findPosted(channel, metadataFor(reminder), reminder.createdAt, {
+      threadTs: prepared.threadTs,
+    });
     if (!found.ok) continue;
     if (found.ts) {
       await deps.reminders.markSent(reminder.id, now, channel, found.ts, false);
       report.sent++;
       continue;
     }
-    tally(report, await deliverClaimed(deps, reminder, now));
+    tally(report, await deliverClaimed(deps, reminder, now, prepared));
   }
 }
 
@@ -435,8 +461,7 @@ export async function snoozeInterview(
   if (reminder.kind !== 'interview_due' || !reminder.roundId)
     return { ok: false, refusal: 'Only interview reminders can be snoozed.' };
   const round = await deps.rounds.findRound(reminder.roundId);
-  if (!round || round.status !== 'awaiting_customer')
-    return { ok: false, refusal: 'That round is no longer open.' };
+  if (round?.status !== 'awaiting_customer') return { ok: false, refusal: 'That round is no longer open.' };
   const zone = await timeZoneOf(deps, userId);
   const until = workingTimeAfterDays(now, deps.settings.snoozeDays, zone, deps.settings.policy);
   const [created] = await deps.reminders.schedule([

@@ -74,7 +74,7 @@ export function who(round: Pick<Round, 'customerUserId' | 'customerName'>): stri
 // ---------------------------------------------------------------------------------------------
 // The staff member's modal
 
-export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
+export function buildRoundModal(defaults: RoundFormDefaults, origin: { planId?: number } = {}): ModalView {
   const { blocks: ids, actionId } = ROUND_MODAL;
   const { prefill } = defaults;
   const prefillSegment = segmentOptions.find((option) => option.value === prefill?.segment);
@@ -206,7 +206,8 @@ export function buildRoundModal(defaults: RoundFormDefaults): ModalView {
     title: plain('Rate your service'),
     submit: plain('Start the round'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify({ v: 1 }),
+    // A round started from an action plan's re-measure carries the plan, to show before and after.
+    private_metadata: JSON.stringify(origin.planId ? { v: 1, planId: origin.planId } : { v: 1 }),
     blocks,
   };
 }

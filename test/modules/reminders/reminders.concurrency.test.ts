@@ -83,7 +83,9 @@ for (const kind of databaseKinds()) {
     it('claims at most the batch size, and never the same row twice, when copies claim at once', async () => {
       await seed(database);
       const copies = await Promise.all(['a', 'b', 'c'].map((name) => copy(name)));
-      const claims = await Promise.all(copies.map(({ deps }) => deps.reminders.claimDue(NOW, 10, deps.instanceId)));
+      const claims = await Promise.all(
+        copies.map(({ deps }) => deps.reminders.claimDue(NOW, 10, deps.instanceId)),
+      );
       for (const claim of claims) expect(claim).toHaveLength(10);
       const ids = claims.flat().map((row) => row.id);
       expect(new Set(ids).size).toBe(30);

@@ -1,8 +1,16 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { PLAN_ACTIONS } from '../../../modules/plans/plans.views.js';
 import { REMINDER_ACTIONS } from '../../../modules/reminders/reminders.views.js';
 import { ROUND_ACTIONS } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import { answerRoundAction } from './answer-round.js';
+import {
+  addNoteAction,
+  closePlanAction,
+  markStepAction,
+  startRemeasureAction,
+  writePlanAction,
+} from './plan-buttons.js';
 import {
   askAgainAction,
   cancelRoundAction,
@@ -20,4 +28,9 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(REMINDER_ACTIONS.cancelRound), cancelRoundAction(deps));
   app.action<BlockButtonAction>(button(REMINDER_ACTIONS.mute), muteAction(deps));
   app.action<BlockButtonAction>(button(REMINDER_ACTIONS.startRound), startRoundAction(deps));
+  app.action<BlockButtonAction>(button(PLAN_ACTIONS.write), writePlanAction(deps));
+  app.action<BlockButtonAction>(button(PLAN_ACTIONS.markStep), markStepAction(deps));
+  app.action<BlockButtonAction>(button(PLAN_ACTIONS.addNote), addNoteAction(deps));
+  app.action<BlockButtonAction>(button(PLAN_ACTIONS.startRemeasure), startRemeasureAction(deps));
+  app.action<BlockButtonAction>(button(PLAN_ACTIONS.close), closePlanAction(deps));
 }

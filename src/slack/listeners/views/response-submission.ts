@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { onRoundCompleted } from '../../../modules/plans/plans.usecases.js';
 import { INTERVIEW_QUESTIONS } from '../../../modules/rounds/rounds.content.js';
 import { type ResponseField, recordResponse } from '../../../modules/rounds/rounds.usecases.js';
 import {
@@ -14,7 +15,7 @@ import { TRY_AGAIN } from './round-submission.js';
 const responseMetadata = z.object({ roundId: z.number().int().positive().max(2_147_483_647) });
 
 /** The customer's answers (or the staff member's record of an outside customer's interview). */
-export function responseSubmission({ rounds, clock, logger, messenger }: ListenerDeps) {
+export function responseSubmission({ rounds, clock, logger, messenger, planDeps }: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = RESPONSE_MODAL;
     const formBlock = ids.customerScore;
@@ -67,5 +68,7 @@ export function responseSubmission({ rounds, clock, logger, messenger }: Listene
     if (!result.onBehalf && round.requestChannelId && round.requestTs) {
       await messenger.update(round.requestChannelId, round.requestTs, buildCustomerThanksMessage(round));
     }
+    // A re-measure round closes an action plan's loop: the thread gets the before and after.
+    await onRoundCompleted(planDeps, { round, response });
   };
 }

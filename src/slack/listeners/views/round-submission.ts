@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { linkRemeasureRound } from '../../../modules/plans/plans.usecases.js';
 import { type RoundField, startRound } from '../../../modules/rounds/rounds.usecases.js';
 import {
   buildCustomerRequestMessage,
@@ -16,7 +17,10 @@ import {
   readUser,
 } from '../../view-state.js';
 
-const roundModalMetadata = z.object({ v: z.literal(1) });
+const roundModalMetadata = z.object({
+  v: z.literal(1),
+  planId: z.number().int().positive().max(2_147_483_647).optional(),
+});
 
 /** Where each field's error is shown: the input block that holds it. */
 const errorBlock: Record<RoundField, string> = {
@@ -36,10 +40,11 @@ export const TRY_AGAIN =
  * The self-rating modal's submission. Validation and the insert happen before the ack, so mistakes
  * and duplicates come back as field errors in the open modal; the messages go out after it.
  */
-export function roundSubmission({ rounds, directory, clock, logger, messenger }: ListenerDeps) {
+export function roundSubmission({ rounds, directory, clock, logger, messenger, planDeps }: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = ROUND_MODAL;
-    if (!readMetadata(view.private_metadata, roundModalMetadata)) {
+    const metadata = readMetadata(view.private_metadata, roundModalMetadata);
+    if (!metadata) {
       await ack({
         response_action: 'errors',
         errors: { [ids.segment]: 'This form is out of date. Close it and type /rate-service again.' },
@@ -84,6 +89,7 @@ export function roundSubmission({ rounds, directory, clock, logger, messenger }:
     if (!result.created) return; // the same view, submitted again: its messages went out the first time
 
     const { round } = result;
+    if (metadata.planId) await linkRemeasureRound(planDeps, { planId: metadata.planId, round });
     logger.info(
       { round: round.id, staff: round.staffUserId, inSlack: round.customerUserId !== null },
       'round started',

@@ -1,0 +1,26 @@
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/client.js';
+import { createDigestsRepository, type DigestsRepository } from '../digests/digests.repository.js';
+import { type CommitteesRepository, createCommitteesRepository } from './committees.repository.js';
+
+/** What the `/service-digest` listeners are given, besides the shared listener deps. */
+export interface CommitteeCommandDeps {
+  committees: CommitteesRepository;
+  digests: DigestsRepository;
+  /** People allowed to administer committees besides workspace admins and owners (ADMIN_USER_IDS). */
+  adminUserIds: readonly string[];
+}
+
+export function createCommitteeCommandDeps({
+  db,
+  config,
+}: {
+  db: Database;
+  config: Pick<Config, 'ADMIN_USER_IDS'>;
+}): CommitteeCommandDeps {
+  return {
+    committees: createCommitteesRepository({ db }),
+    digests: createDigestsRepository({ db }),
+    adminUserIds: config.ADMIN_USER_IDS,
+  };
+}

@@ -1,0 +1,463 @@
+import type { ActionPlan, Round, RoundResponse } from '../../db/schema.js';
+import type { SlackMessage } from '../../lib/block-kit.js';
+import { addDays, localDate } from '../../lib/clock.js';
+import { charLength, cleanParagraphs } from '../../lib/text.js';
+import type { Logger } from '../../logger.js';
+import type { ManagerAccess } from '../../slack/manager-access.js';
+import type { Messenger, PostResult } from '../../slack/messenger.js';
+import type { PeopleDirectory } from '../people/people.directory.js';
+import type { RemindersRepository } from '../reminders/reminders.repository.js';
+import type { KindHandler, ReminderSettings } from '../reminders/reminders.usecases.js';
+import { nextWorkingTime, workingStartOn } from '../reminders/working-hours.js';
+import type { RoundsRepository } from '../rounds/rounds.repository.js';
+import type { PlansRepository } from './plans.repository.js';
+import {
+  buildBeforeAfterMessage,
+  buildCheckinMessage,
+  buildClosedMessage,
+  buildNoteMessage,
+  buildPlanMessage,
+  buildPlanParentMessage,
+  buildRemeasureMessage,
+  buildSharedAnswersMessage,
+  buildWritePromptMessage,
+  CHECKIN_CHOICES,
+  OUTCOMES,
+  PLAN_LIMITS,
+} from './plans.views.js';
+
+export const DEFAULT_REMEASURE_AFTER_DAYS = 60;
+const DAY_MS = 86_400_000;
+
+export interface PlanDeps {
+  plans: PlansRepository;
+  rounds: RoundsRepository;
+  reminders: RemindersRepository;
+  directory: PeopleDirectory;
+  messenger: Messenger;
+  managers: ManagerAccess;
+  logger: Logger;
+  settings: ReminderSettings;
+}
+
+export type Said = { ok: true; text: string } | { ok: false; text: string };
+
+// ---------------------------------------------------------------------------------------------
+// The command
+
+export type PlanCommand =
+  | { kind: 'help' }
+  | { kind: 'list' }
+  | { kind: 'open'; staffUserId: string; roundId?: number | undefined }
+  | { kind: 'invalid'; text: string };
+
+/** `/action-plan @someone [round:42] | list | help`. Slack sends mentions as `<@U123|name>`. */
+export function parseActionPlanCommand(text: string): PlanCommand {
+  const trimmed = text.trim();
+  if (trimmed === '' || /^help$/i.test(trimmed)) return { kind: 'help' };
+  if (/^list$/i.test(trimmed)) return { kind: 'list' };
+  const match = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>(?:\s+round:(\d{1,9}))?$/.exec(trimmed);
+  if (match?.[1])
+    return { kind: 'open', staffUserId: match[1], roundId: match[2] ? Number(match[2]) : undefined };
+  return {
+    kind: 'invalid',
+    text: 'Name the staff member with an @-mention: `/action-plan @someone`, optionally with `round:42`. Or `/action-plan list`, `/action-plan help`.',
+  };
+}
+
+/** Says how to fix a channel the app cannot post in, to the person who can fix it. */
+export function channelProblem(error: string): string {
+  switch (error) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+      return "I'm not in that channel, so I can't post the plan there. Invite me with `/invite @Service Radar`, then try again.";
+    case 'is_archived':
+      return 'That channel is archived. Unarchive it, or open the plan in another channel.';
+    default:
+      return `Slack would not let me post there (\`${error}\`). Please try again, or use another channel.`;
+  }
+}
+
+/** Every post into a plan's thread goes through here: a failure is told to the manager, with the fix. */
+export async function postInThread(
+  deps: PlanDeps,
+  plan: ActionPlan,
+  message: SlackMessage,
+): Promise<PostResult> {
+  const result = await deps.messenger.post(plan.channelId, message, { threadTs: plan.threadTs });
+  if (!result.ok && result.kind === 'undeliverable') await tellManager(deps, plan, result.error);
+  return result;
+}
+
+async function tellManager(deps: PlanDeps, plan: ActionPlan, error: string): Promise<void> {
+  await deps.messenger.post(plan.managerUserId, {
+    text: `The action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}> has a problem.`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `I couldn't post in the action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}>. ${channelProblem(error)}`,
+        },
+      },
+    ],
+  });
+}
+
+async function completedRound(deps: PlanDeps, roundId: number | null) {
+  if (!roundId) return undefined;
+  const found = await deps.plans.roundWithResponse(roundId);
+  return found?.response ? { round: found.round, response: found.response } : undefined;
+}
+
+export async function openPlan(
+  deps: PlanDeps,
+  {
+    callerId,
+    channelId,
+    staffUserId,
+    roundId,
+    now,
+  }: { callerId: string; channelId: string; staffUserId: string; roundId?: number | undefined; now: Date },
+): Promise<Said> {
+  if (callerId !== staffUserId) {
+    const role = await deps.managers.check(callerId);
+    if (role === 'unknown')
+      return {
+        ok: false,
+        text: "Slack didn't answer when I checked who you are. Please try again in a moment.",
+      };
+    if (role === 'not_manager') {
+      return {
+        ok: false,
+        text: 'Only managers can open an action plan for someone else. You can open one for yourself: `/action-plan @you`.',
+      };
+    }
+  }
+  const staff = await deps.directory.lookup(staffUserId).catch(() => 'unknown' as const);
+  if (staff === 'unknown')
+    return { ok: false, text: "Slack didn't answer when I looked that person up. Please try again." };
+  if (!staff || staff.isBot || staff.deleted)
+    return { ok: false, text: "That isn't a person in this workspace." };
+
+  let start: { round: Round; response: RoundResponse } | undefined;
+  if (roundId) {
+    start = await completedRound(deps, roundId);
+    if (!start || start.round.staffUserId !== staffUserId || start.round.status !== 'completed') {
+      return {
+        ok: false,
+        text: `Round ${roundId} isn't a completed round of <@${staffUserId}>. Leave out \`round:\` to use their latest.`,
+      };
+    }
+  } else {
+    const latest = await deps.plans.latestCompletedRound(staffUserId);
+    start = latest ? { round: latest.round, response: latest.response } : undefined;
+  }
+
+  const parent = await deps.messenger.post(
+    channelId,
+    buildPlanParentMessage({ staffUserId, managerUserId: callerId }, start),
+  );
+  if (!parent.ok) return { ok: false, text: channelProblem(parent.error) };
+  const plan = await deps.plans.create({
+    staffUserId,
+    managerUserId: callerId,
+    roundId: start?.round.id ?? null,
+    channelId: parent.channel,
+    threadTs: parent.ts,
+    createdAt: now,
+  });
+  await postInThread(deps, plan, buildWritePromptMessage(plan));
+  deps.logger.info({ plan: plan.id, staff: staffUserId, manager: callerId }, 'action plan opened');
+  return {
+    ok: true,
+    text: start
+      ? `Plan ${plan.id} opened: <@${staffUserId}> can write it in the thread.`
+      : `Plan ${plan.id} opened. <@${staffUserId}> has no completed round yet, so the thread starts without scores; the re-measure will be their first.`,
+  };
+}
+
+export async function listPlans(deps: PlanDeps, userId: string): Promise<Said> {
+  const plans = await deps.plans.openPlansFor(userId);
+  if (plans.length === 0) return { ok: true, text: 'You have no open action plans.' };
+  const lines = plans.map((plan) => {
+    const role = plan.staffUserId === userId ? 'yours' : `for <@${plan.staffUserId}>`;
+    const state =
+      plan.state === 'awaiting_plan' ? 'waiting to be written' : `re-measure on ${plan.remeasureOn}`;
+    return `• Plan ${plan.id} (${role}) in <#${plan.channelId}>: ${state}`;
+  });
+  return { ok: true, text: ['*Your open action plans*', ...lines].join('\n') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing the plan
+
+export type PlanRefusal = { ok: false; text: string };
+
+export async function planForStaff(
+  deps: PlanDeps,
+  planId: number,
+  userId: string,
+): Promise<{ ok: true; plan: ActionPlan } | PlanRefusal> {
+  const plan = await deps.plans.find(planId);
+  if (!plan) return { ok: false, text: 'That plan no longer exists.' };
+  if (plan.staffUserId !== userId)
+    return { ok: false, text: `Only <@${plan.staffUserId}> can do this: it's their plan.` };
+  return { ok: true, plan };
+}
+
+export async function planForStaffOrManager(
+  deps: PlanDeps,
+  planId: number,
+  userId: string,
+): Promise<{ ok: true; plan: ActionPlan } | PlanRefusal> {
+  const plan = await deps.plans.find(planId);
+  if (!plan) return { ok: false, text: 'That plan no longer exists.' };
+  if (plan.staffUserId !== userId && plan.managerUserId !== userId) {
+    return { ok: false, text: 'Only the staff member and the manager of this plan can do this.' };
+  }
+  if (plan.state === 'closed') return { ok: false, text: 'That plan is closed.' };
+  return { ok: true, plan };
+}
+
+export function defaultRemeasureOn(now: Date, timeZone: string | null): string {
+  return addDays(localDate(now, timeZone), DEFAULT_REMEASURE_AFTER_DAYS);
+}
+
+export interface PlanDraft {
+  strengths: string | null;
+  improvements: string | null;
+  steps: string | null;
+  successMeasure: string | null;
+  checkinEvery: string | null;
+  remeasureOn: string | null;
+  share: boolean;
+}
+
+export type PlanField =
+  | 'strengths'
+  | 'improvements'
+  | 'steps'
+  | 'successMeasure'
+  | 'checkinEvery'
+  | 'remeasureOn'
+  | 'form';
+
+export async function writePlan(
+  deps: PlanDeps,
+  {
+    planId,
+    userId,
+    sourceViewId,
+    draft,
+    now,
+  }: { planId: number; userId: string; sourceViewId: string; draft: PlanDraft; now: Date },
+): Promise<{ ok: true; created: boolean } | { ok: false; errors: Partial<Record<PlanField, string>> }> {
+  const owned = await planForStaff(deps, planId, userId);
+  if (!owned.ok) return { ok: false, errors: { form: owned.text } };
+  const errors: Partial<Record<PlanField, string>> = {};
+  const required = (field: 'strengths' | 'improvements' | 'successMeasure', value: string | null) => {
+    const cleaned = cleanParagraphs(value);
+    if (!cleaned) errors[field] = 'Please answer this.';
+    else if (charLength(cleaned) > PLAN_LIMITS.prompt)
+      errors[field] = `Keep this to ${PLAN_LIMITS.prompt} characters.`;
+    return cleaned ?? '';
+  };
+  const strengths = required('strengths', draft.strengths);
+  const improvements = required('improvements', draft.improvements);
+  const successMeasure = required('successMeasure', draft.successMeasure);
+  const steps = (cleanParagraphs(draft.steps) ?? '')
+    .split('\n')
+    .map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim())
+    .filter(Boolean);
+  if (steps.length === 0) errors.steps = 'List at least one step, one per line.';
+  else if (steps.length > PLAN_LIMITS.maxSteps) errors.steps = `Keep it to ${PLAN_LIMITS.maxSteps} steps.`;
+  else if (steps.some((step) => charLength(step) > PLAN_LIMITS.step))
+    errors.steps = `Keep each step to ${PLAN_LIMITS.step} characters.`;
+  const every = Number(draft.checkinEvery);
+  if (!CHECKIN_CHOICES.includes(every as (typeof CHECKIN_CHOICES)[number]))
+    errors.checkinEvery = 'Choose how often to check in.';
+  const zone = (await deps.directory.lookup(userId).catch(() => undefined))?.tz ?? null;
+  const today = localDate(now, zone);
+  const remeasureOn = draft.remeasureOn ?? '';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(remeasureOn) || Number.isNaN(Date.parse(remeasureOn)))
+    errors.remeasureOn = 'Choose a date.';
+  else if (remeasureOn <= today) errors.remeasureOn = 'Choose a day after today.';
+  else if (remeasureOn > addDays(today, 365)) errors.remeasureOn = 'Choose a day within the next year.';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const stored = await deps.plans.write(
+    planId,
+    {
+      strengths,
+      improvements,
+      successMeasure,
+      checkinEveryDays: every,
+      remeasureOn,
+      sharedCustomerAnswers: draft.share,
+    },
+    steps,
+    sourceViewId,
+    now,
+  );
+  if (stored === 'not_awaiting')
+    return { ok: false, errors: { form: 'This plan has already been written.' } };
+  if (!stored.created) return { ok: true, created: false };
+  const { plan } = stored;
+
+  // The reminders queue brings the check-ins and the re-measure, in the staff member's working hours.
+  const rows = [];
+  const remeasureAt = workingStartOn(remeasureOn, zone, deps.settings.policy);
+  for (let n = 1; ; n++) {
+    const due = nextWorkingTime(new Date(now.getTime() + n * every * DAY_MS), zone, deps.settings.policy);
+    if (due >= remeasureAt || n > 52) break;
+    rows.push({
+      kind: 'plan_checkin' as const,
+      planId,
+      recipientUserId: plan.staffUserId,
+      dueAt: due,
+      dedupeKey: `plan_checkin:${planId}:${n}`,
+    });
+  }
+  rows.push({
+    kind: 'plan_remeasure' as const,
+    planId,
+    recipientUserId: plan.staffUserId,
+    dueAt: remeasureAt,
+    dedupeKey: `plan_remeasure:${planId}`,
+  });
+  await deps.reminders.schedule(rows);
+
+  const posted = await postInThread(deps, plan, buildPlanMessage(plan, stored.steps));
+  if (posted.ok) await deps.plans.setPlanMessage(plan.id, posted.ts);
+  if (plan.sharedCustomerAnswers) {
+    const start = await completedRound(deps, plan.roundId);
+    if (start) await postInThread(deps, plan, buildSharedAnswersMessage(plan, start.round, start.response));
+  }
+  return { ok: true, created: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps, notes, the re-measure, closing
+
+export async function markStepDone(
+  deps: PlanDeps,
+  { stepId, userId, now }: { stepId: number; userId: string; now: Date },
+): Promise<Said> {
+  const step = await deps.plans.step(stepId);
+  if (!step) return { ok: false, text: 'That step no longer exists.' };
+  const allowed = await planForStaffOrManager(deps, step.planId, userId);
+  if (!allowed.ok) return allowed;
+  const changed = await deps.plans.markStepDone(stepId, userId, now);
+  const { plan } = allowed;
+  if (changed && plan.planMessageTs) {
+    const result = await deps.messenger.update(
+      plan.channelId,
+      plan.planMessageTs,
+      buildPlanMessage(plan, await deps.plans.steps(plan.id)),
+    );
+    if (!result.ok && result.kind === 'undeliverable') await tellManager(deps, plan, result.error);
+  }
+  return {
+    ok: true,
+    text: changed ? `Step ${step.position} marked done.` : `Step ${step.position} was already done.`,
+  };
+}
+
+export async function addNote(
+  deps: PlanDeps,
+  {
+    planId,
+    userId,
+    text,
+    sourceViewId,
+    now,
+  }: { planId: number; userId: string; text: string | null; sourceViewId: string; now: Date },
+): Promise<{ ok: true } | { ok: false; text: string; field?: boolean }> {
+  const allowed = await planForStaffOrManager(deps, planId, userId);
+  if (!allowed.ok) return allowed;
+  const cleaned = cleanParagraphs(text);
+  if (!cleaned) return { ok: false, text: 'Write a note first.', field: true };
+  if (charLength(cleaned) > PLAN_LIMITS.note)
+    return { ok: false, text: `Keep the note to ${PLAN_LIMITS.note} characters.`, field: true };
+  const note = await deps.plans.addNote({ planId, userId, text: cleaned, sourceViewId, createdAt: now });
+  if (note) await postInThread(deps, allowed.plan, buildNoteMessage(userId, cleaned));
+  return { ok: true };
+}
+
+/** Links the new round a staff member started from the re-measure message to the plan. */
+export async function linkRemeasureRound(
+  deps: PlanDeps,
+  { planId, round }: { planId: number; round: Round },
+): Promise<void> {
+  const plan = await deps.plans.find(planId);
+  if (!plan || plan.staffUserId !== round.staffUserId || plan.state === 'closed') return;
+  await deps.plans.linkRemeasureRound(planId, round.id);
+}
+
+/** When a re-measure round is answered, the thread gets the before and after. */
+export async function onRoundCompleted(
+  deps: PlanDeps,
+  { round, response }: { round: Round; response: RoundResponse },
+): Promise<void> {
+  const plan = await deps.plans.findByRemeasureRound(round.id);
+  if (!plan || plan.state === 'closed') return;
+  const before = await completedRound(deps, plan.roundId);
+  await postInThread(deps, plan, buildBeforeAfterMessage(plan, before, { round, response }));
+}
+
+export async function closePlan(
+  deps: PlanDeps,
+  {
+    planId,
+    userId,
+    outcome,
+    note,
+    now,
+  }: { planId: number; userId: string; outcome: string | null; note: string | null; now: Date },
+): Promise<{ ok: true } | { ok: false; text: string; field?: 'outcome' | 'note' }> {
+  const allowed = await planForStaffOrManager(deps, planId, userId);
+  if (!allowed.ok) return allowed;
+  const chosen = OUTCOMES.find((candidate) => candidate.value === outcome);
+  if (!chosen) return { ok: false, text: 'Choose how it went.', field: 'outcome' };
+  const cleaned = cleanParagraphs(note);
+  if (cleaned && charLength(cleaned) > PLAN_LIMITS.note)
+    return { ok: false, text: `Keep the note to ${PLAN_LIMITS.note} characters.`, field: 'note' };
+  const closed = await deps.plans.close(planId, chosen.value, cleaned, now);
+  if (closed) await postInThread(deps, closed, buildClosedMessage(closed, userId));
+  return { ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Check-ins and the re-measure, delivered by the reminders queue into the thread
+
+export function planReminderKinds(deps: PlanDeps): Record<'plan_checkin' | 'plan_remeasure', KindHandler> {
+  const activePlan = async (planId: number | null) => {
+    const plan = planId ? await deps.plans.find(planId) : undefined;
+    return plan && plan.state === 'active' ? plan : undefined;
+  };
+  const destination = (plan: ActionPlan) => ({
+    channel: plan.channelId,
+    threadTs: plan.threadTs,
+    onUndeliverable: (error: string) => tellManager(deps, plan, error),
+  });
+  return {
+    async plan_checkin(reminder) {
+      const plan = await activePlan(reminder.planId);
+      if (!plan) return { cancel: 'plan_not_active' };
+      const sent = await deps.plans.sentCheckins(plan.id);
+      const earlier = sent.length >= 2 ? sent[sent.length - 2]?.sentAt : undefined;
+      const mentionManager = earlier ? !(await deps.plans.activitySince(plan.id, earlier)) : false;
+      return {
+        message: buildCheckinMessage(plan, await deps.plans.steps(plan.id), { mentionManager }),
+        ...destination(plan),
+      };
+    },
+    async plan_remeasure(reminder) {
+      const plan = await activePlan(reminder.planId);
+      if (!plan) return { cancel: 'plan_not_active' };
+      const start = plan.roundId ? await deps.rounds.findRound(plan.roundId) : undefined;
+      return { message: buildRemeasureMessage(plan, start), ...destination(plan) };
+    },
+  };
+}

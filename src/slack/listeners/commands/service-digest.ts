@@ -1,0 +1,134 @@
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import {
+  prepareCommitteeForm,
+  REFUSALS,
+  unsubscribeCommittee,
+} from '../../../modules/committees/committees.usecases.js';
+import {
+  buildCommitteeLoadingModal,
+  buildCommitteeModal,
+  buildCommitteeRefusalModal,
+  buildUnsubscribedNotice,
+  SERVICE_DIGEST_COMMAND,
+  SERVICE_DIGEST_HELP,
+  settingsText,
+  unknownServiceDigestText,
+  unsubscribedText,
+} from '../../../modules/committees/committees.views.js';
+import { previewDigest } from '../../../modules/digests/digests.usecases.js';
+import { buildDigestMessage } from '../../../modules/digests/digests.views.js';
+import { createCommitteeAccess } from '../../committee-access.js';
+import type { ListenerDeps } from '../../deps.js';
+
+export { SERVICE_DIGEST_COMMAND };
+
+/**
+ * If Slack has not said within this long whether the caller may change the settings, a small
+ * "checking" modal opens at once (a trigger_id lives 3 seconds) and is updated when the answer comes.
+ */
+const QUICK_CHECK_MS = 1_200;
+
+const SORRY = "Sorry, that didn't work just now. Please try again in a moment.";
+
+const ephemeral = (respond: RespondFn, text: string) =>
+  respond({ response_type: 'ephemeral', text }).catch(() => undefined);
+
+/** `/service-digest subscribe | settings | preview | unsubscribe | help`, run in a committee's channel. */
+export function serviceDigestCommand(deps: ListenerDeps) {
+  const { committeeDeps, clock, logger, directory, messenger } = deps;
+  const { committees, digests, adminUserIds } = committeeDeps;
+
+  return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const text = command.text.trim();
+    const action = text.toLowerCase();
+    const channelId = command.channel_id;
+    const userId = command.user_id;
+
+    if (action === '' || action === 'help') {
+      await ack({ response_type: 'ephemeral', text: SERVICE_DIGEST_HELP });
+      return;
+    }
+    if (!['subscribe', 'settings', 'preview', 'unsubscribe'].includes(action)) {
+      await ack({ response_type: 'ephemeral', text: unknownServiceDigestText(text) });
+      return;
+    }
+    await ack();
+    const access = createCommitteeAccess(client);
+
+    try {
+      if (action === 'preview') {
+        const preview = await previewDigest({ committees, digests, clock, directory }, channelId);
+        if (!preview.ok) {
+          await ephemeral(respond, preview.refusal);
+          return;
+        }
+        const message = buildDigestMessage(preview.data, { preview: true });
+        await respond({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
+        return;
+      }
+
+      if (action === 'unsubscribe') {
+        const result = await unsubscribeCommittee({
+          committees,
+          access,
+          adminUserIds,
+          channelId,
+          userId,
+          now: clock.now(),
+        });
+        if (!result.ok) {
+          await ephemeral(respond, result.refusal);
+          return;
+        }
+        logger.info(
+          { committee: result.committee.id, channel: channelId, user: userId },
+          'committee unsubscribed',
+        );
+        await ephemeral(respond, unsubscribedText());
+        // Tell the channel too, if the app can still post there.
+        await messenger.post(channelId, buildUnsubscribedNotice(userId));
+        return;
+      }
+
+      // subscribe, settings: the same form, once Slack says the caller may use it.
+      const checks = prepareCommitteeForm({ committees, access, adminUserIds, channelId, userId });
+      const quick = await Promise.race([
+        checks,
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), QUICK_CHECK_MS)),
+      ]);
+      if (quick) {
+        if (!quick.ok) {
+          const existing =
+            action === 'settings' && quick.refusal === REFUSALS.notAdmin
+              ? await committees.findActiveByChannel(channelId)
+              : undefined;
+          await ephemeral(
+            respond,
+            existing ? `${settingsText(existing)}\n\n${quick.refusal}` : quick.refusal,
+          );
+          return;
+        }
+        if (action === 'settings' && !quick.existing) {
+          await ephemeral(respond, settingsText(undefined));
+          return;
+        }
+        await client.views.open({ trigger_id: command.trigger_id, view: buildCommitteeModal(quick, userId) });
+        return;
+      }
+      const opened = await client.views.open({
+        trigger_id: command.trigger_id,
+        view: buildCommitteeLoadingModal(),
+      });
+      const result = await checks;
+      const viewId = opened.view?.id;
+      if (!viewId) return;
+      await client.views.update({
+        view_id: viewId,
+        view: result.ok ? buildCommitteeModal(result, userId) : buildCommitteeRefusalModal(result.refusal),
+      });
+    } catch (error) {
+      logger.error({ err: error, user: userId, channel: channelId, action }, 'service-digest command failed');
+      await ephemeral(respond, SORRY);
+    }
+  };
+}

@@ -1,0 +1,125 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { addNote, closePlan, type PlanField, writePlan } from '../../../modules/plans/plans.usecases.js';
+import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL } from '../../../modules/plans/plans.views.js';
+import type { ListenerDeps } from '../../deps.js';
+import { parseViewState, readDate, readMetadata, readSelected, readText } from '../../view-state.js';
+import { TRY_AGAIN } from './round-submission.js';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+const planMetadata = z.object({ planId: z.number().int().positive().max(2_147_483_647) });
+const OUT_OF_DATE = 'This form is out of date. Close it and press the button in the thread again.';
+
+function readChecked(state: ReturnType<typeof parseViewState>, blockId: string, actionId: string): string[] {
+  const value = state[blockId]?.[actionId] as { selected_options?: unknown } | undefined;
+  const options = Array.isArray(value?.selected_options) ? value.selected_options : [];
+  return options
+    .map((option) => (option as { value?: unknown }).value)
+    .filter((v): v is string => typeof v === 'string');
+}
+
+export function planWriteSubmission({ planDeps, clock, logger }: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs) => {
+    const { blocks: ids, actionId } = PLAN_MODAL;
+    const metadata = readMetadata(view.private_metadata, planMetadata);
+    if (!metadata) {
+      await ack({ response_action: 'errors', errors: { [ids.strengths]: OUT_OF_DATE } });
+      return;
+    }
+    const state = parseViewState(view.state?.values);
+    try {
+      const result = await writePlan(planDeps, {
+        planId: metadata.planId,
+        userId: body.user.id,
+        sourceViewId: view.id,
+        now: clock.now(),
+        draft: {
+          strengths: readText(state, ids.strengths, actionId),
+          improvements: readText(state, ids.improvements, actionId),
+          steps: readText(state, ids.steps, actionId),
+          successMeasure: readText(state, ids.successMeasure, actionId),
+          checkinEvery: readSelected(state, ids.checkinEvery, actionId),
+          remeasureOn: readDate(state, ids.remeasureOn, actionId),
+          share: readChecked(state, ids.share, actionId).includes(PLAN_MODAL.shareValue),
+        },
+      });
+      if (result.ok) {
+        await ack();
+        return;
+      }
+      const block: Record<PlanField, string> = {
+        strengths: ids.strengths,
+        improvements: ids.improvements,
+        steps: ids.steps,
+        successMeasure: ids.successMeasure,
+        checkinEvery: ids.checkinEvery,
+        remeasureOn: ids.remeasureOn,
+        form: ids.strengths,
+      };
+      const errors: Record<string, string> = {};
+      for (const [field, message] of Object.entries(result.errors))
+        errors[block[field as PlanField]] = message;
+      await ack({ response_action: 'errors', errors });
+    } catch (error) {
+      logger.error({ err: error, user: body.user.id, plan: metadata.planId }, 'could not store the plan');
+      await ack({ response_action: 'errors', errors: { [ids.strengths]: TRY_AGAIN } });
+    }
+  };
+}
+
+export function planNoteSubmission({ planDeps, clock, logger }: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs) => {
+    const metadata = readMetadata(view.private_metadata, planMetadata);
+    if (!metadata) {
+      await ack({ response_action: 'errors', errors: { [NOTE_MODAL.block]: OUT_OF_DATE } });
+      return;
+    }
+    try {
+      const result = await addNote(planDeps, {
+        planId: metadata.planId,
+        userId: body.user.id,
+        text: readText(parseViewState(view.state?.values), NOTE_MODAL.block, NOTE_MODAL.actionId),
+        sourceViewId: view.id,
+        now: clock.now(),
+      });
+      await ack(
+        result.ok ? undefined : { response_action: 'errors', errors: { [NOTE_MODAL.block]: result.text } },
+      );
+    } catch (error) {
+      logger.error({ err: error, user: body.user.id }, 'could not add a note');
+      await ack({ response_action: 'errors', errors: { [NOTE_MODAL.block]: TRY_AGAIN } });
+    }
+  };
+}
+
+export function planCloseSubmission({ planDeps, clock, logger }: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs) => {
+    const { blocks: ids, actionId } = CLOSE_MODAL;
+    const metadata = readMetadata(view.private_metadata, planMetadata);
+    if (!metadata) {
+      await ack({ response_action: 'errors', errors: { [ids.outcome]: OUT_OF_DATE } });
+      return;
+    }
+    try {
+      const state = parseViewState(view.state?.values);
+      const result = await closePlan(planDeps, {
+        planId: metadata.planId,
+        userId: body.user.id,
+        outcome: readSelected(state, ids.outcome, actionId),
+        note: readText(state, ids.note, actionId),
+        now: clock.now(),
+      });
+      await ack(
+        result.ok
+          ? undefined
+          : {
+              response_action: 'errors',
+              errors: { [result.field === 'note' ? ids.note : ids.outcome]: result.text },
+            },
+      );
+    } catch (error) {
+      logger.error({ err: error, user: body.user.id }, 'could not close the plan');
+      await ack({ response_action: 'errors', errors: { [ids.outcome]: TRY_AGAIN } });
+    }
+  };
+}
