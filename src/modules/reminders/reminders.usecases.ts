@@ -288,13 +288,15 @@ export async function deliverClaimed(
     return { kind: 'deferred', until: when };
   }
 
-  const result = await deps.messenger.post(reminder.recipientUserId, prepared.message, {
+  const result = await deps.messenger.post(prepared.channel ?? reminder.recipientUserId, prepared.message, {
+    threadTs: prepared.threadTs,
     metadata: metadataFor(reminder),
   });
   if (result.ok) {
     await reminders.markSent(reminder.id, now, result.channel, result.ts);
-    if (person.dmChannelId !== result.channel)
+    if (!prepared.channel && person.dmChannelId !== result.channel) {
       await deps.people.rememberDmChannel(person.userId, result.channel);
+    }
     return { kind: 'sent' };
   }
   switch (result.kind) {
