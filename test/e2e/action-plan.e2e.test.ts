@@ -274,8 +274,10 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
       [r.selfScore]: { [a]: staticSelect('7') },
       [r.interviewOn]: { [a]: datePicker('2027-02-01') },
     });
-    const [linked] = await db().select().from(actionPlans).where(eq(actionPlans.id, planId));
-    expect(linked?.remeasureRoundId).not.toBeNull();
+    const linkedRound = async () =>
+      (await db().select().from(actionPlans).where(eq(actionPlans.id, planId)))[0]?.remeasureRoundId;
+    await expect.poll(linkedRound).not.toBeNull();
+    const linked = { remeasureRoundId: await linkedRound() };
 
     // The customer answers the new round: the thread gets before and after.
     const customerAt = Date.now();
@@ -317,6 +319,23 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     const left = await db().select().from(reminders).where(eq(reminders.planId, planId));
     expect(left.filter((row) => row.state === 'pending')).toHaveLength(0);
     await standIn.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('Plan closed'));
+  });
+
+  it('mentions the manager when two check-ins in a row go unanswered', async () => {
+    await completedRound(8, 4, '2026-11-10T10:00:00Z');
+    const planId = await openAndWrite(false);
+    const checkins = (
+      await db().select().from(reminders).where(eq(reminders.planId, planId)).orderBy(asc(reminders.dueAt))
+    ).filter((row) => row.kind === 'plan_checkin');
+    for (const checkin of checkins.slice(0, 3)) await tick(checkin.dueAt);
+    const posted = standIn
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).startsWith('Check-in'));
+    expect(posted).toHaveLength(3);
+    expect(JSON.stringify(posted[1]?.args.blocks)).not.toContain(`<@${MANAGER}>`);
+    expect(JSON.stringify(posted[2]?.args.blocks)).toContain(
+      `<@${MANAGER}>: the last two check-ins went unanswered`,
+    );
   });
 
   it('keeps the customer’s words out of the thread unless the staff member shares them', async () => {
