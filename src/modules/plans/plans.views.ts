@@ -201,7 +201,8 @@ export function buildPlanModal(
 }
 
 function stepBlock(step: PlanStep, withButton: boolean): KnownBlock {
-  const label = `${step.position}. ${escapeMrkdwn(step.text)}`;
+  // Escaping can grow a 200-character step fivefold; a cap keeps fifteen of them within budget.
+  const label = `${step.position}. ${truncate(escapeMrkdwn(step.text), 300)}`;
   if (step.doneAt) {
     return {
       type: 'section',
@@ -220,7 +221,8 @@ function stepBlock(step: PlanStep, withButton: boolean): KnownBlock {
 export function buildPlanMessage(plan: ActionPlan, steps: PlanStep[]): SlackMessage {
   const section = (title: string, body: string | null): KnownBlock => ({
     type: 'section',
-    text: mrkdwn(truncate(`*${title}*\n${quote(escapeMrkdwn(body ?? ''))}`, 2900)),
+    // Three of these and fifteen steps must fit one message's ~12,000 characters.
+    text: mrkdwn(truncate(`*${title}*\n${quote(escapeMrkdwn(body ?? ''))}`, 1900)),
   });
   const every =
     plan.checkinEveryDays === 7 ? 'every week' : `every ${(plan.checkinEveryDays ?? 14) / 7} weeks`;
