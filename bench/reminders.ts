@@ -25,9 +25,9 @@ import {
   REMINDER_EVENT_TYPE,
   type ReminderDeps,
 } from '../src/modules/reminders/reminders.usecases.js';
-import { DEFAULT_POLICY } from '../src/modules/reminders/working-hours.js';
 import { createRoundsRepository } from '../src/modules/rounds/rounds.repository.js';
 import { createMessenger } from '../src/slack/messenger.js';
+import { TEST_SETTINGS } from '../test/helpers/reminders.js';
 import { type SlackStandIn, startSlackStandIn } from '../test/helpers/slack-stand-in.js';
 
 const COUNT = Number(process.env.BENCH_REMINDERS ?? 10_000);
@@ -93,19 +93,7 @@ function depsFor(handle: DatabaseHandle, standIn: SlackStandIn, dbTime: { ms: nu
     messenger: createMessenger({ client, logger }),
     logger,
     instanceId: 'bench',
-    settings: {
-      policy: DEFAULT_POLICY,
-      nudgeDays: 4,
-      expiryDays: 21,
-      cadenceDays: 90,
-      snoozeDays: 2,
-      muteDays: 14,
-      batchSize: 50,
-      concurrency: 4,
-      leaseMs: 120_000,
-      maxAttempts: 5,
-      tickBudgetMs: 600_000,
-    },
+    settings: { ...TEST_SETTINGS, tickBudgetMs: 600_000 },
   };
 }
 
@@ -207,8 +195,8 @@ export async function runRemindersBenchmark(engines: ('postgres' | 'pglite')[] =
     const results: Record<string, unknown> = {
       reminders: COUNT,
       people: COUNT,
-      batchSize: 50,
-      concurrency: 4,
+      batchSize: TEST_SETTINGS.batchSize,
+      concurrency: TEST_SETTINGS.concurrency,
     };
     for (const engine of engines) {
       process.stderr.write(`reminders benchmark on ${engine}...\n`);

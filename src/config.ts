@@ -22,6 +22,19 @@ const slackToken = (prefix: string, what: string) =>
       message: `must be ${what}, starting with "${prefix}"`,
     });
 
+/** A comma- or space-separated list of Slack user ids; empty by default. */
+const userIdList = () =>
+  z
+    .string()
+    .trim()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must list Slack user ids such as U0123ABCD' }),
+      ),
+    );
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const configShape = z.object({
@@ -71,19 +84,9 @@ const configShape = z.object({
     .enum(logLevels)
     .default('info')
     .describe(`Log level: ${logLevels.join(', ')}.`),
-  ADMIN_USER_IDS: z
-    .string()
-    .trim()
-    .default('')
-    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
-    .pipe(
-      z.array(
-        z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must list Slack user ids such as U0123ABCD' }),
-      ),
-    )
-    .describe(
-      'Slack user ids, comma-separated, allowed to administer committees besides workspace admins and owners.',
-    ),
+  ADMIN_USER_IDS: userIdList().describe(
+    'Slack user ids, comma-separated, allowed to administer committees besides workspace admins and owners.',
+  ),
   MANAGER_USERGROUP: optionalString
     .pipe(
       z
@@ -96,19 +99,9 @@ const configShape = z.object({
     .describe(
       'Slack user group whose members are managers (may open action plans for others): its id (S...) or handle.',
     ),
-  MANAGER_USER_IDS: z
-    .string()
-    .trim()
-    .default('')
-    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
-    .pipe(
-      z.array(
-        z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must list Slack user ids such as U0123ABCD' }),
-      ),
-    )
-    .describe(
-      'Slack user ids, comma-separated, who are managers besides workspace admins, owners and the group.',
-    ),
+  MANAGER_USER_IDS: userIdList().describe(
+    'Slack user ids, comma-separated, who are managers besides workspace admins, owners and the group.',
+  ),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'])
     .default('true')

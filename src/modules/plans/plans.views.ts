@@ -1,6 +1,6 @@
-import type { Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { ActionPlan, PlanStep, Round, RoundResponse } from '../../db/schema.js';
-import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
+import { button, mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { escapeMrkdwn, quote, truncate } from '../../lib/text.js';
 import { INTERVIEW_QUESTIONS } from '../rounds/rounds.content.js';
 import { classifyGap, formatGap, gapOf } from '../rounds/rounds.gap.js';
@@ -50,14 +50,6 @@ export const OUTCOMES = [
   { value: 'no_change', label: 'No change' },
   { value: 'worse', label: 'Worse' },
 ] as const;
-
-const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({
-  type: 'button',
-  action_id: actionId,
-  text: plain(text),
-  value,
-  ...(style ? { style } : {}),
-});
 
 function scoreFields(label: string, round: Round, response: RoundResponse) {
   const gap = gapOf(round.selfScore, response.customerScore);

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { Round } from '../../db/schema.js';
-import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
+import { button, mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { escapeMrkdwn, truncate } from '../../lib/text.js';
 import { ROUND_ACTIONS, who } from '../rounds/rounds.views.js';
 
@@ -12,14 +12,6 @@ export const REMINDER_ACTIONS = {
   startRound: 'reminder_start_round',
   mute: 'reminder_mute',
 } as const;
-
-const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({
-  type: 'button',
-  action_id: actionId,
-  text: plain(text),
-  value,
-  ...(style ? { style } : {}),
-});
 
 function actions(blockId: string, elements: Button[]): ActionsBlock {
   return { type: 'actions', block_id: blockId, elements };
