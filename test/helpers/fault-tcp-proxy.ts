@@ -1,0 +1,88 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy to put between the app and PostgreSQL, so a test can cut the database off while the
+ * app runs and bring it back without restarting anything.
+ *
+ * - `pass`: bytes flow both ways (the normal state).
+ * - `reset`: every open connection is destroyed and new ones are closed at once, as when the server
+ *   has crashed or refuses connections (the client sees the failure immediately).
+ * - `blackhole`: every open connection is destroyed, and new ones are accepted but never answered, as
+ *   when the server's host has gone from the network (the client waits for its own timeout).
+ */
+export type ProxyMode = 'pass' | 'reset' | 'blackhole';
+
+export interface FaultProxy {
+  port: number;
+  /** The same URL with its host and port pointing at the proxy. */
+  url: string;
+  readonly mode: ProxyMode;
+  setMode(mode: ProxyMode): void;
+  /** Connections the proxy has accepted since it started (to see that the app reconnected). */
+  readonly accepted: number;
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
+  const target = new URL(targetUrl);
+  const targetPort = Number(target.port || 5432);
+  const targetHost = target.hostname;
+  const open = new Set<Socket>();
+  let mode: ProxyMode = 'pass';
+  let accepted = 0;
+
+  const server: Server = createServer((client) => {
+    accepted++;
+    open.add(client);
+    client.on('close', () => open.delete(client));
+    client.on('error', () => undefined);
+    if (mode === 'reset') {
+      client.destroy();
+      return;
+    }
+    if (mode === 'blackhole') {
+      // Accepted, never answered: the client's bytes go nowhere.
+      client.on('data', () => undefined);
+      return;
+    }
+    const upstream = createConnection({ host: targetHost, port: targetPort });
+    open.add(upstream);
+    upstream.on('close', () => {
+      open.delete(upstream);
+      client.destroy();
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = new URL(targetUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+
+  const proxy: FaultProxy = {
+    port,
+    url: url.toString(),
+    get mode() {
+      return mode;
+    },
+    get accepted() {
+      return accepted;
+    },
+    setMode(next) {
+      mode = next;
+      if (next !== 'pass') for (const socket of [...open]) socket.destroy();
+    },
+    close: async () => {
+      for (const socket of [...open]) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return proxy;
+}
