@@ -61,8 +61,91 @@ type Numeric = number | string | null;
 const num = (value: Numeric): number | null => (value === null ? null : Number(value));
 const int = (value: Numeric): number => Number(value ?? 0);
 
+/**
+ * Each round's response, looked up by its primary key. A round has at most one response, so LIMIT 1
+ * changes nothing but the plan: it keeps PostgreSQL from flattening this into a join, which it may
+ * answer by scanning every response ever given (a cost that grows with years of history). This way
+ * the cost follows the rounds in the weeks asked for.
+ */
+const responseOfRound = sql`cross join lateral (
+        select x.customer_score, x.no_longer_need from round_responses x where x.round_id = r.id limit 1
+      ) rr`;
+
 const completedIn = (start: Date, end: Date) =>
   sql`r.status = 'completed' and r.completed_at >= ${start.toISOString()}::timestamptz and r.completed_at < ${end.toISOString()}::timestamptz`;
+
+/**
+ * The aggregate queries, as SQL values: the repository runs them, and the benchmark EXPLAINs them.
+ */
+export const digestQueries = {
+  /** Per week: `bounds` are the weeks' starts followed by the last week's end. */
+  weekly(scope: Scope, bounds: Date[]): SQL {
+    const first = bounds[0] as Date;
+    const last = bounds[bounds.length - 1] as Date;
+    return sql`
+      select width_bucket(r.completed_at, ${timestamps(bounds)}) as bucket,
+             count(*)::int as rounds,
+             avg(r.self_score)::float8 as self,
+             avg(rr.customer_score)::float8 as customer
+      from rounds r
+      ${responseOfRound}
+      where ${completedIn(first, last)} and ${scopeFilter(scope)}
+      group by 1`;
+  },
+
+  units(scope: Scope, start: Date, end: Date): SQL {
+    return sql`
+      select min(r.unit) as unit,
+             count(*)::int as rounds,
+             avg(r.self_score)::float8 as self,
+             avg(rr.customer_score)::float8 as customer
+      from rounds r
+      ${responseOfRound}
+      where ${completedIn(start, end)} and ${scopeFilter(scope)}
+      group by lower(r.unit)`;
+  },
+
+  people(scope: Scope, start: Date, end: Date): SQL {
+    return sql`
+      select r.staff_user_id as staff_user_id,
+             max(su.name) as name,
+             count(*)::int as rounds,
+             avg(r.self_score)::float8 as self,
+             avg(rr.customer_score)::float8 as customer
+      from rounds r
+      ${responseOfRound}
+      left join slack_users su on su.user_id = r.staff_user_id
+      where ${completedIn(start, end)} and ${scopeFilter(scope)}
+      group by r.staff_user_id`;
+  },
+
+  /**
+   * Awaiting when the week ended (still awaiting, or answered, expired or cancelled only after it),
+   * expired during the week, and completed with something named as no longer needed.
+   */
+  followUps(scope: Scope, start: Date, end: Date): SQL {
+    const s = start.toISOString();
+    const e = end.toISOString();
+    const inScope = scopeFilter(scope);
+    return sql`
+      select
+        (select count(*) from rounds r
+          where r.status = 'awaiting_customer' and r.created_at < ${e}::timestamptz and ${inScope})
+        + (select count(*) from rounds r
+          where r.status = 'completed' and r.completed_at >= ${e}::timestamptz
+            and r.created_at < ${e}::timestamptz and ${inScope})
+        + (select count(*) from rounds r
+          where r.status in ('expired', 'cancelled') and r.closed_at >= ${e}::timestamptz
+            and r.created_at < ${e}::timestamptz and ${inScope}) as awaiting,
+        (select count(*) from rounds r
+          where r.status in ('expired', 'cancelled') and r.status = 'expired'
+            and r.closed_at >= ${s}::timestamptz and r.closed_at < ${e}::timestamptz and ${inScope}) as expired,
+        (select count(*) from rounds r
+          ${responseOfRound}
+          where ${completedIn(start, end)} and ${inScope}
+            and rr.no_longer_need !~* ${NOTHING_NAMED_PATTERN}) as no_longer_need`;
+  },
+};
 
 export function createDigestsRepository({ db }: { db: Database }) {
   return {
@@ -71,18 +154,8 @@ export function createDigestsRepository({ db }: { db: Database }) {
      * last week's end (n + 1 instants for n weeks); the answer has one entry per week, oldest first.
      */
     async weeklyAggregates(scope: Scope, bounds: Date[]): Promise<Aggregate[]> {
-      const first = bounds[0];
-      const last = bounds[bounds.length - 1];
-      if (!first || !last || bounds.length < 2) return [];
-      const result = await db.execute(sql`
-        select width_bucket(r.completed_at, ${timestamps(bounds)}) as bucket,
-               count(*)::int as rounds,
-               avg(r.self_score)::float8 as self,
-               avg(rr.customer_score)::float8 as customer
-        from rounds r
-        join round_responses rr on rr.round_id = r.id
-        where ${completedIn(first, last)} and ${scopeFilter(scope)}
-        group by 1`);
+      if (bounds.length < 2) return [];
+      const result = await db.execute(digestQueries.weekly(scope, bounds));
       const byBucket = new Map(
         rowsOf<{ bucket: Numeric; rounds: Numeric; self: Numeric; customer: Numeric }>(result).map((row) => [
           int(row.bucket),
@@ -99,15 +172,7 @@ export function createDigestsRepository({ db }: { db: Database }) {
 
     /** Count and averages of the rounds completed in [start, end), per unit. */
     async unitAggregates(scope: Scope, start: Date, end: Date): Promise<UnitAggregate[]> {
-      const result = await db.execute(sql`
-        select min(r.unit) as unit,
-               count(*)::int as rounds,
-               avg(r.self_score)::float8 as self,
-               avg(rr.customer_score)::float8 as customer
-        from rounds r
-        join round_responses rr on rr.round_id = r.id
-        where ${completedIn(start, end)} and ${scopeFilter(scope)}
-        group by lower(r.unit)`);
+      const result = await db.execute(digestQueries.units(scope, start, end));
       return rowsOf<{ unit: string; rounds: Numeric; self: Numeric; customer: Numeric }>(result).map(
         (row) => ({
           unit: row.unit,
@@ -120,17 +185,7 @@ export function createDigestsRepository({ db }: { db: Database }) {
 
     /** Count and averages of the rounds completed in [start, end), per staff member. */
     async personAggregates(scope: Scope, start: Date, end: Date): Promise<PersonAggregate[]> {
-      const result = await db.execute(sql`
-        select r.staff_user_id as staff_user_id,
-               max(su.name) as name,
-               count(*)::int as rounds,
-               avg(r.self_score)::float8 as self,
-               avg(rr.customer_score)::float8 as customer
-        from rounds r
-        join round_responses rr on rr.round_id = r.id
-        left join slack_users su on su.user_id = r.staff_user_id
-        where ${completedIn(start, end)} and ${scopeFilter(scope)}
-        group by r.staff_user_id`);
+      const result = await db.execute(digestQueries.people(scope, start, end));
       return rowsOf<{
         staff_user_id: string;
         name: string | null;
@@ -156,26 +211,7 @@ export function createDigestsRepository({ db }: { db: Database }) {
       start: Date,
       end: Date,
     ): Promise<{ awaitingCustomer: number; expired: number; noLongerNeed: number }> {
-      const s = start.toISOString();
-      const e = end.toISOString();
-      const inScope = scopeFilter(scope);
-      const result = await db.execute(sql`
-        select
-          (select count(*) from rounds r
-            where r.status = 'awaiting_customer' and r.created_at < ${e}::timestamptz and ${inScope})
-          + (select count(*) from rounds r
-            where r.status = 'completed' and r.completed_at >= ${e}::timestamptz
-              and r.created_at < ${e}::timestamptz and ${inScope})
-          + (select count(*) from rounds r
-            where r.status in ('expired', 'cancelled') and r.closed_at >= ${e}::timestamptz
-              and r.created_at < ${e}::timestamptz and ${inScope}) as awaiting,
-          (select count(*) from rounds r
-            where r.status in ('expired', 'cancelled') and r.closed_at >= ${s}::timestamptz
-              and r.closed_at < ${e}::timestamptz and r.status = 'expired' and ${inScope}) as expired,
-          (select count(*) from rounds r
-            join round_responses rr on rr.round_id = r.id
-            where ${completedIn(start, end)} and ${inScope}
-              and rr.no_longer_need !~* ${NOTHING_NAMED_PATTERN}) as no_longer_need`);
+      const result = await db.execute(digestQueries.followUps(scope, start, end));
       const [row] = rowsOf<{ awaiting: Numeric; expired: Numeric; no_longer_need: Numeric }>(result);
       return {
         awaitingCustomer: int(row?.awaiting ?? 0),

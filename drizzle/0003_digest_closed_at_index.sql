@@ -1,0 +1,1 @@
+CREATE INDEX "rounds_closed_at_idx" ON "rounds" USING btree ("closed_at") WHERE "rounds"."status" in ('expired', 'cancelled');
