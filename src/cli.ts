@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { Command } from 'commander';
+import { registerDigestCommands } from './cli/digest.js';
 import { registerRemindersCommands } from './cli/reminders.js';
 import { registerRoundsCommands } from './cli/rounds.js';
 import type { CliContext, Output } from './cli/shared.js';
@@ -42,6 +43,7 @@ export function buildCli(
 
   registerRoundsCommands(program, context);
   registerRemindersCommands(program, context);
+  registerDigestCommands(program, context);
 
   return program;
 }

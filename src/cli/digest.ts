@@ -1,0 +1,121 @@
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config.js';
+import { systemClock } from '../lib/clock.js';
+import { createLogger } from '../logger.js';
+import { createCommitteesRepository } from '../modules/committees/committees.repository.js';
+import { renderDigestChart } from '../modules/digests/digests.chart.js';
+import { createDigestsRepository } from '../modules/digests/digests.repository.js';
+import {
+  buildCommitteeDigest,
+  resolveDigestTarget,
+  sendDigestNow,
+} from '../modules/digests/digests.usecases.js';
+import { renderDigestText } from '../modules/digests/digests.views.js';
+import { parseWeek } from '../modules/digests/digests.weeks.js';
+import { createPeopleDirectory } from '../modules/people/people.directory.js';
+import { createPeopleRepository } from '../modules/people/people.repository.js';
+import { createBackgroundClient } from '../slack/background-client.js';
+import { createMessenger } from '../slack/messenger.js';
+import { type CliContext, slackChannelId, table } from './shared.js';
+
+const isoWeek = (value: string) => {
+  if (!parseWeek(value)) throw new InvalidArgumentError('expected an ISO week such as 2026-W47');
+  return value;
+};
+
+/** `digest committees`, `digest show`, `digest send`: the committee digests, from the operator's side. */
+export function registerDigestCommands(program: Command, { output, withDatabase }: CliContext): void {
+  const digest = program.command('digest').description('Committee digests');
+
+  digest
+    .command('committees')
+    .description('List the channels subscribed to the digest')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { json?: boolean }) => {
+      await withDatabase(async (database) => {
+        const rows = (await createCommitteesRepository({ db: database.db }).listActive()).map((c) => ({
+          channel: c.channelId,
+          units: c.units.length === 0 ? 'all staff' : c.units.join(', '),
+          posts: `${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][c.weekday - 1]} ${String(c.hour).padStart(2, '0')}:00 ${c.timeZone}`,
+          minGroupSize: c.minGroupSize,
+          individuals: c.showIndividuals ? 'shown' : 'no',
+        }));
+        if (options.json) output.out(`${JSON.stringify(rows, null, 2)}\n`);
+        else if (rows.length === 0) output.out('No committee channels yet.\n');
+        else output.out(`${table(rows, ['channel', 'units', 'posts', 'minGroupSize', 'individuals'])}\n`);
+      });
+    });
+
+  digest
+    .command('show')
+    .description("Print a committee's digest without posting it (by default the last finished week)")
+    .requiredOption('--channel <id>', 'the committee channel, e.g. C0123ABCD', slackChannelId)
+    .option('--week <week>', 'the ISO week, e.g. 2026-W47, in the committee’s time zone', isoWeek)
+    .option('--json', 'print the digest as data (JSON) instead of text')
+    .option('--chart <file>', 'also write its chart to this PNG file')
+    .action(async (options: { channel: string; week?: string; json?: boolean; chart?: string }) => {
+      await withDatabase(async (database) => {
+        const deps = {
+          committees: createCommitteesRepository({ db: database.db }),
+          digests: createDigestsRepository({ db: database.db }),
+          clock: systemClock,
+        };
+        const target = await resolveDigestTarget(deps, options.channel, options.week);
+        if (!target.ok) throw new Error(target.refusal);
+        const data = await buildCommitteeDigest(deps, target.committee, target.week);
+        output.out(options.json ? `${JSON.stringify(data, null, 2)}\n` : renderDigestText(data));
+        if (options.chart) {
+          const png = await renderDigestChart(data);
+          if (!png) throw new Error('No chart: no week in it has enough completed rounds to show.');
+          await writeFile(options.chart, png);
+          if (!options.json) output.out(`Chart written to ${options.chart}\n`);
+        }
+      });
+    });
+
+  digest
+    .command('send')
+    .description(
+      'Post a finished week’s digest to its channel now, unless it was posted already (needs the Slack settings)',
+    )
+    .requiredOption('--channel <id>', 'the committee channel, e.g. C0123ABCD', slackChannelId)
+    .option('--week <week>', 'the ISO week, e.g. 2026-W47 (default: the last finished week)', isoWeek)
+    .action(async (options: { channel: string; week?: string }) => {
+      const config = loadConfig();
+      const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+      await withDatabase(async (database) => {
+        const client = createBackgroundClient(config, logger);
+        const result = await sendDigestNow(
+          {
+            committees: createCommitteesRepository({ db: database.db }),
+            digests: createDigestsRepository({ db: database.db }),
+            messenger: createMessenger({ client, logger }),
+            directory: createPeopleDirectory({
+              client,
+              people: createPeopleRepository({ db: database.db }),
+              clock: systemClock,
+            }),
+            logger,
+            clock: systemClock,
+            instanceId: `cli:${hostname()}:${process.pid}`,
+          },
+          options.channel,
+          options.week,
+        );
+        if (!result.ok) throw new Error(result.refusal);
+        const where = result.post?.messageTs ? ` (message ts ${result.post.messageTs})` : '';
+        const said: Record<string, string> = {
+          posted: `Posted the digest for ${result.week} to ${options.channel}${where}.`,
+          found_earlier: `The digest for ${result.week} had been posted by an earlier attempt${where}; recorded it.`,
+          already_posted: `The digest for ${result.week} was posted already${where}; nothing sent.`,
+          busy: `The digest for ${result.week} is being sent by ${result.post?.claimedBy ?? 'another copy'}, or waits for its retry time; nothing sent.`,
+        };
+        const message = said[result.outcome];
+        if (!message)
+          throw new Error(`Not posted: ${result.error ?? result.outcome}. The scheduler will retry.`);
+        output.out(`${message}\n`);
+      });
+    });
+}
