@@ -5,19 +5,21 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
  * app runs and bring it back without restarting anything.
  *
  * - `pass`: bytes flow both ways (the normal state).
+ * - `refuse`: every open connection is destroyed and the port stops listening, as when PostgreSQL
+ *   has stopped: new connections are refused (ECONNREFUSED).
  * - `reset`: every open connection is destroyed and new ones are closed at once, as when the server
  *   has crashed or refuses connections (the client sees the failure immediately).
  * - `blackhole`: every open connection is destroyed, and new ones are accepted but never answered, as
  *   when the server's host has gone from the network (the client waits for its own timeout).
  */
-export type ProxyMode = 'pass' | 'reset' | 'blackhole';
+export type ProxyMode = 'pass' | 'refuse' | 'reset' | 'blackhole';
 
 export interface FaultProxy {
   port: number;
   /** The same URL with its host and port pointing at the proxy. */
   url: string;
   readonly mode: ProxyMode;
-  setMode(mode: ProxyMode): void;
+  setMode(mode: ProxyMode): Promise<void>;
   /** Connections the proxy has accepted since it started (to see that the app reconnected). */
   readonly accepted: number;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let mode: ProxyMode = 'pass';
   let accepted = 0;
 
+  let listening = true;
   const server: Server = createServer((client) => {
     accepted++;
     open.add(client);
@@ -75,13 +78,23 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     get accepted() {
       return accepted;
     },
-    setMode(next) {
+    async setMode(next) {
       mode = next;
       if (next !== 'pass') for (const socket of [...open]) socket.destroy();
+      if (next === 'refuse' && listening) {
+        listening = false;
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      } else if (next !== 'refuse' && !listening) {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, '127.0.0.1', () => resolve());
+        });
+        listening = true;
+      }
     },
     close: async () => {
       for (const socket of [...open]) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
   return proxy;

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { withTimeout } from '../../../lib/timeout.js';
 import { muteReminders, unmuteReminders } from '../../../modules/reminders/reminders.usecases.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import {
@@ -9,6 +10,8 @@ import {
 import type { ListenerDeps } from '../../deps.js';
 
 export const RATE_SERVICE_COMMAND = '/rate-service';
+/** How long the form's defaults may take to load before the user is told to try again. */
+const FORM_DEADLINE_MS = 2_000;
 
 /** `/rate-service` opens the self-rating modal; `help` explains; anything else says what it accepts. */
 export function rateServiceCommand({ rounds, clock, logger, reminderDeps }: ListenerDeps) {
@@ -43,7 +46,11 @@ export function rateServiceCommand({ rounds, clock, logger, reminderDeps }: List
     }
     await ack();
     try {
-      const defaults = await prepareRoundForm({ rounds, clock, staffUserId: command.user_id });
+      // The trigger_id dies 3 s after the command: a database that hangs must not outlive it silently.
+      const defaults = await withTimeout(
+        prepareRoundForm({ rounds, clock, staffUserId: command.user_id }),
+        FORM_DEADLINE_MS,
+      );
       await client.views.open({ trigger_id: command.trigger_id, view: buildRoundModal(defaults) });
     } catch (error) {
       logger.error({ err: error, user: command.user_id }, 'could not open the round modal');

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { TimeoutError, withTimeout } from '../../../lib/timeout.js';
 import { onRoundCompleted } from '../../../modules/plans/plans.usecases.js';
 import { INTERVIEW_QUESTIONS } from '../../../modules/rounds/rounds.content.js';
 import { type ResponseField, recordResponse } from '../../../modules/rounds/rounds.usecases.js';
@@ -10,7 +11,7 @@ import {
 } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import { parseViewState, readMetadata, readSelected, readText } from '../../view-state.js';
-import { TRY_AGAIN } from './round-submission.js';
+import { PRE_ACK_DEADLINE_MS, TRY_AGAIN } from './round-submission.js';
 
 const responseMetadata = z.object({ roundId: z.number().int().positive().max(2_147_483_647) });
 
@@ -34,22 +35,28 @@ export function responseSubmission({ rounds, clock, logger, messenger, planDeps 
       INTERVIEW_QUESTIONS.map((question) => [question.key, readText(state, ids[question.key], actionId)]),
     ) as Record<(typeof INTERVIEW_QUESTIONS)[number]['key'], string | null>;
     let result: Awaited<ReturnType<typeof recordResponse>>;
+    let acked = false;
+    const saving = recordResponse({
+      rounds,
+      clock,
+      roundId: metadata.roundId,
+      userId: body.user.id,
+      sourceViewId: view.id,
+      draft: { answers, customerScore: readSelected(state, ids.customerScore, actionId) },
+    });
     try {
-      result = await recordResponse({
-        rounds,
-        clock,
-        roundId: metadata.roundId,
-        userId: body.user.id,
-        sourceViewId: view.id,
-        draft: { answers, customerScore: readSelected(state, ids.customerScore, actionId) },
-      });
+      result = await withTimeout(saving, PRE_ACK_DEADLINE_MS);
     } catch (error) {
       logger.error(
         { err: error, user: body.user.id, round: metadata.roundId },
         'could not record a response',
       );
       await ack({ response_action: 'errors', errors: { [formBlock]: TRY_AGAIN } });
-      return;
+      // Stored after the deadline after all: the staff member still hears about it, once.
+      const late = error instanceof TimeoutError ? await saving.catch(() => undefined) : undefined;
+      if (!late?.ok) return;
+      result = late;
+      acked = true;
     }
     if (!result.ok) {
       const errors: Record<string, string> = {};
@@ -59,7 +66,7 @@ export function responseSubmission({ rounds, clock, logger, messenger, planDeps 
       await ack({ response_action: 'errors', errors });
       return;
     }
-    await ack();
+    if (!acked) await ack();
     if (!result.created) return;
 
     const { round, response } = result;

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { TimeoutError, withTimeout } from '../../../lib/timeout.js';
 import { linkRemeasureRound } from '../../../modules/plans/plans.usecases.js';
 import { type RoundField, startRound } from '../../../modules/rounds/rounds.usecases.js';
 import {
@@ -37,6 +38,13 @@ export const TRY_AGAIN =
   "Sorry, that didn't save: please press the button again in a moment. What you typed is still here.";
 
 /**
+ * Slack gives a submission 3 seconds. The work done before its acknowledgement gets this long; past
+ * it the form says TRY_AGAIN instead of Slack's own error (a database that hangs rather than fails,
+ * for instance, would otherwise hold the form until the connection timeout).
+ */
+export const PRE_ACK_DEADLINE_MS = 2_000;
+
+/**
  * The self-rating modal's submission. Validation and the insert happen before the ack, so mistakes
  * and duplicates come back as field errors in the open modal; the messages go out after it.
  */
@@ -64,19 +72,26 @@ export function roundSubmission({ rounds, directory, clock, logger, messenger, p
       interviewOn: readDate(state, ids.interviewOn, actionId),
     };
     let result: Awaited<ReturnType<typeof startRound>>;
+    let acked = false;
+    const saving = startRound({
+      rounds,
+      directory,
+      clock,
+      staffUserId: body.user.id,
+      sourceViewId: view.id,
+      draft,
+    });
     try {
-      result = await startRound({
-        rounds,
-        directory,
-        clock,
-        staffUserId: body.user.id,
-        sourceViewId: view.id,
-        draft,
-      });
+      result = await withTimeout(saving, PRE_ACK_DEADLINE_MS);
     } catch (error) {
       logger.error({ err: error, user: body.user.id }, 'could not start a round');
       await ack({ response_action: 'errors', errors: { [ids.segment]: TRY_AGAIN } });
-      return;
+      // A save that completes after the deadline still counts: its messages go out below, once (the
+      // same form submitted again finds the round stored and sends nothing).
+      const late = error instanceof TimeoutError ? await saving.catch(() => undefined) : undefined;
+      if (!late?.ok) return;
+      result = late;
+      acked = true;
     }
     if (!result.ok) {
       const errors: Record<string, string> = {};
@@ -85,7 +100,7 @@ export function roundSubmission({ rounds, directory, clock, logger, messenger, p
       await ack({ response_action: 'errors', errors });
       return;
     }
-    await ack();
+    if (!acked) await ack();
     if (!result.created) return; // the same view, submitted again: its messages went out the first time
 
     const { round } = result;
