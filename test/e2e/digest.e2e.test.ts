@@ -253,7 +253,7 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     // Names come from Slack (users.info), never as @-mentions that would notify people.
     expect(shown).toContain('*Uma Upton*  self 9.0 · customer 5.0 · gap *-4.0*');
     expect(shown).not.toContain('<@U3>');
-    expect(shown).toContain('4 customers named something they no longer need');
+    expect(shown).toContain('4 rounds where the customer named something they no longer need');
     expect(shown).not.toContain('PRIVATE-ANSWER');
     expect(shown).not.toContain('printed rota');
     const complete = await standIn.waitForCall('files.completeUploadExternal');

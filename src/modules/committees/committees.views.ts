@@ -3,7 +3,12 @@ import type { Committee } from '../../db/schema.js';
 import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { escapeMrkdwn } from '../../lib/text.js';
 import type { CommitteeSettings } from './committees.repository.js';
-import { type CommitteeFormDefaults, MAX_GROUP_SIZE, MIN_GROUP_SIZE } from './committees.usecases.js';
+import {
+  type CommitteeFormDefaults,
+  MAX_GROUP_SIZE,
+  MIN_GROUP_SIZE,
+  settingsOf,
+} from './committees.usecases.js';
 
 /**
  * The committee settings modal and the command's replies, as pure functions. Ids are shared with the
@@ -202,14 +207,7 @@ export function buildCommitteeSavedMessage(
   created: boolean,
   userId: string,
 ): SlackMessage {
-  const settings = {
-    units: committee.units,
-    weekday: committee.weekday,
-    hour: committee.hour,
-    timeZone: committee.timeZone,
-    minGroupSize: committee.minGroupSize,
-    showIndividuals: committee.showIndividuals,
-  };
+  const settings = settingsOf(committee);
   const head = created
     ? `<@${userId}> subscribed this channel to the weekly service digest.`
     : `<@${userId}> changed this channel’s service digest settings.`;
@@ -233,14 +231,7 @@ export function buildCommitteeSavedMessage(
 export function settingsText(committee: Committee | undefined): string {
   if (!committee)
     return 'This channel is not a committee channel. An admin can subscribe it with `/service-digest subscribe`.';
-  return `This channel gets the weekly service digest:\n${describeSettings({
-    units: committee.units,
-    weekday: committee.weekday,
-    hour: committee.hour,
-    timeZone: committee.timeZone,
-    minGroupSize: committee.minGroupSize,
-    showIndividuals: committee.showIndividuals,
-  })}`;
+  return `This channel gets the weekly service digest:\n${describeSettings(settingsOf(committee))}`;
 }
 
 export const SERVICE_DIGEST_HELP = [

@@ -113,7 +113,7 @@ function followUpLines(data: DigestData): string[] {
   ];
   if (noLongerNeed !== null && noLongerNeed > 0)
     lines.push(
-      `• ${plural(noLongerNeed, 'customer')} named something they no longer need: worth asking the staff involved what could stop`,
+      `• ${plural(noLongerNeed, 'round')} where the customer named something they no longer need: worth asking the staff involved what could stop`,
     );
   return lines;
 }

@@ -58,7 +58,7 @@ describe('digest message', () => {
     expect(text).toContain('Average gap, last 8 weeks');
     expect(text).toContain('4 rounds awaiting a customer’s answer');
     expect(text).toContain('2 rounds expired this week');
-    expect(text).toContain('3 customers named something they no longer need');
+    expect(text).toContain('3 rounds where the customer named something they no longer need');
     expect(text).not.toMatch(/action plan/i);
   });
 
