@@ -99,9 +99,7 @@ export const rounds = pgTable(
     // The digest groups completed rounds by week and unit.
     index('rounds_completed_at_idx').on(table.completedAt).where(sql`${table.status} = 'completed'`),
     // The digest's follow-ups: rounds that expired in a week, or were still open when it ended.
-    index('rounds_closed_at_idx')
-      .on(table.closedAt)
-      .where(sql`${table.status} in ('expired', 'cancelled')`),
+    index('rounds_closed_at_idx').on(table.closedAt).where(sql`${table.status} in ('expired', 'cancelled')`),
   ],
 );
 
