@@ -159,7 +159,10 @@ async function onEngine(name: 'postgres' | 'pglite', standIn: SlackStandIn) {
   let handle: DatabaseHandle;
   let cleanup = async () => {};
   if (name === 'postgres') {
-    const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const adminUrl =
+      process.env.BENCH_DATABASE_URL ??
+      process.env.TEST_DATABASE_URL ??
+      'postgres://postgres@127.0.0.1:5432/postgres';
     const dbName = `service_radar_bench_${process.pid}`;
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${dbName}`);

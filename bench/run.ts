@@ -8,6 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { runDigestBenchmark } from './digest.js';
+import { runRemindersBenchmark } from './reminders.js';
 
 interface BenchCase {
   name: string;
@@ -15,7 +16,10 @@ interface BenchCase {
 }
 
 /** Every case, in the order they run. */
-const cases: BenchCase[] = [{ name: 'digest', run: () => runDigestBenchmark() }];
+const cases: BenchCase[] = [
+  { name: 'reminders', run: () => runRemindersBenchmark() },
+  { name: 'digest', run: () => runDigestBenchmark() },
+];
 
 const RESULTS = new URL('./results.json', import.meta.url);
 
