@@ -8,7 +8,7 @@ import type { PeopleDirectory } from '../people/people.directory.js';
 import { buildDigest, type DigestData } from './digests.build.js';
 import { hasChart, renderDigestChart } from './digests.chart.js';
 import type { DigestsRepository } from './digests.repository.js';
-import { buildDigestFailedNotice, buildDigestMessage } from './digests.views.js';
+import { buildDigestFailedNotice, buildDigestMessage, MAX_LISTED_ROWS } from './digests.views.js';
 import { dueWeek, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
 
 /**
@@ -74,12 +74,16 @@ export interface Delivery {
   retryAfterMs?: number;
 }
 
-/** Fills in names of staff in individual rows that the people cache does not know yet. */
+/**
+ * Fills in names of staff in individual rows that the people cache does not know yet: only for the
+ * rows the post lists (the worst MAX_LISTED_ROWS), so a large committee costs at most that many
+ * users.info calls, and those answers are cached for the next digests.
+ */
 async function withNames(data: DigestData, directory: PeopleDirectory | undefined): Promise<DigestData> {
   if (!directory || !data.individuals?.some((row) => row.name === null)) return data;
   const individuals = await Promise.all(
-    data.individuals.map(async (row) => {
-      if (row.name !== null) return row;
+    data.individuals.map(async (row, index) => {
+      if (row.name !== null || index >= MAX_LISTED_ROWS) return row;
       const person = await directory.lookup(row.staffUserId, { timeoutMs: 2_000 }).catch(() => undefined);
       return { ...row, name: person?.name ?? null };
     }),
