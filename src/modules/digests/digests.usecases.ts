@@ -9,7 +9,7 @@ import { buildDigest, type DigestData } from './digests.build.js';
 import { hasChart, renderDigestChart } from './digests.chart.js';
 import type { DigestsRepository } from './digests.repository.js';
 import { buildDigestFailedNotice, buildDigestMessage, MAX_LISTED_ROWS } from './digests.views.js';
-import { dueWeek, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
+import { dueWeek, isValidTimeZone, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
 
 /**
  * Posting a committee's weekly digest exactly once.
@@ -268,17 +268,20 @@ export async function runDigestTick(deps: DigestDeps, now: Date): Promise<Digest
   const deadline = Date.now() + (deps.tickBudgetMs ?? 50_000);
   for (const committee of await deps.committees.listActive()) {
     if (Date.now() > deadline) break;
-    const week = dueWeek(now, committee, committee.createdAt);
-    if (!week) continue;
-    const existing = await deps.digests.findPost(committee.id, week);
-    if (existing?.state === 'posted') continue;
-    report.due++;
     let delivery: Delivery;
     try {
+      if (!isValidTimeZone(committee.timeZone))
+        throw new RangeError(`unknown time zone ${committee.timeZone}`);
+      const week = dueWeek(now, committee, committee.createdAt);
+      if (!week) continue;
+      const existing = await deps.digests.findPost(committee.id, week);
+      if (existing?.state === 'posted') continue;
+      report.due++;
       delivery = await deliverDigest(deps, committee, week, now);
     } catch (error) {
-      // A database hiccup mid-delivery: the claim stays, and the lease hands it to a later tick.
-      deps.logger.error({ err: error, committee: committee.id, week }, 'digest delivery failed');
+      // One committee's trouble (a database hiccup mid-delivery, a zone edited by hand) must not
+      // stop the others. A claim already taken stays, and its lease hands it to a later tick.
+      deps.logger.error({ err: error, committee: committee.id }, 'digest delivery failed');
       report.uncertain++;
       continue;
     }

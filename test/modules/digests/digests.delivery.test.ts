@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
-import { digestPosts } from '../../../src/db/schema.js';
+import { committees, digestPosts } from '../../../src/db/schema.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import {
   DIGEST_EVENT_TYPE,
@@ -233,6 +233,16 @@ describeEachDatabase('posting digests exactly once', (getDb) => {
     expect(await runDigestTick(deps, new Date(DUE.getTime() + 31_000))).toMatchObject({ posted: 1 });
     expect(postsTo('CRATE1')).toHaveLength(1);
     expect(postsTo('CRATE2')).toHaveLength(1);
+  });
+
+  it('carries on with the other committees when one cannot be processed', async () => {
+    const broken = await seedCommittee(db(), 'CBROKEN');
+    await seedCommittee(db(), 'CFINE');
+    await db().update(committees).set({ timeZone: 'Not/AZone' }).where(eq(committees.id, broken.id));
+    const deps = digestDepsFor(db(), standIn, clock);
+    expect(await runDigestTick(deps, DUE)).toMatchObject({ posted: 1, uncertain: 1 });
+    expect(postsTo('CFINE')).toHaveLength(1);
+    expect(postsTo('CBROKEN')).toHaveLength(0);
   });
 
   it('sends a chosen finished week by hand through the same claim', async () => {
