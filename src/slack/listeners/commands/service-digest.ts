@@ -122,10 +122,13 @@ export function serviceDigestCommand(deps: ListenerDeps) {
       const result = await checks;
       const viewId = opened.view?.id;
       if (!viewId) return;
-      await client.views.update({
-        view_id: viewId,
-        view: result.ok ? buildCommitteeModal(result, userId) : buildCommitteeRefusalModal(result.refusal),
-      });
+      // The same answers as above, in the modal that is already open.
+      const view = !result.ok
+        ? buildCommitteeRefusalModal(result.refusal)
+        : action === 'settings' && !result.existing
+          ? buildCommitteeRefusalModal(settingsText(undefined))
+          : buildCommitteeModal(result, userId);
+      await client.views.update({ view_id: viewId, view });
     } catch (error) {
       logger.error({ err: error, user: userId, channel: channelId, action }, 'service-digest command failed');
       await ephemeral(respond, SORRY);
