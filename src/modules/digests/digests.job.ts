@@ -14,6 +14,7 @@ export function createDigestDeps(deps: JobDeps, extra: Partial<DigestDeps> = {})
     clock: deps.clock,
     instanceId: deps.instanceId,
     tickBudgetMs: deps.config.TICK_BUDGET_MS,
+    adminUserIds: deps.config.ADMIN_USER_IDS,
     ...extra,
   };
 }

@@ -42,6 +42,8 @@ export interface DigestDeps {
   logger: Logger;
   clock: Clock;
   instanceId: string;
+  /** Admins to tell when the one who subscribed a channel cannot be reached (ADMIN_USER_IDS). */
+  adminUserIds?: readonly string[];
   /** Resolves staff names for individual rows the app has not cached yet. */
   directory?: PeopleDirectory | undefined;
   leaseMs?: number;
@@ -103,17 +105,22 @@ export async function buildCommitteeDigest(
 const retryDelay = (attempts: number) =>
   Math.min(2 ** Math.max(0, attempts - 1) * 60_000, MAX_RETRY_DELAY_MS);
 
+/**
+ * Tells one admin, once per failing week: the admin who subscribed the channel, or, if they cannot
+ * be reached (left the workspace), the first of ADMIN_USER_IDS who can.
+ */
 async function tellAdmin(deps: DigestDeps, committee: Committee, post: DigestPost, error: string, now: Date) {
   if (!(await deps.digests.claimAdminNotice(post.id, now))) return;
-  const sent = await deps.messenger.post(
-    committee.createdByUserId,
-    buildDigestFailedNotice(committee.channelId, post.week, error),
-  );
-  if (!sent.ok)
+  const notice = buildDigestFailedNotice(committee.channelId, post.week, error);
+  const admins = [committee.createdByUserId, ...(deps.adminUserIds ?? [])];
+  for (const admin of new Set(admins)) {
+    const sent = await deps.messenger.post(admin, notice);
+    if (sent.ok) return;
     deps.logger.warn(
-      { committee: committee.id, error: sent.error },
-      'could not tell the admin about a digest',
+      { committee: committee.id, admin, error: sent.error },
+      'could not tell an admin about a digest',
     );
+  }
 }
 
 /** Records a failed attempt and decides what happens next. */

@@ -153,6 +153,23 @@ describeEachDatabase('posting digests exactly once', (getDb) => {
     expect(postsTo('CGONE')).toHaveLength(1);
   });
 
+  it('tells a listed admin when the one who subscribed the channel has left', async () => {
+    await seedCommittee(db(), 'CARCHIVED');
+    const deps = digestDepsFor(db(), standIn, clock, { adminUserIds: ['UOTHERADMIN'] });
+    standIn.on('chat.postMessage', (call) => {
+      if (call.args.channel === 'CARCHIVED') return { body: { ok: false, error: 'is_archived' } };
+      if (call.args.channel === 'UADMIN') return { body: { ok: false, error: 'user_not_found' } };
+      return undefined;
+    });
+    expect(await runDigestTick(deps, DUE)).toMatchObject({ failed: 1 });
+    expect(await runDigestTick(deps, minutes(1))).toMatchObject({ failed: 1 });
+    const told = standIn
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args.channel === 'UOTHERADMIN' && call.reply?.body.ok === true);
+    expect(told).toHaveLength(1);
+    expect(String(told[0]?.args.text)).toContain('archived');
+  });
+
   it('never posts twice when a send times out but Slack posted it', async () => {
     const committee = await seedCommittee(db(), 'CSLOW');
     const deps = digestDepsFor(db(), standIn, clock, { timeoutMs: 300 });
