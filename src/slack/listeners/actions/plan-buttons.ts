@@ -11,6 +11,7 @@ import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import { buildNoticeModal, buildRoundModal } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import { parseRoundId as parseId } from './answer-round.js';
+import { noReply } from './reminder-buttons.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -72,8 +73,9 @@ export const startRemeasureAction = (deps: ListenerDeps) =>
 
 /** "Mark done": the staff member or the manager; twice marks once. */
 export function markStepAction(deps: ListenerDeps) {
-  return async ({ ack, body, action, respond }: ButtonArgs) => {
+  return async ({ ack, body, action, respond: boltRespond }: ButtonArgs) => {
     await ack();
+    const respond = boltRespond ?? noReply;
     try {
       const stepId = parseId(action.value);
       const said = stepId

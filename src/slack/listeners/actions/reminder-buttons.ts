@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockButtonAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import {
   askCustomerAgain,
@@ -15,6 +15,9 @@ import { parseRoundId } from './answer-round.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
+/** Stands in for respond() where Slack gave no response_url: there is nowhere to reply. */
+export const noReply = async (_message: Parameters<RespondFn>[0]): Promise<unknown> => undefined;
+
 /**
  * Runs a reminder button's use case. On success the clicked message loses its buttons and says what
  * happened (so a second click has nothing to press); a refusal is said to the clicker alone.
@@ -23,8 +26,10 @@ function reminderButton(
   deps: ListenerDeps,
   run: (id: number, userId: string, now: Date) => Promise<ButtonResult>,
 ) {
-  return async ({ ack, body, action, respond }: ButtonArgs) => {
+  return async ({ ack, body, action, respond: boltRespond }: ButtonArgs) => {
     await ack();
+    // A click that comes from a view carries no response_url, and Bolt then gives no respond().
+    const respond = boltRespond ?? noReply;
     const id = parseRoundId(action.value);
     try {
       const result = id
