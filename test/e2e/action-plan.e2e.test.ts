@@ -140,7 +140,8 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     );
     expectWithinBlockKitLimits('modal', call.args.view);
     await expect.poll(() => call.reply?.body.ok).toBe(true);
-    return { ...call.args.view, id: (call.reply?.body.view as { id: string }).id };
+    const view = call.reply?.body.view as { id: string } | undefined;
+    return { ...call.args.view, id: view?.id ?? '' };
   };
 
   const tick = async (at: Date) => {

@@ -70,6 +70,14 @@ export interface DigestData {
     expiredThisWeek: number;
     /** Rounds whose customer named something they no longer need; null when the week is too small to show. */
     noLongerNeed: number | null;
+    /** Action plans of staff in scope: open at the week's end, closed as improved by then. */
+    plans: {
+      open: number;
+      improved: number;
+      nextCheckin: string | null;
+      /** Only units shown on their own in this digest; the others count in the totals alone. */
+      byUnit: { unit: string; open: number; improved: number }[];
+    };
   };
 }
 
@@ -110,6 +118,26 @@ export function scopeOf(committee: Pick<Committee, 'units'>): Scope {
   return { units: committee.units };
 }
 
+function planSummary(
+  rows: { unit: string; open: number; improved: number; nextCheckin: Date | null }[],
+  shownUnits: string[],
+): DigestData['followUps']['plans'] {
+  const shown = new Set(shownUnits.map((unit) => unit.toLowerCase()));
+  const next = rows
+    .map((row) => row.nextCheckin?.getTime())
+    .filter((time): time is number => time !== undefined)
+    .sort((a, b) => a - b)[0];
+  return {
+    open: rows.reduce((sum, row) => sum + row.open, 0),
+    improved: rows.reduce((sum, row) => sum + row.improved, 0),
+    nextCheckin: next === undefined ? null : new Date(next).toISOString(),
+    byUnit: rows
+      .filter((row) => shown.has(row.unit.toLowerCase()) && (row.open > 0 || row.improved > 0))
+      .map(({ unit, open, improved }) => ({ unit, open, improved }))
+      .sort((a, b) => b.open - a.open || a.unit.localeCompare(b.unit)),
+  };
+}
+
 /**
  * Builds one committee's digest for one ISO week (in the committee's time zone) from SQL aggregates.
  * The clock only stamps the result: the same week gives the same figures whenever it is built.
@@ -132,11 +160,12 @@ export async function buildDigest({
   const bounds = [...weeks.map((w) => weekBounds(w, zone).start), weekBounds(week, zone).end];
   const { start, end } = weekBounds(week, zone);
 
-  const [weekly, unitRows, people, followUps] = await Promise.all([
+  const [weekly, unitRows, people, followUps, planRows] = await Promise.all([
     digests.weeklyAggregates(scope, bounds),
     digests.unitAggregates(scope, start, end),
     committee.showIndividuals ? digests.personAggregates(scope, start, end) : Promise.resolve(null),
     digests.followUpCounts(scope, start, end),
+    digests.planCounts(scope, end),
   ]);
 
   const trend: TrendPoint[] = weeks.map((id, index) => {
@@ -197,6 +226,10 @@ export async function buildDigest({
       awaitingCustomer: followUps.awaitingCustomer,
       expiredThisWeek: followUps.expired,
       noLongerNeed: weekShown ? followUps.noLongerNeed : null,
+      plans: planSummary(
+        planRows,
+        units.map((row) => row.unit),
+      ),
     },
   };
 }

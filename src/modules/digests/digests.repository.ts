@@ -147,8 +147,46 @@ export const digestQueries = {
   },
 };
 
+/**
+ * Action plans in the committee's scope, by the staff member's current unit: open at the end of the
+ * week, closed as improved by then, and the next check-in still to come.
+ */
+const planFollowUps = (scope: Scope, end: Date): SQL => {
+  const e = end.toISOString();
+  return sql`
+    select lower(r.unit) as unit_key, min(r.unit) as unit,
+      count(*) filter (where p.created_at < ${e}::timestamptz
+        and (p.state <> 'closed' or p.closed_at >= ${e}::timestamptz)) as open,
+      count(*) filter (where p.outcome = 'improved' and p.closed_at < ${e}::timestamptz) as improved,
+      min(next.due_at) filter (where p.state = 'active') as next_checkin
+    from action_plans p
+    join staff_profiles r on r.user_id = p.staff_user_id
+    left join lateral (
+      select m.due_at from reminders m
+      where m.plan_id = p.id and m.kind = 'plan_checkin' and m.state = 'pending'
+      order by m.due_at limit 1
+    ) next on true
+    where ${scopeFilter(scope)}
+    group by lower(r.unit)`;
+};
+
 export function createDigestsRepository({ db }: { db: Database }) {
   return {
+    async planCounts(
+      scope: Scope,
+      end: Date,
+    ): Promise<{ unit: string; open: number; improved: number; nextCheckin: Date | null }[]> {
+      const result = await db.execute(planFollowUps(scope, end));
+      return rowsOf<{ unit: string; open: Numeric; improved: Numeric; next_checkin: string | Date | null }>(
+        result,
+      ).map((row) => ({
+        unit: row.unit,
+        open: int(row.open),
+        improved: int(row.improved),
+        nextCheckin: row.next_checkin ? new Date(row.next_checkin) : null,
+      }));
+    },
+
     /**
      * Count and averages of completed rounds per week. `bounds` are the weeks' starts followed by the
      * last week's end (n + 1 instants for n weeks); the answer has one entry per week, oldest first.

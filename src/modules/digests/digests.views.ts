@@ -115,7 +115,32 @@ function followUpLines(data: DigestData): string[] {
     lines.push(
       `• ${plural(noLongerNeed, 'round')} where the customer named something they no longer need: worth asking the staff involved what could stop`,
     );
+  const { plans } = data.followUps;
+  if (plans.open > 0 || plans.improved > 0) {
+    const next = plans.nextCheckin
+      ? `, next check-in ${shortDay(plans.nextCheckin, data.committee.timeZone)}`
+      : '';
+    const byUnit = plans.byUnit
+      .slice(0, 10)
+      .map((row) => `${unitName(row.unit)} ${row.open}${row.improved ? ` (${row.improved} improved)` : ''}`)
+      .join(', ');
+    lines.push(`• ${plural(plans.open, 'open action plan')}${next}${byUnit ? `: ${byUnit}` : ''}`);
+    lines.push(`• ${plural(plans.improved, 'action plan')} closed as improved so far`);
+  }
   return lines;
+}
+
+function shortDay(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone,
+    }).format(new Date(iso));
+  } catch {
+    return iso.slice(0, 10);
+  }
 }
 
 function notificationText(data: DigestData): string {

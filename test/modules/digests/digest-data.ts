@@ -60,6 +60,16 @@ export function sampleDigest(
     otherUnits: { unitCount: 2, ...figures(7, 6, 4) },
     unitsPooled: 2,
     individuals,
-    followUps: { awaitingCustomer: 4, expiredThisWeek: 2, noLongerNeed: 3 },
+    followUps: {
+      awaitingCustomer: 4,
+      expiredThisWeek: 2,
+      noLongerNeed: 3,
+      plans: {
+        open: units.length * 2,
+        improved: units.length,
+        nextCheckin: '2026-12-01T10:00:00.000Z',
+        byUnit: units.map((row) => ({ unit: row.unit, open: 2, improved: 1 })),
+      },
+    },
   };
 }

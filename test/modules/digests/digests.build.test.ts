@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Database } from '../../../src/db/client.js';
 import { fixedClock } from '../../../src/lib/clock.js';
@@ -175,6 +176,37 @@ describeEachDatabase('digest aggregation', (getDb) => {
   const build = async (committee: Awaited<ReturnType<typeof seedCommittee>>, week = W47) =>
     buildDigest({ digests: createDigestsRepository({ db: db() }), committee, week, clock });
 
+  it('lists open action plans per shown unit, the improved ones, and the next check-in', async () => {
+    await seedWeek(db());
+    // Plans of staff in Reference (shown on its own) and Archives (pooled): two open in Reference
+    // (one with a check-in due), one closed as improved there, one open in Archives.
+    await db().execute(sql`
+      insert into staff_profiles (user_id, unit) values ('UPLAN1', 'Reference'), ('UPLAN2', 'Archives')
+      on conflict (user_id) do nothing`);
+    const plan = (staff: string, ts: string, closed: boolean) => sql`
+      insert into action_plans (staff_user_id, manager_user_id, channel_id, thread_ts, state, outcome, created_at, closed_at)
+      values (${staff}, 'UMGR', 'CPLAN', ${ts}, ${closed ? 'closed' : 'active'}, ${closed ? 'improved' : null},
+              '2026-11-02T10:00:00Z', ${closed ? '2026-11-18T10:00:00Z' : null})
+      returning id`;
+    const [first] = rowsOfResult(await db().execute(plan('UPLAN1', '1.1', false)));
+    await db().execute(plan('UPLAN1', '1.2', false));
+    await db().execute(plan('UPLAN1', '1.3', true));
+    await db().execute(plan('UPLAN2', '1.4', false));
+    await db().execute(sql`
+      insert into reminders (kind, plan_id, recipient_user_id, due_at, dedupe_key)
+      values ('plan_checkin', ${first?.id}, 'UPLAN1', '2026-11-24T09:00:00Z', 'plan_checkin:x:1')`);
+    const digest = await build(await seedCommittee(db(), 'CALL'));
+    expect(digest.followUps.plans).toEqual({
+      open: 3,
+      improved: 1,
+      nextCheckin: '2026-11-24T09:00:00.000Z',
+      byUnit: [{ unit: 'Reference', open: 2, improved: 1 }],
+    });
+    const text = JSON.stringify(buildDigestMessage(digest).blocks);
+    expect(text).toContain('3 open action plans, next check-in Tue 24 Nov: Reference 2 (1 improved)');
+    expect(text).not.toContain('Archives');
+  });
+
   it('computes the headline, units, lights and follow-ups by hand-checked figures', async () => {
     await seedWeek(db());
     const digest = await build(await seedCommittee(db(), 'CALL'));
@@ -221,7 +253,12 @@ describeEachDatabase('digest aggregation', (getDb) => {
 
     // "The weekly printed list", "Fax confirmations" and the Children's answer name something;
     // "n/a", "No.", "-", "nothing at the moment" and the seeded "Nothing." do not.
-    expect(digest.followUps).toEqual({ awaitingCustomer: 3, expiredThisWeek: 1, noLongerNeed: 3 });
+    expect(digest.followUps).toEqual({
+      awaitingCustomer: 3,
+      expiredThisWeek: 1,
+      noLongerNeed: 3,
+      plans: { open: 0, improved: 0, nextCheckin: null, byUnit: [] },
+    });
 
     // Trend: 12 weeks ending with W47; W45 has 2 rounds, under the minimum.
     expect(digest.trend).toHaveLength(12);
@@ -369,3 +406,7 @@ describeEachDatabase('digest aggregation', (getDb) => {
     expect({ ...later, generatedAt: '' }).toEqual({ ...first, generatedAt: '' });
   });
 });
+
+function rowsOfResult(result: unknown): { id: number }[] {
+  return (Array.isArray(result) ? result : (result as { rows: { id: number }[] }).rows) as { id: number }[];
+}

@@ -50,7 +50,7 @@ describe('digest message', () => {
     expect(message.text).toContain('no completed rounds');
   });
 
-  it('shows headline, change, trend and follow-ups, and no open action plans yet', () => {
+  it('shows headline, change, trend and follow-ups, with open action plans', () => {
     const message = buildDigestMessage(sampleDigest());
     const text = JSON.stringify(message.blocks);
     expect(message.text).toBe('Service digest for 16–22 Nov 2026: 40 completed rounds, average gap -1.3.');
@@ -59,7 +59,8 @@ describe('digest message', () => {
     expect(text).toContain('4 rounds awaiting a customer’s answer');
     expect(text).toContain('2 rounds expired this week');
     expect(text).toContain('3 rounds where the customer named something they no longer need');
-    expect(text).not.toMatch(/action plan/i);
+    expect(text).toMatch(/\d+ open action plans, next check-in Tue 1 Dec: Unit \d+ 2 \(1 improved\)/);
+    expect(text).toMatch(/\d+ action plans closed as improved so far/);
   });
 
   it('renders as plain text for the CLI', () => {
