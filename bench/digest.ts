@@ -7,17 +7,15 @@
  * older history are added (the cost should not grow with history); and EXPLAIN of each aggregate
  * query, to show the indexes in use.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
-import { migratePgliteDatabase, migratePostgresDatabase } from '../src/db/migrate.js';
+import type { DatabaseHandle } from '../src/db/client.js';
 import type { Committee } from '../src/db/schema.js';
 import { fixedClock } from '../src/lib/clock.js';
 import { createCommitteesRepository } from '../src/modules/committees/committees.repository.js';
 import { buildDigest, CHART_WEEKS, scopeOf } from '../src/modules/digests/digests.build.js';
 import { createDigestsRepository, digestQueries } from '../src/modules/digests/digests.repository.js';
 import { lastCompleteWeek, weekBounds, weeksEndingWith } from '../src/modules/digests/digests.weeks.js';
+import { withBenchDatabase } from './engines.js';
 
 const ROUNDS = Number(process.env.BENCH_DIGEST_ROUNDS ?? 200_000);
 const STAFF = 5_000;
@@ -208,33 +206,7 @@ const usesIndexes = (plans: Record<string, string[]>) =>
   );
 
 async function onEngine(engine: 'postgres' | 'pglite') {
-  let handle: DatabaseHandle;
-  let cleanup = async () => {};
-  if (engine === 'postgres') {
-    const adminUrl =
-      process.env.BENCH_DATABASE_URL ??
-      process.env.TEST_DATABASE_URL ??
-      'postgres://postgres@127.0.0.1:5432/postgres';
-    const name = `service_radar_bench_digest_${process.pid}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${name}`);
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    await migratePostgresDatabase(url.toString());
-    handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 10 });
-    cleanup = async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
-  } else {
-    const pglite = await PGlite.create();
-    await migratePgliteDatabase(pglite);
-    handle = await openDatabase({ pglite });
-    cleanup = () => handle.close();
-  }
-  try {
+  return withBenchDatabase(engine, 'digest', async (handle) => {
     let started = performance.now();
     const committees = await seed(handle);
     const seedSeconds = round((performance.now() - started) / 1000);
@@ -253,9 +225,7 @@ async function onEngine(engine: 'postgres' | 'pglite') {
       indexUse: usesIndexes(plans),
       explain: plans,
     };
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 /** The digest case of `npm run bench`. */

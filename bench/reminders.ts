@@ -9,12 +9,9 @@
  * Time zones are cached for everyone (as after their first message), so the figures measure the
  * queue, not 10,000 users.info calls.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { WebClient } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
-import { migratePgliteDatabase, migratePostgresDatabase } from '../src/db/migrate.js';
+import type { DatabaseHandle } from '../src/db/client.js';
 import { fixedClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/logger.js';
 import { createPeopleDirectory } from '../src/modules/people/people.directory.js';
@@ -29,6 +26,7 @@ import { createRoundsRepository } from '../src/modules/rounds/rounds.repository.
 import { createMessenger } from '../src/slack/messenger.js';
 import { TEST_SETTINGS } from '../test/helpers/reminders.js';
 import { type SlackStandIn, startSlackStandIn } from '../test/helpers/slack-stand-in.js';
+import { withBenchDatabase } from './engines.js';
 
 const COUNT = Number(process.env.BENCH_REMINDERS ?? 10_000);
 const LIMIT_PER_SECOND = Number(process.env.BENCH_REMINDER_RATE ?? 250);
@@ -156,39 +154,11 @@ async function runOnce(handle: DatabaseHandle, standIn: SlackStandIn, limited: b
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 async function onEngine(name: 'postgres' | 'pglite', standIn: SlackStandIn) {
-  let handle: DatabaseHandle;
-  let cleanup = async () => {};
-  if (name === 'postgres') {
-    const adminUrl =
-      process.env.BENCH_DATABASE_URL ??
-      process.env.TEST_DATABASE_URL ??
-      'postgres://postgres@127.0.0.1:5432/postgres';
-    const dbName = `service_radar_bench_${process.pid}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${dbName}`);
-    await admin.unsafe(`create database ${dbName}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
-    await migratePostgresDatabase(url.toString());
-    handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 10 });
-    cleanup = async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    };
-  } else {
-    const pglite = await PGlite.create();
-    await migratePgliteDatabase(pglite);
-    handle = await openDatabase({ pglite });
-    cleanup = () => handle.close();
-  }
-  try {
+  return withBenchDatabase(name, 'reminders', async (handle) => {
     const unlimited = await runOnce(handle, standIn, false);
     const limited = await runOnce(handle, standIn, true);
     return { unlimited, limited };
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 /** The reminders case of `npm run bench`. */
