@@ -294,11 +294,9 @@ export function buildCheckinMessage(
 }
 
 export function buildRemeasureMessage(plan: ActionPlan, round: Round | undefined): SlackMessage {
-  const who = round
-    ? round.customerUserId
-      ? `<@${round.customerUserId}>`
-      : `*${escapeMrkdwn(round.customerName)}*`
-    : 'your customer';
+  // This goes into the channel's thread: the customer is not named there (nor @-mentioned, which
+  // would notify them). The button's form is prefilled with them for the staff member alone.
+  const who = round ? 'the same customer' : 'your customer';
   const service = round ? ` about *${escapeMrkdwn(round.service)}*` : '';
   return {
     text: `Time to re-measure, <@${plan.staffUserId}>.`,

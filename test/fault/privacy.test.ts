@@ -1,0 +1,223 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { actionPlans, reminders } from '../../src/db/schema.js';
+import { fixedClock } from '../../src/lib/clock.js';
+import { DIGEST_EVENT_TYPE } from '../../src/modules/digests/digests.usecases.js';
+import { PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
+import { startTestApp, type TestApp } from '../helpers/app-harness.js';
+import { describeEachDatabase } from '../helpers/database.js';
+import { seedCommittee, seedRound } from '../helpers/digests.js';
+import {
+  checkboxes,
+  datePicker,
+  plainInput,
+  slashCommand,
+  staticSelect,
+  viewSubmission,
+} from '../helpers/slack-requests.js';
+import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
+
+/**
+ * What reaches a channel. A committee with a minimum group size of 5 must not show a unit with 4
+ * completed rounds, by name or by figures, nor let it be worked out by subtracting the units shown
+ * from the total. No channel payload (digest, chart upload, action-plan thread) may carry a
+ * customer's Slack id, name or words, unless the staff member chose to share them in the thread.
+ */
+
+const COMMITTEE = 'C0PRIVACY';
+const PLANS = 'C0PLANS';
+const MANAGER = 'UMANAGER';
+const SECRET_WORDS = 'PRIVATE-WORDS';
+// 2026-W47 (16-22 November) is due on Monday 23 November at 09:00 UTC.
+const DUE = new Date('2026-11-23T09:00:00Z');
+const IN_WEEK = (day: number) => new Date(Date.UTC(2026, 10, 16 + day, 12));
+
+let standIn: SlackStandIn;
+beforeAll(async () => {
+  standIn = await startSlackStandIn();
+});
+afterAll(() => standIn.close());
+
+/** Everything the app sent into a channel, in any form: messages, edits, file uploads. */
+function channelPayloads(channel: string): RecordedCall[] {
+  return standIn.calls.filter(
+    (call) =>
+      call.args.channel === channel ||
+      call.args.channel_id === channel ||
+      (call.method === 'upload' &&
+        standIn.calls.some(
+          (c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === channel,
+        )),
+  );
+}
+const textOf = (calls: RecordedCall[]) =>
+  JSON.stringify(calls.map((call) => ({ method: call.method, args: { ...call.args, bytes: undefined } })));
+
+describeEachDatabase('privacy of what reaches channels', (getDb) => {
+  let app: TestApp;
+  const clock = fixedClock(DUE);
+  const db = () => getDb().handle.db;
+
+  beforeEach(async () => {
+    standIn.reset();
+    clock.set(DUE);
+    for (const id of [MANAGER, 'USTAFF', 'USTAFF2'])
+      standIn.addUser({ id, name: id.toLowerCase(), tz: 'Europe/London', is_admin: id === MANAGER });
+    app = await startTestApp({ database: getDb(), standIn, clock });
+  });
+  afterEach(() => app.stop());
+
+  async function seedUnits() {
+    let n = 0;
+    const unit = async (name: string, count: number, self: number, customer: number) => {
+      for (let i = 0; i < count; i++)
+        await seedRound(db(), {
+          staff: `U${name.toUpperCase()}${i}`,
+          unit: name,
+          self,
+          customer,
+          completedAt: IN_WEEK(i % 7),
+          customerUserId: `UCUSTSECRET${++n}`,
+          answers: `${SECRET_WORDS} ${n}`,
+          noLongerNeed: `${SECRET_WORDS} no longer ${n}`,
+        });
+    };
+    // Tiny has 4 rounds, below the minimum of 5, with figures no other group has (gap -9.0).
+    await unit('Tiny', 4, 10, 1);
+    await unit('Middle', 5, 7, 8);
+    await unit('Large', 6, 6, 6);
+  }
+
+  it.each([
+    ['unit aggregates only', false],
+    ['rows for individuals', true],
+  ])(
+    'keeps a unit of 4 out of a min-5 digest (%s) and every customer out of it',
+    async (_name, showIndividuals) => {
+      await seedUnits();
+      await seedCommittee(db(), COMMITTEE, { minGroupSize: 5, timeZone: 'UTC', showIndividuals });
+      await app.radar.scheduler.tick(DUE);
+      const digest = standIn
+        .callsTo('chat.postMessage')
+        .find(
+          (call) => call.args.channel === COMMITTEE && call.args.metadata?.event_type === DIGEST_EVENT_TYPE,
+        );
+      expect(digest?.reply?.body.ok).toBe(true);
+      await standIn.waitForCall('files.completeUploadExternal');
+      const shown = textOf(channelPayloads(COMMITTEE));
+
+      // All 15 rounds count in the headline, and the large unit is shown on its own.
+      expect(digest?.args.text).toContain('15 completed rounds');
+      expect(shown).toContain('Large');
+      // The small unit is nowhere, and neither is the unit pooled with it to hide it.
+      expect(shown).not.toContain('Tiny');
+      expect(shown).not.toContain('Middle');
+      if (!showIndividuals) {
+        // (With individual rows on, each person's figures are shown by the committee's own choice:
+        // a reader who knows who works in Tiny can add their rows up. Reported, not decided here.)
+        expect(shown).not.toMatch(/\b4 rounds\b/);
+        expect(shown).not.toContain('-9.0');
+        expect(shown).not.toContain('10.0');
+        // Subtracting the large unit from the total gives the pool of 9 rounds from two units.
+        expect(shown).toMatch(/\b9 rounds\b/);
+      }
+      // Nobody's customer, nor their words.
+      expect(shown).not.toContain('UCUSTSECRET');
+      expect(shown).not.toContain(SECRET_WORDS);
+      expect(shown).not.toMatch(/Customer \d/);
+    },
+  );
+
+  async function planLoop(staff: string, share: boolean) {
+    const opened = await app.send({
+      kind: 'command',
+      fields: slashCommand({
+        command: '/action-plan',
+        text: `<@${staff}>`,
+        userId: MANAGER,
+        channelId: PLANS,
+        responseUrl: app.responseUrl,
+      }),
+    });
+    expect(opened.status).toBe(200);
+    await expect
+      .poll(
+        async () => (await db().select().from(actionPlans).where(eq(actionPlans.staffUserId, staff))).length,
+      )
+      .toBe(1);
+    const [plan] = await db().select().from(actionPlans).where(eq(actionPlans.staffUserId, staff));
+    if (!plan) throw new Error('no plan');
+    const { blocks: ids, actionId } = PLAN_MODAL;
+    const written = await app.send({
+      kind: 'interactive',
+      payload: viewSubmission({
+        userId: staff,
+        view: {
+          id: `VPLAN${staff}`,
+          callback_id: PLAN_MODAL.callbackId,
+          private_metadata: JSON.stringify({ planId: plan.id }),
+          state_values: {
+            [ids.strengths]: { [actionId]: plainInput('Catalogue.') },
+            [ids.improvements]: { [actionId]: plainInput('Updates.') },
+            [ids.steps]: { [actionId]: plainInput('- Reply within a day') },
+            [ids.successMeasure]: { [actionId]: plainInput('Fewer emails.') },
+            [ids.checkinEvery]: { [actionId]: staticSelect('28') },
+            [ids.remeasureOn]: { [actionId]: datePicker('2027-01-20') },
+            [ids.share]: { [actionId]: checkboxes(share ? [PLAN_MODAL.shareValue] : []) },
+          },
+        },
+      }),
+    });
+    expect(written.body).toBe('');
+    // Every check-in and the re-measure come into the thread.
+    const due = await db().select().from(reminders).where(eq(reminders.planId, plan.id));
+    for (const row of due.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())) {
+      clock.set(row.dueAt);
+      await app.radar.scheduler.tick(row.dueAt);
+    }
+    await expect
+      .poll(async () =>
+        (await db().select().from(reminders).where(eq(reminders.planId, plan.id))).every(
+          (r) => r.state === 'sent',
+        ),
+      )
+      .toBe(true);
+  }
+
+  it('keeps the customer out of the action plan thread unless the staff member shares', async () => {
+    // One customer in Slack, one outside it: neither may be named in the channel.
+    clock.set('2026-11-24T10:00:00Z');
+    await seedRound(db(), {
+      staff: 'USTAFF',
+      unit: 'Loans',
+      self: 8,
+      customer: 4,
+      completedAt: new Date('2026-11-20T10:00:00Z'),
+      customerUserId: 'UCUSTSECRETA',
+      answers: `${SECRET_WORDS} A`,
+    });
+    await seedRound(db(), {
+      staff: 'USTAFF2',
+      unit: 'Loans',
+      self: 8,
+      customer: 4,
+      completedAt: new Date('2026-11-20T10:00:00Z'),
+      customerUserId: 'UCUSTSECRETB',
+      answers: `${SECRET_WORDS} B`,
+    });
+    await planLoop('USTAFF', false);
+    const unshared = textOf(channelPayloads(PLANS));
+    expect(unshared).toContain('re-measure');
+    expect(unshared).not.toContain('UCUSTSECRET');
+    expect(unshared).not.toContain(SECRET_WORDS);
+    expect(unshared).not.toMatch(/Customer \d/);
+
+    // Shared on purpose: the two chosen answers appear, still nothing else of the customer's.
+    clock.set('2026-11-24T10:00:00Z');
+    await planLoop('USTAFF2', true);
+    const shared = textOf(channelPayloads(PLANS));
+    expect(shared).toContain(`${SECRET_WORDS} B`);
+    expect(shared).not.toContain(`${SECRET_WORDS} A`);
+    expect(shared).not.toContain('UCUSTSECRETA');
+  });
+});
