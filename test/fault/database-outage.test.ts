@@ -251,10 +251,10 @@ describePostgres('database outage [postgres]', () => {
     expect(orphans).toEqual([]);
     if (process.env.FAULT_REPORT)
       console.info('database outage', {
-        sent: outcomes.length,
-        storedAtOnce: outcomes.filter((o) => o.result.body === '').length - again.length,
+        submitted: outcomes.length - again.length,
+        storedFirstTime: outcomes.length - again.length - retried.length,
         toldTryAgain: retried.length,
-        storedOnRetry: again.length,
+        storedWhenSubmittedAgain: again.filter((o) => o.result.body === '').length,
         slowestAckMs: Math.round(Math.max(...outcomes.map((o) => o.result.ms))),
         rounds: stored.length,
       });
