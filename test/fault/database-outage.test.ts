@@ -305,7 +305,10 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
           slowestAckMs: Math.round(Math.max(...outcomes.map((o) => o.result.ms))),
           rounds: stored.length,
         });
-      // Each stored round asked its customer exactly once.
+      // Each stored round asked its customer exactly once: after the work running now, and after one
+      // scheduler tick (a request the outage held back may be left to the scheduled sends).
+      await expect.poll(() => app.radar.slack.inFlight.size, { timeout: 10_000 }).toBe(0);
+      await app.radar.scheduler.tick(new Date());
       for (const row of stored) {
         const asks = standIn
           .callsTo('chat.postMessage')
