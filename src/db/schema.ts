@@ -147,6 +147,9 @@ export const reminderKindEnum = pgEnum('reminder_kind', [
   'cadence',
   'plan_checkin',
   'plan_remeasure',
+  // The outbox for a round's own messages: the request to a customer, the result to the staff member.
+  'customer_request',
+  'round_result',
 ]);
 export const reminderStateEnum = pgEnum('reminder_state', [
   'pending',

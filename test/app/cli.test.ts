@@ -134,7 +134,10 @@ describe('operator CLI', () => {
       expect(scheduled.code).toBe(0);
       expect(JSON.parse(scheduled.out)).toMatchObject({ scheduled: 1, sent: 0 });
       const due = await cli('reminders', 'list', '--due', '--now', '2026-12-01T09:00:00Z', '--json');
+      // Round 1's result to UAAA is due too: this test stored the answer directly, not through the app
+      // (which would have sent it at once from the outbox).
       expect(JSON.parse(due.out)).toMatchObject([
+        { kind: 'round_result', recipient: 'UAAA', state: 'pending' },
         { kind: 'interview_due', recipient: 'UBBB', state: 'pending' },
       ]);
       // By then the round has gone unanswered for 29 days: catching up expires it, cancels the
@@ -142,9 +145,10 @@ describe('operator CLI', () => {
       const caughtUp = await cli('reminders', 'run', '--now', '2026-12-01T09:00:00Z');
       expect(caughtUp.code).toBe(0);
       expect(caughtUp.out).toMatch(/expired\s+1/);
-      expect(caughtUp.out).toMatch(/sent\s+1/);
+      expect(caughtUp.out).toMatch(/sent\s+2/);
       const posts = standIn.callsTo('chat.postMessage');
       expect(posts.map((call) => [call.args.channel, String(call.args.text).includes('expired')])).toEqual([
+        ['UAAA', false],
         ['UBBB', true],
       ]);
       const list = await cli('reminders', 'list');

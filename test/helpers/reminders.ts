@@ -1,6 +1,7 @@
 import { WebClient } from '@slack/web-api';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
-import type { Round } from '../../src/db/schema.js';
+import { type Round, reminders } from '../../src/db/schema.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createPeopleDirectory } from '../../src/modules/people/people.directory.js';
@@ -63,6 +64,7 @@ let views = 0;
 export async function seedRound(
   db: Database,
   fields: Partial<Round> & { staffUserId: string; createdAt: Date },
+  options: { requestDelivered?: boolean } = {},
 ): Promise<Round> {
   const customerUserId = fields.customerUserId === undefined ? 'UCUST' : fields.customerUserId;
   const service = fields.service ?? `Service ${++views}`;
@@ -81,5 +83,12 @@ export async function seedRound(
     service,
     customerUserId,
   });
+  // As the listener would have done at once: the customer's request left the outbox.
+  if (options.requestDelivered !== false) {
+    await db
+      .update(reminders)
+      .set({ state: 'sent', sentAt: fields.createdAt, attempts: 1 })
+      .where(eq(reminders.dedupeKey, `customer_request:${round.id}`));
+  }
   return round;
 }

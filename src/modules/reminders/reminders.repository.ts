@@ -67,6 +67,16 @@ export function createRemindersRepository({ db }: { db: Database }) {
         .returning();
     },
 
+    /** Takes one pending reminder by its key, to send it now rather than on the next tick. */
+    async claimByKey(dedupeKey: string, now: Date, instanceId: string): Promise<Reminder | undefined> {
+      const [row] = await db
+        .update(reminders)
+        .set({ state: 'sending', claimedAt: now, claimedBy: instanceId })
+        .where(and(eq(reminders.dedupeKey, dedupeKey), eq(reminders.state, 'pending')))
+        .returning();
+      return row;
+    },
+
     /**
      * Takes over claims older than the lease (a copy crashed, or a send's outcome was unknown). The
      * caller must find out from Slack whether the message went out before sending it again.

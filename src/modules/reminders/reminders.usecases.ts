@@ -6,7 +6,7 @@ import type { Messenger } from '../../slack/messenger.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { PeopleRepository } from '../people/people.repository.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
-import { buildCustomerRequestMessage } from '../rounds/rounds.views.js';
+import { buildCustomerRequestMessage, buildResponseResultMessage } from '../rounds/rounds.views.js';
 import type { ReminderKind, RemindersRepository } from './reminders.repository.js';
 import {
   buildCadenceMessage,
@@ -72,6 +72,13 @@ export type Prepared =
       threadTs?: string;
       /** Told when Slack says the destination cannot take it (app removed, channel archived). */
       onUndeliverable?: (error: string) => Promise<void>;
+      /** Told where the message went, once it is recorded as sent. */
+      onSent?: (channel: string, ts: string) => Promise<void>;
+      /**
+       * Not a reminder but a message the person is waiting for (a customer's request, a staff
+       * member's result): it goes at once, whatever the hour or a mute.
+       */
+      anyTime?: boolean;
     }
   | { cancel: string };
 export type KindHandler = (reminder: Reminder, deps: ReminderDeps, now: Date) => Promise<Prepared>;
@@ -188,6 +195,21 @@ const kindHandlers: Partial<Record<ReminderKind, KindHandler>> = {
     if ('cancel' in round) return round;
     return { message: buildCustomerRequestMessage(round) };
   },
+  async customer_request(reminder, deps) {
+    const round = await openRound(deps, reminder);
+    if ('cancel' in round) return round;
+    return {
+      message: buildCustomerRequestMessage(round),
+      anyTime: true,
+      onSent: (channel, ts) => deps.rounds.setRequestMessage(round.id, channel, ts),
+    };
+  },
+  async round_result(reminder, deps) {
+    const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+    const response = round ? await deps.rounds.findResponse(round.id) : undefined;
+    if (!round || !response) return { cancel: 'round_missing' };
+    return { message: buildResponseResultMessage(round, response), anyTime: true };
+  },
   async round_expired(reminder, deps) {
     const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
     if (!round) return { cancel: 'round_missing' };
@@ -280,12 +302,14 @@ export async function deliverClaimed(
     return { kind: 'failed', reason: 'cannot_dm_bot' };
   }
 
-  const mutedUntil = await reminders.mutedUntil(reminder.recipientUserId);
-  const earliest = mutedUntil && mutedUntil > now ? mutedUntil : now;
-  const when = nextWorkingTime(earliest, person.tz, settings.policy);
-  if (when.getTime() > now.getTime()) {
-    await reminders.release(reminder.id, when, mutedUntil && mutedUntil > now ? 'muted' : null);
-    return { kind: 'deferred', until: when };
+  if (!prepared.anyTime) {
+    const mutedUntil = await reminders.mutedUntil(reminder.recipientUserId);
+    const earliest = mutedUntil && mutedUntil > now ? mutedUntil : now;
+    const when = nextWorkingTime(earliest, person.tz, settings.policy);
+    if (when.getTime() > now.getTime()) {
+      await reminders.release(reminder.id, when, mutedUntil && mutedUntil > now ? 'muted' : null);
+      return { kind: 'deferred', until: when };
+    }
   }
 
   const result = await deps.messenger.post(prepared.channel ?? reminder.recipientUserId, prepared.message, {
@@ -297,6 +321,7 @@ export async function deliverClaimed(
     if (!prepared.channel && person.dmChannelId !== result.channel) {
       await deps.people.rememberDmChannel(person.userId, result.channel);
     }
+    await prepared.onSent?.(result.channel, result.ts);
     return { kind: 'sent' };
   }
   switch (result.kind) {
@@ -364,6 +389,7 @@ async function reconcileStale(deps: ReminderDeps, now: Date, report: DeliveryRep
     if (!found.ok) continue;
     if (found.ts) {
       await deps.reminders.markSent(reminder.id, now, channel, found.ts, false);
+      await prepared.onSent?.(channel, found.ts);
       report.sent++;
       continue;
     }
@@ -422,6 +448,20 @@ export async function deliverDue(deps: ReminderDeps, now: Date): Promise<Deliver
     }
   }
   return report;
+}
+
+/**
+ * Sends one outbox message now (the request to a customer, a result), right after the user's action,
+ * instead of waiting for the next tick. If another copy or a tick has it already, it does nothing:
+ * the queue's claim is what makes it once.
+ */
+export async function deliverNow(
+  deps: ReminderDeps,
+  dedupeKey: string,
+  now: Date,
+): Promise<Outcome | undefined> {
+  const claimed = await deps.reminders.claimByKey(dedupeKey, now, deps.instanceId);
+  return claimed ? deliverClaimed(deps, claimed, now) : undefined;
 }
 
 export interface TickReport extends DeliveryReport {

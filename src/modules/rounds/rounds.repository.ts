@@ -57,7 +57,20 @@ export function createRoundsRepository({ db }: { db: Database }) {
             .values(round)
             .onConflictDoNothing({ target: rounds.sourceViewId })
             .returning();
-          if (inserted) return { round: inserted, created: true };
+          if (inserted) {
+            // The request to a customer in Slack is in the outbox from the same transaction: if the
+            // app stops before sending it, or never learns that it committed, the queue sends it.
+            if (inserted.customerUserId) {
+              await tx.insert(reminders).values({
+                kind: 'customer_request',
+                roundId: inserted.id,
+                recipientUserId: inserted.customerUserId,
+                dueAt: inserted.createdAt,
+                dedupeKey: `customer_request:${inserted.id}`,
+              });
+            }
+            return { round: inserted, created: true };
+          }
           const [existing] = await tx
             .select()
             .from(rounds)
@@ -123,11 +136,19 @@ export function createRoundsRepository({ db }: { db: Database }) {
         }
         const [stored] = await tx.insert(roundResponses).values(response).returning();
         if (!stored) throw new Error('response insert returned nothing');
-        // Nothing still to come for this round (nudges, interview day) applies any more.
+        // Nothing still to come for this round (nudges, interview day) applies any more...
         await tx
           .update(reminders)
           .set({ state: 'cancelled', lastError: 'round_completed' })
           .where(and(eq(reminders.roundId, round.id), eq(reminders.state, 'pending')));
+        // ...but the staff member's result is due, through the outbox, whatever happens next.
+        await tx.insert(reminders).values({
+          kind: 'round_result',
+          roundId: round.id,
+          recipientUserId: round.staffUserId,
+          dueAt: completedAt,
+          dedupeKey: `round_result:${round.id}`,
+        });
         return { round, response: stored, created: true };
       });
     },

@@ -39,7 +39,11 @@ describeEachDatabase('reminders', (getDb) => {
     clock.set(iso);
     return runRemindersTick(deps, new Date(iso));
   };
-  const rows = () => db().select().from(reminders).orderBy(reminders.id);
+  // The round's own outbox (request, result) is tested on its own; these tests are about reminders.
+  const rows = async () =>
+    (await db().select().from(reminders).orderBy(reminders.id)).filter(
+      (row) => row.kind !== 'customer_request' && row.kind !== 'round_result',
+    );
 
   beforeEach(() => {
     standIn.reset();
@@ -66,6 +70,49 @@ describeEachDatabase('reminders', (getDb) => {
     expect(scheduled.every((r) => r.roundId === round.id && r.state === 'pending')).toBe(true);
     // A second tick schedules nothing more.
     expect((await tick('2026-11-23T10:02:00Z')).scheduled).toBe(0);
+  });
+
+  it('sends a customer’s request left in the outbox (the app stopped before sending it) once, at any hour', async () => {
+    const round = await seedRound(
+      db(),
+      { staffUserId: STAFF, createdAt: new Date('2026-11-23T10:00:00Z'), interviewOn: '2026-11-30' },
+      { requestDelivered: false },
+    );
+    await tick('2026-11-24T03:00:00Z'); // 22:00 in New York: a request is not a reminder, it goes now
+    await tick('2026-11-24T03:05:00Z');
+    const requests = posts(CUSTOMER);
+    expect(requests).toHaveLength(1);
+    expect(JSON.stringify(requests[0]?.args.blocks)).toContain('not anonymous');
+    const [stored] = await db().select().from(rounds).where(eq(rounds.id, round.id));
+    expect(stored?.requestTs).toBe(requests[0]?.reply?.body.ts);
+  });
+
+  it('sends the staff member’s result from the outbox even if the app stopped right after storing the answer', async () => {
+    const round = await seedRound(db(), {
+      staffUserId: STAFF,
+      createdAt: new Date('2026-11-23T10:00:00Z'),
+      interviewOn: '2026-11-30',
+    });
+    await deps.rounds.recordResponse(
+      {
+        roundId: round.id,
+        customerScore: 3,
+        needFromMe: 'a',
+        whyDependOnMe: 'b',
+        notAdequatelyProviding: 'c',
+        concentrateOn: 'd',
+        noLongerNeed: 'e',
+        answeredByUserId: CUSTOMER,
+        recordedOnBehalf: false,
+        sourceViewId: 'VOUTBOX',
+      },
+      new Date('2026-11-24T10:00:00Z'),
+    );
+    await tick('2026-11-24T10:01:00Z');
+    await tick('2026-11-24T10:02:00Z');
+    const results = posts(STAFF).filter((call) => String(call.args.text).includes('rated your service 3/10'));
+    expect(results).toHaveLength(1);
+    expectWithinBlockKitLimits('message', results[0]?.args);
   });
 
   it('gives an outside customer’s round only the interview reminder, with a Record button', async () => {

@@ -2,13 +2,10 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import { TimeoutError, withTimeout } from '../../../lib/timeout.js';
 import { onRoundCompleted } from '../../../modules/plans/plans.usecases.js';
+import { deliverNow } from '../../../modules/reminders/reminders.usecases.js';
 import { INTERVIEW_QUESTIONS } from '../../../modules/rounds/rounds.content.js';
 import { type ResponseField, recordResponse } from '../../../modules/rounds/rounds.usecases.js';
-import {
-  buildCustomerThanksMessage,
-  buildResponseResultMessage,
-  RESPONSE_MODAL,
-} from '../../../modules/rounds/rounds.views.js';
+import { buildCustomerThanksMessage, RESPONSE_MODAL } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import { parseViewState, readMetadata, readSelected, readText } from '../../view-state.js';
 import { PRE_ACK_DEADLINE_MS, TRY_AGAIN } from './round-submission.js';
@@ -16,7 +13,14 @@ import { PRE_ACK_DEADLINE_MS, TRY_AGAIN } from './round-submission.js';
 const responseMetadata = z.object({ roundId: z.number().int().positive().max(2_147_483_647) });
 
 /** The customer's answers (or the staff member's record of an outside customer's interview). */
-export function responseSubmission({ rounds, clock, logger, messenger, planDeps }: ListenerDeps) {
+export function responseSubmission({
+  rounds,
+  clock,
+  logger,
+  messenger,
+  planDeps,
+  reminderDeps,
+}: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = RESPONSE_MODAL;
     const formBlock = ids.customerScore;
@@ -71,7 +75,8 @@ export function responseSubmission({ rounds, clock, logger, messenger, planDeps 
 
     const { round, response } = result;
     logger.info({ round: round.id, onBehalf: result.onBehalf }, 'round completed');
-    await messenger.post(round.staffUserId, buildResponseResultMessage(round, response));
+    // The result was put in the outbox with the response; send it now rather than on the next tick.
+    await deliverNow(reminderDeps, `round_result:${round.id}`, clock.now());
     if (!result.onBehalf && round.requestChannelId && round.requestTs) {
       await messenger.update(round.requestChannelId, round.requestTs, buildCustomerThanksMessage(round));
     }

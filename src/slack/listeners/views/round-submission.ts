@@ -2,12 +2,9 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import { TimeoutError, withTimeout } from '../../../lib/timeout.js';
 import { linkRemeasureRound } from '../../../modules/plans/plans.usecases.js';
+import { deliverNow } from '../../../modules/reminders/reminders.usecases.js';
 import { type RoundField, startRound } from '../../../modules/rounds/rounds.usecases.js';
-import {
-  buildCustomerRequestMessage,
-  buildRoundStartedMessage,
-  ROUND_MODAL,
-} from '../../../modules/rounds/rounds.views.js';
+import { buildRoundStartedMessage, ROUND_MODAL } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import {
   parseViewState,
@@ -48,7 +45,15 @@ export const PRE_ACK_DEADLINE_MS = 2_000;
  * The self-rating modal's submission. Validation and the insert happen before the ack, so mistakes
  * and duplicates come back as field errors in the open modal; the messages go out after it.
  */
-export function roundSubmission({ rounds, directory, clock, logger, messenger, planDeps }: ListenerDeps) {
+export function roundSubmission({
+  rounds,
+  directory,
+  clock,
+  logger,
+  messenger,
+  planDeps,
+  reminderDeps,
+}: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = ROUND_MODAL;
     const metadata = readMetadata(view.private_metadata, roundModalMetadata);
@@ -110,11 +115,14 @@ export function roundSubmission({ rounds, directory, clock, logger, messenger, p
       'round started',
     );
     if (round.customerUserId) {
-      const request = await messenger.post(round.customerUserId, buildCustomerRequestMessage(round));
-      if (request.ok) await rounds.setRequestMessage(round.id, request.channel, request.ts);
+      // The request was put in the outbox with the round; send it now rather than on the next tick.
+      const request = await deliverNow(reminderDeps, `customer_request:${round.id}`, clock.now());
       await messenger.post(
         round.staffUserId,
-        buildRoundStartedMessage(round, request.ok ? undefined : { requestFailed: request.error }),
+        buildRoundStartedMessage(
+          round,
+          request?.kind === 'failed' ? { requestFailed: request.reason } : undefined,
+        ),
       );
     } else {
       const started = await messenger.post(round.staffUserId, buildRoundStartedMessage(round));
