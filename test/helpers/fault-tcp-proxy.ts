@@ -10,7 +10,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
  * - `reset`: every open connection is destroyed and new ones are closed at once, as when the server
  *   has crashed or refuses connections (the client sees the failure immediately).
  * - `blackhole`: every open connection is destroyed, and new ones are accepted but never answered, as
- *   when the server's host has gone from the network (the client waits for its own timeout).
+ *   when the server's host has gone from the network (the client waits for its own timeout). When
+ *   the network comes back, those connections are reset, as the server (which never saw them) would.
  */
 export type ProxyMode = 'pass' | 'refuse' | 'reset' | 'blackhole';
 
@@ -79,8 +80,10 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       return accepted;
     },
     async setMode(next) {
+      const previous = mode;
       mode = next;
-      if (next !== 'pass') for (const socket of [...open]) socket.destroy();
+      // A fault ends the live connections; the end of a fault resets those a blackhole swallowed.
+      if (previous !== 'pass' || next !== 'pass') for (const socket of [...open]) socket.destroy();
       if (next === 'refuse' && listening) {
         listening = false;
         await new Promise<void>((resolve) => server.close(() => resolve()));
