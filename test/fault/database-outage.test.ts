@@ -307,7 +307,9 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
         });
       // Each stored round asked its customer exactly once: after the work running now, and after one
       // scheduler tick (a request the outage held back may be left to the scheduled sends).
-      await expect.poll(() => app.radar.slack.inFlight.size, { timeout: 10_000 }).toBe(0);
+      // (A save held up by the outage finishes once its connection is back; postgres.js waits up to
+      // 20 s between reconnection attempts after many failures, so this can take a while.)
+      await expect.poll(() => app.radar.slack.inFlight.size, { timeout: 30_000, interval: 250 }).toBe(0);
       await app.radar.scheduler.tick(new Date());
       for (const row of stored) {
         const asks = standIn
