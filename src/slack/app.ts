@@ -74,6 +74,9 @@ export function createSlackService({
       // The SDK's default is no timeout at all and ten retries over half an hour.
       timeout: config.SLACK_API_TIMEOUT_MS,
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
+      // A user is waiting: a views.open retried after a 30 s Retry-After would use a dead trigger_id,
+      // and the wait would hold up shutdown. Fail fast instead; the listener tells the user.
+      rejectRateLimitedCalls: true,
     },
   });
 

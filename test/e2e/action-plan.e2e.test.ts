@@ -176,6 +176,10 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
       [ids.share]: { [actionId]: checkboxes(share ? [PLAN_MODAL.shareValue] : []) },
     });
     expect(written.body).toBe('');
+    // The plan is posted into the thread just after the form is acknowledged.
+    await expect.poll(async () => (await db().select().from(actionPlans))[0]?.planMessageTs).toBeTruthy();
+    if (share)
+      await standIn.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('shared two'));
     return plan.id;
   }
 

@@ -252,7 +252,10 @@ export async function writePlan(
     draft,
     now,
   }: { planId: number; userId: string; sourceViewId: string; draft: PlanDraft; now: Date },
-): Promise<{ ok: true; created: boolean } | { ok: false; errors: Partial<Record<PlanField, string>> }> {
+): Promise<
+  | { ok: true; created: boolean; after?: () => Promise<void> }
+  | { ok: false; errors: Partial<Record<PlanField, string>> }
+> {
   const owned = await planForStaff(deps, planId, userId);
   if (!owned.ok) return { ok: false, errors: { form: owned.text } };
   const errors: Partial<Record<PlanField, string>> = {};
@@ -328,13 +331,16 @@ export async function writePlan(
   });
   await deps.reminders.schedule(rows);
 
-  const posted = await postInThread(deps, plan, buildPlanMessage(plan, stored.steps));
-  if (posted.ok) await deps.plans.setPlanMessage(plan.id, posted.ts);
-  if (plan.sharedCustomerAnswers) {
-    const start = await completedRound(deps, plan.roundId);
-    if (start) await postInThread(deps, plan, buildSharedAnswersMessage(plan, start.round, start.response));
-  }
-  return { ok: true, created: true };
+  // Posting waits for Slack: the caller acknowledges the form first, then runs this.
+  const after = async () => {
+    const posted = await postInThread(deps, plan, buildPlanMessage(plan, stored.steps));
+    if (posted.ok) await deps.plans.setPlanMessage(plan.id, posted.ts);
+    if (plan.sharedCustomerAnswers) {
+      const start = await completedRound(deps, plan.roundId);
+      if (start) await postInThread(deps, plan, buildSharedAnswersMessage(plan, start.round, start.response));
+    }
+  };
+  return { ok: true, created: true, after };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,7 +379,7 @@ export async function addNote(
     sourceViewId,
     now,
   }: { planId: number; userId: string; text: string | null; sourceViewId: string; now: Date },
-): Promise<{ ok: true } | { ok: false; text: string; field?: boolean }> {
+): Promise<{ ok: true; after?: () => Promise<void> } | { ok: false; text: string; field?: boolean }> {
   const allowed = await planForStaffOrManager(deps, planId, userId);
   if (!allowed.ok) return allowed;
   const cleaned = cleanParagraphs(text);
@@ -381,8 +387,11 @@ export async function addNote(
   if (charLength(cleaned) > PLAN_LIMITS.note)
     return { ok: false, text: `Keep the note to ${PLAN_LIMITS.note} characters.`, field: true };
   const note = await deps.plans.addNote({ planId, userId, text: cleaned, sourceViewId, createdAt: now });
-  if (note) await postInThread(deps, allowed.plan, buildNoteMessage(userId, cleaned));
-  return { ok: true };
+  if (!note) return { ok: true };
+  return {
+    ok: true,
+    after: async () => void (await postInThread(deps, allowed.plan, buildNoteMessage(userId, cleaned))),
+  };
 }
 
 /** Links the new round a staff member started from the re-measure message to the plan. */
@@ -415,7 +424,9 @@ export async function closePlan(
     note,
     now,
   }: { planId: number; userId: string; outcome: string | null; note: string | null; now: Date },
-): Promise<{ ok: true } | { ok: false; text: string; field?: 'outcome' | 'note' }> {
+): Promise<
+  { ok: true; after?: () => Promise<void> } | { ok: false; text: string; field?: 'outcome' | 'note' }
+> {
   const allowed = await planForStaffOrManager(deps, planId, userId);
   if (!allowed.ok) return allowed;
   const chosen = OUTCOMES.find((candidate) => candidate.value === outcome);
@@ -424,8 +435,11 @@ export async function closePlan(
   if (cleaned && charLength(cleaned) > PLAN_LIMITS.note)
     return { ok: false, text: `Keep the note to ${PLAN_LIMITS.note} characters.`, field: 'note' };
   const closed = await deps.plans.close(planId, chosen.value, cleaned, now);
-  if (closed) await postInThread(deps, closed, buildClosedMessage(closed, userId));
-  return { ok: true };
+  if (!closed) return { ok: true };
+  return {
+    ok: true,
+    after: async () => void (await postInThread(deps, closed, buildClosedMessage(closed, userId))),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,18 @@ import { TRY_AGAIN } from './round-submission.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 const planMetadata = z.object({ planId: z.number().int().positive().max(2_147_483_647) });
+/** Posts into the thread after the form is acknowledged; a failure there must not ack twice. */
+async function afterAck(
+  after: (() => Promise<void>) | undefined,
+  logger: ListenerDeps['logger'],
+): Promise<void> {
+  try {
+    await after?.();
+  } catch (error) {
+    logger.error({ err: error }, 'posting into the plan thread failed');
+  }
+}
+
 const OUT_OF_DATE = 'This form is out of date. Close it and press the button in the thread again.';
 
 function readChecked(state: ReturnType<typeof parseViewState>, blockId: string, actionId: string): string[] {
@@ -45,6 +57,7 @@ export function planWriteSubmission({ planDeps, clock, logger }: ListenerDeps) {
       });
       if (result.ok) {
         await ack();
+        await afterAck(result.after, logger);
         return;
       }
       const block: Record<PlanField, string> = {
@@ -85,6 +98,7 @@ export function planNoteSubmission({ planDeps, clock, logger }: ListenerDeps) {
       await ack(
         result.ok ? undefined : { response_action: 'errors', errors: { [NOTE_MODAL.block]: result.text } },
       );
+      if (result.ok) await afterAck(result.after, logger);
     } catch (error) {
       logger.error({ err: error, user: body.user.id }, 'could not add a note');
       await ack({ response_action: 'errors', errors: { [NOTE_MODAL.block]: TRY_AGAIN } });
@@ -117,6 +131,7 @@ export function planCloseSubmission({ planDeps, clock, logger }: ListenerDeps) {
               errors: { [result.field === 'note' ? ids.note : ids.outcome]: result.text },
             },
       );
+      if (result.ok) await afterAck(result.after, logger);
     } catch (error) {
       logger.error({ err: error, user: body.user.id }, 'could not close the plan');
       await ack({ response_action: 'errors', errors: { [ids.outcome]: TRY_AGAIN } });
