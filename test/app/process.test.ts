@@ -27,6 +27,13 @@ import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.
  */
 const root = new URL('../..', import.meta.url).pathname;
 
+/** Every process these tests start, so a failing test cannot leave one running. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function startProcess(env: Record<string, string>): {
   child: ChildProcess;
   output: () => string;
@@ -37,6 +44,7 @@ function startProcess(env: Record<string, string>): {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let output = '';
   const port = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
