@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { rounds } from '../../src/db/schema.js';
 import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
+import { exited, startAppProcess } from '../helpers/fault-process.js';
 import {
   datePicker,
   plainInput,
@@ -25,7 +26,6 @@ import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.
  * The app as operators run it: `npm start`'s entry point in its own process, configured only through
  * the environment. These tests check start-up, configuration errors and graceful shutdown.
  */
-const root = new URL('../..', import.meta.url).pathname;
 
 /** Every process these tests start, so a failing test cannot leave one running. */
 const started: ChildProcess[] = [];
@@ -34,35 +34,10 @@ afterAll(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function startProcess(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  port: Promise<number>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  const port = new Promise<number>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"port":(\d+)[^\n]*service radar is running/.exec(output);
-      if (match) resolve(Number(match[1]));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
-  });
-  port.catch(() => undefined);
-  return { child, output: () => output, port };
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+function startProcess(env: Record<string, string>) {
+  const app = startAppProcess(env);
+  started.push(app.child);
+  return app;
 }
 
 let standIn: SlackStandIn;

@@ -45,6 +45,20 @@ describeEachDatabase('reminders', (getDb) => {
       (row) => row.kind !== 'customer_request' && row.kind !== 'round_result',
     );
 
+  /** A round whose interview reminder went out on Thursday 26 November, 09:00 in London. */
+  const remindedOnThursday = async () => {
+    await seedRound(db(), {
+      staffUserId: STAFF,
+      createdAt: new Date('2026-11-23T10:00:00Z'),
+      interviewOn: '2026-11-26',
+    });
+    await tick('2026-11-23T10:01:00Z');
+    await tick('2026-11-26T09:00:00Z');
+    const [reminder] = (await rows()).filter((r) => r.kind === 'interview_due');
+    if (!reminder) throw new Error('no reminder');
+    return reminder;
+  };
+
   beforeEach(() => {
     standIn.reset();
     standIn.addUser({ id: STAFF, name: 'sam', tz: 'Europe/London' });
@@ -274,15 +288,7 @@ describeEachDatabase('reminders', (getDb) => {
   });
 
   it('snoozes the interview reminder by two working days; pressing twice snoozes once', async () => {
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-26',
-    });
-    await tick('2026-11-23T10:01:00Z');
-    await tick('2026-11-26T09:00:00Z');
-    const [first] = (await rows()).filter((r) => r.kind === 'interview_due');
-    if (!first) throw new Error('no reminder');
+    const first = await remindedOnThursday();
     const now = new Date('2026-11-26T09:30:00Z'); // Thursday
     expect(await snoozeInterview(deps, { reminderId: first.id, userId: STAFF, now })).toMatchObject({
       ok: true,
@@ -301,15 +307,7 @@ describeEachDatabase('reminders', (getDb) => {
   });
 
   it('asks the customer again within their working hours, once per press', async () => {
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-26',
-    });
-    await tick('2026-11-23T10:01:00Z');
-    await tick('2026-11-26T09:00:00Z');
-    const [reminder] = (await rows()).filter((r) => r.kind === 'interview_due');
-    if (!reminder) throw new Error('no reminder');
+    const reminder = await remindedOnThursday();
     const now = new Date('2026-11-26T09:30:00Z'); // 04:30 in New York
     await askCustomerAgain(deps, { reminderId: reminder.id, userId: STAFF, now });
     await askCustomerAgain(deps, { reminderId: reminder.id, userId: STAFF, now });
