@@ -42,3 +42,17 @@ export function addDays(isoDate: string, days: number): string {
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
+
+/** "Tue 1 Dec" in a time zone, for messages. Unknown zones fall back to the ISO date. */
+export function formatDay(at: Date, timeZone: string | null | undefined): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: timeZone || 'UTC',
+    }).format(at);
+  } catch {
+    return at.toISOString().slice(0, 10);
+  }
+}

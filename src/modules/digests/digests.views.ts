@@ -1,5 +1,6 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
+import { formatDay } from '../../lib/clock.js';
 import { escapeMrkdwn, truncate } from '../../lib/text.js';
 import { formatGap } from '../rounds/rounds.gap.js';
 import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from './digests.build.js';
@@ -118,7 +119,7 @@ function followUpLines(data: DigestData): string[] {
   const { plans } = data.followUps;
   if (plans.open > 0 || plans.improved > 0) {
     const next = plans.nextCheckin
-      ? `, next check-in ${shortDay(plans.nextCheckin, data.committee.timeZone)}`
+      ? `, next check-in ${formatDay(new Date(plans.nextCheckin), data.committee.timeZone)}`
       : '';
     const byUnit = plans.byUnit
       .slice(0, 10)
@@ -128,19 +129,6 @@ function followUpLines(data: DigestData): string[] {
     lines.push(`• ${plural(plans.improved, 'action plan')} closed as improved so far`);
   }
   return lines;
-}
-
-function shortDay(iso: string, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      timeZone,
-    }).format(new Date(iso));
-  } catch {
-    return iso.slice(0, 10);
-  }
 }
 
 function notificationText(data: DigestData): string {

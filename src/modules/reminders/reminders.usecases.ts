@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { NewReminder, Reminder, Round } from '../../db/schema.js';
 import type { SlackMessage } from '../../lib/block-kit.js';
+import { formatDay } from '../../lib/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Messenger } from '../../slack/messenger.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
@@ -572,17 +573,4 @@ export async function unmuteReminders(
 ): Promise<ButtonResult> {
   await deps.reminders.setMutedUntil(userId, null, now);
   return { ok: true, outcome: 'Reminders are on again.' };
-}
-
-function formatDay(at: Date, zone: string | null): string {
-  try {
-    return new Intl.DateTimeFormat('en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      timeZone: zone ?? 'UTC',
-    }).format(at);
-  } catch {
-    return at.toISOString().slice(0, 10);
-  }
 }

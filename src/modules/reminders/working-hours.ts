@@ -90,8 +90,3 @@ export function parseClock(value: string): number | undefined {
   const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value.trim());
   return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
 }
-
-/** "Mon 30 Nov, 09:00" in the person's zone, for messages. */
-export function formatLocal(at: Date, timeZone: string | null | undefined): string {
-  return DateTime.fromJSDate(at, { zone: safeZone(timeZone) }).toFormat('ccc d LLL, HH:mm');
-}
