@@ -407,3 +407,50 @@ describe('robustness', () => {
     ]);
   });
 });
+
+describe('the stand-in enforcing triggers and rate limits, as Slack does', () => {
+  let strict: SlackStandIn;
+  let strictClient: WebClient;
+  beforeAll(async () => {
+    strict = await startSlackStandIn({
+      triggerTtlMs: 200,
+      rateLimits: { 'users.info': { limit: 2, windowMs: 60_000 } },
+    });
+    strictClient = new WebClient('xoxb-test', {
+      slackApiUrl: strict.url,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: LogLevel.ERROR,
+    });
+    strict.addUser({ id: 'U1', name: 'sam' });
+  });
+  afterAll(() => strict.close());
+
+  const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Hi' }, blocks };
+  const openWith = (triggerId: string) =>
+    strictClient.views.open({ trigger_id: triggerId, view }).catch((error: { data?: { error?: string } }) => ({
+      ok: false,
+      error: error.data?.error,
+    }));
+
+  it('opens a view once per issued trigger, and refuses unknown, used and expired ones', async () => {
+    const trigger = strict.issueTrigger();
+    expect((await openWith(trigger)).ok).toBe(true);
+    expect(await openWith(trigger)).toMatchObject({ ok: false, error: 'exchanged_trigger_id' });
+    expect(await openWith('123.456.deadbeef')).toMatchObject({ ok: false, error: 'invalid_trigger_id' });
+    const late = strict.issueTrigger();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await openWith(late)).toMatchObject({ ok: false, error: 'expired_trigger_id' });
+  });
+
+  it('answers 429 with Retry-After past a method limit, and only for that method', async () => {
+    expect((await strictClient.users.info({ user: 'U1' })).ok).toBe(true);
+    expect((await strictClient.users.info({ user: 'U1' })).ok).toBe(true);
+    const refused = await strictClient.users.info({ user: 'U1' }).catch((error: { code?: string; retryAfter?: number }) => error);
+    expect(refused).toMatchObject({ code: ErrorCode.RateLimitedError });
+    expect((refused as { retryAfter: number }).retryAfter).toBeGreaterThanOrEqual(59);
+    const last = strict.callsTo('users.info').at(-1);
+    expect(last?.reply).toMatchObject({ status: 429, body: { ok: false, error: 'ratelimited' } });
+    expect((await strictClient.auth.test()).ok).toBe(true);
+  });
+});

@@ -76,7 +76,12 @@ export interface SlackStandIn {
     predicate?: (call: RecordedCall) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedCall>;
-  /** Clears calls and overrides; keeps users. */
+  /**
+   * A trigger id as Slack puts in a command or interaction. With `triggerTtlMs` set, views.open and
+   * views.push accept only these, once each, and only within the time to live.
+   */
+  issueTrigger(): string;
+  /** Clears calls and overrides; keeps users and issued triggers. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -204,8 +209,47 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export async function startSlackStandIn(): Promise<SlackStandIn> {
+export interface StandInOptions {
+  /**
+   * Enforce trigger ids as Slack does: views.open / views.push answer `invalid_trigger_id` for an id
+   * not from issueTrigger(), `exchanged_trigger_id` for one already used and `expired_trigger_id`
+   * when the call arrives more than this many ms after the id was issued (Slack: 3,000).
+   */
+  triggerTtlMs?: number;
+  /**
+   * Per-method rate limits: past `limit` calls in a fixed window of `windowMs`, HTTP 429 with
+   * `Retry-After` (whole seconds to the window's end) and `{ ok: false, error: 'ratelimited' }`.
+   */
+  rateLimits?: Record<string, { limit: number; windowMs: number }>;
+}
+
+export async function startSlackStandIn(options: StandInOptions = {}): Promise<SlackStandIn> {
   const calls: RecordedCall[] = [];
+  const triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  let triggerSequence = 0;
+  const windows = new Map<string, { start: number; count: number }>();
+  /** Seconds to wait, when this call is over its method's limit; undefined when it may go on. */
+  const rateLimited = (method: string, at: number): number | undefined => {
+    const rule = options.rateLimits?.[method];
+    if (!rule) return undefined;
+    let window = windows.get(method);
+    if (!window || at - window.start >= rule.windowMs) {
+      window = { start: at, count: 0 };
+      windows.set(method, window);
+    }
+    window.count++;
+    if (window.count <= rule.limit) return undefined;
+    return Math.max(1, Math.ceil((window.start + rule.windowMs - at) / 1000));
+  };
+  const triggerError = (call: RecordedCall): string | undefined => {
+    if (options.triggerTtlMs === undefined) return undefined;
+    const trigger = triggers.get(str(call.args.trigger_id) ?? '');
+    if (!trigger) return 'invalid_trigger_id';
+    if (trigger.used) return 'exchanged_trigger_id';
+    if (call.at - trigger.issuedAt > options.triggerTtlMs) return 'expired_trigger_id';
+    trigger.used = true;
+    return undefined;
+  };
   const users = new Map<string, StandInUser>();
   const overrides = new Map<string, StandInHandler[]>();
   const waiters = new Set<Waiter>();
@@ -379,9 +423,12 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         if (!str(a.ts)) return { ok: false, error: 'message_not_found' };
         return { ok: true, channel: a.channel, ts: a.ts };
       case 'views.open':
-      case 'views.push':
+      case 'views.push': {
         if (!isObject(a.view)) return { ok: false, error: 'invalid_arguments' };
+        const error = triggerError(call);
+        if (error) return { ok: false, error };
         return { ok: true, view: echoView(a.view, nextViewId()) };
+      }
       case 'views.update': {
         if (!isObject(a.view)) return { ok: false, error: 'invalid_arguments' };
         const id = str(a.view_id) ?? nextViewId();
@@ -578,7 +625,10 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     record(call);
 
     let reply: StandInReply;
-    if (!api && !isRespond) reply = { status: 404, body: { ok: false, error: 'unknown_method' } };
+    const retryAfter = api ? rateLimited(method, call.at) : undefined;
+    if (retryAfter !== undefined)
+      reply = { status: 429, headers: { 'Retry-After': String(retryAfter) }, body: { ok: false, error: 'ratelimited' } };
+    else if (!api && !isRespond) reply = { status: 404, body: { ok: false, error: 'unknown_method' } };
     else if (parsed.invalidJson)
       reply = { status: isRespond ? 400 : 200, body: { ok: false, error: 'invalid_json' } };
     else reply = await replyFor(call);
@@ -665,6 +715,12 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         };
         waiters.add(waiter);
       }),
+    issueTrigger: () => {
+      triggerSequence++;
+      const id = `${Date.now()}.${1_000_000_000 + triggerSequence}.${randomBytes(16).toString('hex')}`;
+      triggers.set(id, { issuedAt: Date.now(), used: false });
+      return id;
+    },
     reset: () => {
       calls.length = 0;
       overrides.clear();
