@@ -428,10 +428,12 @@ describe('the stand-in enforcing triggers and rate limits, as Slack does', () =>
 
   const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Hi' }, blocks };
   const openWith = (triggerId: string) =>
-    strictClient.views.open({ trigger_id: triggerId, view }).catch((error: { data?: { error?: string } }) => ({
-      ok: false,
-      error: error.data?.error,
-    }));
+    strictClient.views
+      .open({ trigger_id: triggerId, view })
+      .catch((error: { data?: { error?: string } }) => ({
+        ok: false,
+        error: error.data?.error,
+      }));
 
   it('opens a view once per issued trigger, and refuses unknown, used and expired ones', async () => {
     const trigger = strict.issueTrigger();
@@ -446,7 +448,9 @@ describe('the stand-in enforcing triggers and rate limits, as Slack does', () =>
   it('answers 429 with Retry-After past a method limit, and only for that method', async () => {
     expect((await strictClient.users.info({ user: 'U1' })).ok).toBe(true);
     expect((await strictClient.users.info({ user: 'U1' })).ok).toBe(true);
-    const refused = await strictClient.users.info({ user: 'U1' }).catch((error: { code?: string; retryAfter?: number }) => error);
+    const refused = await strictClient.users
+      .info({ user: 'U1' })
+      .catch((error: { code?: string; retryAfter?: number }) => error);
     expect(refused).toMatchObject({ code: ErrorCode.RateLimitedError });
     expect((refused as { retryAfter: number }).retryAfter).toBeGreaterThanOrEqual(59);
     const last = strict.callsTo('users.info').at(-1);

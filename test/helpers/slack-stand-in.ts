@@ -627,7 +627,11 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     let reply: StandInReply;
     const retryAfter = api ? rateLimited(method, call.at) : undefined;
     if (retryAfter !== undefined)
-      reply = { status: 429, headers: { 'Retry-After': String(retryAfter) }, body: { ok: false, error: 'ratelimited' } };
+      reply = {
+        status: 429,
+        headers: { 'Retry-After': String(retryAfter) },
+        body: { ok: false, error: 'ratelimited' },
+      };
     else if (!api && !isRespond) reply = { status: 404, body: { ok: false, error: 'unknown_method' } };
     else if (parsed.invalidJson)
       reply = { status: isRespond ? 400 : 200, body: { ok: false, error: 'invalid_json' } };
