@@ -77,6 +77,10 @@ export function createSlackService({
       // A user is waiting: a views.open retried after a 30 s Retry-After would use a dead trigger_id,
       // and the wait would hold up shutdown. Fail fast instead; the listener tells the user.
       rejectRateLimitedCalls: true,
+      // The SDK queues calls past 100 in flight. A burst of commands while Slack is slow would then
+      // hold views.open calls in the queue until their trigger_ids had expired (the benchmark saw
+      // it with views.open taking 2.5 s). Slack's own rate limits bound this client, not the queue.
+      maxRequestConcurrency: 1_000,
     },
   });
 
