@@ -217,8 +217,14 @@ export interface StandInOptions {
    */
   triggerTtlMs?: number;
   /**
+   * For trigger ids issued in another process (a benchmark's load generator plays Slack's edge):
+   * reads the issue time from an id the stand-in did not issue itself; undefined means invalid.
+   */
+  triggerIssuedAt?: (triggerId: string) => number | undefined;
+  /**
    * Per-method rate limits: past `limit` calls in a fixed window of `windowMs`, HTTP 429 with
    * `Retry-After` (whole seconds to the window's end) and `{ ok: false, error: 'ratelimited' }`.
+   * Read at every call, so a benchmark may change the limits between phases.
    */
   rateLimits?: Record<string, { limit: number; windowMs: number }>;
 }
@@ -243,7 +249,13 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   };
   const triggerError = (call: RecordedCall): string | undefined => {
     if (options.triggerTtlMs === undefined) return undefined;
-    const trigger = triggers.get(str(call.args.trigger_id) ?? '');
+    const id = str(call.args.trigger_id) ?? '';
+    let trigger = triggers.get(id);
+    const issuedAt = trigger ? undefined : options.triggerIssuedAt?.(id);
+    if (!trigger && issuedAt !== undefined) {
+      trigger = { issuedAt, used: false };
+      triggers.set(id, trigger);
+    }
     if (!trigger) return 'invalid_trigger_id';
     if (trigger.used) return 'exchanged_trigger_id';
     if (call.at - trigger.issuedAt > options.triggerTtlMs) return 'expired_trigger_id';
