@@ -5,6 +5,40 @@ import { migratePgliteDatabase, migratePostgresDatabase } from '../src/db/migrat
 
 export type Engine = 'postgres' | 'pglite';
 
+/** The PostgreSQL server benchmarks use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local one. */
+export function benchAdminUrl(): string {
+  return (
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres'
+  );
+}
+
+/**
+ * Runs a benchmark case with the URL of an empty PostgreSQL database of its own, dropped afterwards.
+ * For cases where the app under test migrates and opens the database itself.
+ */
+export async function withEmptyPostgresDatabase<T>(
+  label: string,
+  run: (url: string, name: string) => Promise<T>,
+): Promise<T> {
+  const name = `service_radar_bench_${label}_${process.pid}`;
+  const admin = postgres(benchAdminUrl(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${name}`);
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(benchAdminUrl());
+    url.pathname = `/${name}`;
+    try {
+      return await run(url.toString(), name);
+    } finally {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * Runs a benchmark case on a fresh, migrated database of the engine: a PostgreSQL database of its
  * own (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server), dropped afterwards, or an
@@ -25,26 +59,13 @@ export async function withBenchDatabase<T>(
       await handle.close();
     }
   }
-  const adminUrl =
-    process.env.BENCH_DATABASE_URL ??
-    process.env.TEST_DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `service_radar_bench_${label}_${process.pid}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists ${name}`);
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    await migratePostgresDatabase(url.toString());
-    const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 10 });
+  return withEmptyPostgresDatabase(label, async (url) => {
+    await migratePostgresDatabase(url);
+    const handle = await openDatabase({ databaseUrl: url, poolSize: 10 });
     try {
       return await run(handle);
     } finally {
       await handle.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
     }
-  } finally {
-    await admin.end();
-  }
+  });
 }

@@ -7,6 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { runAckBenchmark } from './ack.js';
 import { runDigestBenchmark } from './digest.js';
 import { runRemindersBenchmark } from './reminders.js';
 
@@ -17,6 +18,7 @@ interface BenchCase {
 
 /** Every case, in the order they run. */
 const cases: BenchCase[] = [
+  { name: 'ack', run: () => runAckBenchmark() },
   { name: 'reminders', run: () => runRemindersBenchmark() },
   { name: 'digest', run: () => runDigestBenchmark() },
 ];
