@@ -51,6 +51,47 @@ export async function openMigratedDatabase(config: DatabaseConfig): Promise<Data
 }
 
 /**
+ * The scheduled work of one copy of the app: the jobs of src/jobs.ts with their dependencies (the
+ * background Web API client, its messenger and people directory, a name for this copy's claims) and
+ * a scheduler that ticks them, not yet started. startServiceRadar runs it on node-cron; the
+ * several-copies test runs it in child processes, ticking at simulated instants.
+ */
+export function createScheduledWork({
+  config,
+  logger,
+  database,
+  clock = systemClock,
+}: {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  clock?: Clock;
+}): { jobDeps: JobDeps; scheduler: Scheduler } {
+  const backgroundClient = createBackgroundClient(config, logger);
+  const jobDeps: JobDeps = {
+    config,
+    logger,
+    clock,
+    db: database.db,
+    messenger: createMessenger({ client: backgroundClient, logger }),
+    client: backgroundClient,
+    directory: createPeopleDirectory({
+      client: backgroundClient,
+      people: createPeopleRepository({ db: database.db }),
+      clock,
+    }),
+    instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+  };
+  const scheduler = createScheduler({
+    expression: config.SCHEDULER_CRON,
+    jobs: createJobs(jobDeps),
+    clock,
+    logger,
+  });
+  return { jobDeps, scheduler };
+}
+
+/**
  * Starts everything: database (migrated), Slack app and HTTP server. Tests call this with their own
  * database and clock; main.ts calls it with the configured ones. `stop()` undoes it in reverse.
  */
@@ -68,27 +109,7 @@ export async function startServiceRadar({
   const db = database ?? (await openMigratedDatabase(config));
   const ownsDatabase = !database;
   const slack = createSlackService({ config, logger, database: db, clock });
-  const backgroundClient = createBackgroundClient(config, logger);
-  const jobDeps: JobDeps = {
-    config,
-    logger,
-    clock,
-    db: db.db,
-    messenger: createMessenger({ client: backgroundClient, logger }),
-    client: backgroundClient,
-    directory: createPeopleDirectory({
-      client: backgroundClient,
-      people: createPeopleRepository({ db: db.db }),
-      clock,
-    }),
-    instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-  };
-  const scheduler = createScheduler({
-    expression: config.SCHEDULER_CRON,
-    jobs: createJobs(jobDeps),
-    clock,
-    logger,
-  });
+  const { jobDeps, scheduler } = createScheduledWork({ config, logger, database: db, clock });
   let port: number;
   try {
     ({ port } = await slack.start());

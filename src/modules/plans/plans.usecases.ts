@@ -8,7 +8,7 @@ import type { Messenger, PostResult } from '../../slack/messenger.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
 import type { KindHandler, ReminderSettings } from '../reminders/reminders.usecases.js';
-import { nextWorkingTime, workingStartOn } from '../reminders/working-hours.js';
+import { workingStartOn, workingTimeAfterDays } from '../reminders/working-hours.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
 import type { PlansRepository } from './plans.repository.js';
 import {
@@ -27,7 +27,6 @@ import {
 } from './plans.views.js';
 
 export const DEFAULT_REMEASURE_AFTER_DAYS = 60;
-const DAY_MS = 86_400_000;
 
 export interface PlanDeps {
   plans: PlansRepository;
@@ -312,7 +311,9 @@ export async function writePlan(
   const rows = [];
   const remeasureAt = workingStartOn(remeasureOn, zone, deps.settings.policy);
   for (let n = 1; ; n++) {
-    const due = nextWorkingTime(new Date(now.getTime() + n * every * DAY_MS), zone, deps.settings.policy);
+    // Whole days in the staff member's zone, at the same wall-clock time (as the nudges are): 24-hour
+    // days would move every check-in after a clock change by an hour, or past the end of the day.
+    const due = workingTimeAfterDays(now, n * every, zone, deps.settings.policy);
     if (due >= remeasureAt || n > 52) break;
     rows.push({
       kind: 'plan_checkin' as const,
