@@ -12,6 +12,8 @@ import type { ListenerDeps } from '../../deps.js';
 export const RATE_SERVICE_COMMAND = '/rate-service';
 /** How long the form's defaults may take to load before the user is told to try again. */
 const FORM_DEADLINE_MS = 2_000;
+const FORM_UNAVAILABLE =
+  "Sorry, I couldn't open the form just now. Please try `/rate-service` again in a moment.";
 
 /** `/rate-service` opens the self-rating modal; `help` explains; anything else says what it accepts. */
 export function rateServiceCommand({ rounds, clock, logger, reminderDeps }: ListenerDeps) {
@@ -44,20 +46,28 @@ export function rateServiceCommand({ rounds, clock, logger, reminderDeps }: List
       await ack({ response_type: 'ephemeral', text: unknownRateServiceText(text) });
       return;
     }
-    await ack();
+    // The form's defaults are read before the acknowledgement, within a budget that leaves room in
+    // Slack's 3 s. A listener that acknowledged first would let a burst of commands queue database
+    // work without limit, until the forms opened after their trigger_ids had died (the benchmark
+    // saw it); read first, and the acknowledgements pace the load. views.open follows the ack, so a
+    // slow Slack never delays it.
+    let defaults: Awaited<ReturnType<typeof prepareRoundForm>>;
     try {
-      // The trigger_id dies 3 s after the command: a database that hangs must not outlive it silently.
-      const defaults = await withTimeout(
+      defaults = await withTimeout(
         prepareRoundForm({ rounds, clock, staffUserId: command.user_id }),
         FORM_DEADLINE_MS,
       );
+    } catch (error) {
+      logger.error({ err: error, user: command.user_id }, 'could not prepare the round modal');
+      await ack({ response_type: 'ephemeral', text: FORM_UNAVAILABLE });
+      return;
+    }
+    await ack();
+    try {
       await client.views.open({ trigger_id: command.trigger_id, view: buildRoundModal(defaults) });
     } catch (error) {
       logger.error({ err: error, user: command.user_id }, 'could not open the round modal');
-      await respond({
-        response_type: 'ephemeral',
-        text: "Sorry, I couldn't open the form just now. Please try `/rate-service` again in a moment.",
-      }).catch(() => undefined);
+      await respond({ response_type: 'ephemeral', text: FORM_UNAVAILABLE }).catch(() => undefined);
     }
   };
 }
