@@ -58,7 +58,9 @@ export function createScheduler({
           });
           return running;
         },
-        { name: 'service-radar', noOverlap: true },
+        // Overlap is handled above, quietly: node-cron's own noOverlap prints a warning to stderr,
+        // outside the structured log, every time a long tick is still running.
+        { name: 'service-radar' },
       );
     },
     async stop() {
