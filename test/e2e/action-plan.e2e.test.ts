@@ -247,6 +247,9 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     await click(STAFF, PLAN_ACTIONS.markStep, String(first.id));
     await click(STAFF, PLAN_ACTIONS.markStep, String(first.id));
     await standIn.waitForCall('respond', (c) => String(c.args.text).includes('already done'));
+    // The first click's message update follows its acknowledgement: wait for both clicks' work.
+    await standIn.waitForCall('chat.update', (c) => c.args.ts === plan?.planMessageTs);
+    await expect.poll(() => app.radar.slack.inFlight.size, { timeout: 5_000 }).toBe(0);
     const [done] = await db().select().from(planSteps).where(eq(planSteps.id, first.id));
     expect(done?.doneByUserId).toBe(STAFF);
     const updated = standIn.callsTo('chat.update').filter((c) => c.args.ts === plan?.planMessageTs);
