@@ -30,7 +30,7 @@ import { withBenchDatabase } from './engines.js';
 
 const COUNT = Number(process.env.BENCH_REMINDERS ?? 10_000);
 // Below what the queue manages unlimited, so the limit, not our own speed, sets the floor.
-const LIMIT_PER_SECOND = Number(process.env.BENCH_REMINDER_RATE ?? 100);
+const LIMIT_PER_SECOND = Number(process.env.BENCH_REMINDER_RATE ?? 200);
 // A Tuesday, 10:00 in London: everyone's working hours.
 const NOW = new Date('2026-11-24T10:00:00Z');
 
