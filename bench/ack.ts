@@ -12,7 +12,8 @@
  *  - slow views.open: the commands again with the stand-in taking SLOW_VIEWS_OPEN_MS over views.open.
  *  - rate limited: views.open limited to Tier 4 (100 a minute): every refused user must be told.
  *  - connections (PostgreSQL): WRITES submissions at once; pg_stat_activity sampled throughout.
- *  - heap: HEAP_REQUESTS commands and submissions; heap used after a forced GC, before and after.
+ *  - heap: HEAP_REQUESTS requests (2 in 5 `help`, 2 in 5 forms opened, 1 in 5 rounds saved); heap
+ *    used after a forced GC, before and after.
  *
  * Throughput phases lift Slack's rate limits on purpose: 2,000 modal opens in a few seconds are
  * about 20 times Tier 4's 100 a minute, and with the limit on, the figures would measure Slack's
@@ -281,6 +282,19 @@ function command(traffic: Traffic, i: number): SlackRequest {
   };
 }
 
+/** `/rate-service help`: answered in the acknowledgement itself. */
+function help(traffic: Traffic, i: number): SlackRequest {
+  return {
+    kind: 'command',
+    fields: slashCommand({
+      command: '/rate-service',
+      text: 'help',
+      userId: `UBS${i % STAFF}`,
+      responseUrl: traffic.responseUrl,
+    }),
+  };
+}
+
 const interviewOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
 
 /** A round-modal submission for a new round: a staff member and a customer never paired before. */
@@ -434,8 +448,9 @@ async function measureApp(app: BenchApp, traffic: Traffic, databaseName: string 
   const connections = databaseName ? await connectionPhase(app.url, traffic, databaseName) : undefined;
 
   const heapBefore = await app.memory(true);
-  // A day's traffic is mostly forms being opened; one request in four saves a round.
-  const dayMix = (i: number) => (i % 4 === 3 ? submission(traffic, i) : command(traffic, i));
+  // Every path a day's traffic takes: help and other quick answers, forms opened, rounds saved.
+  const dayMix = (i: number) =>
+    i % 5 < 2 ? help(traffic, i) : i % 5 < 4 ? command(traffic, i) : submission(traffic, i);
   const heapRun = await drive(app.url, HEAP_REQUESTS, dayMix, CONCURRENCY, {
     n: 2_000,
     run: () => void harvest(traffic),

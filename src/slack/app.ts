@@ -68,6 +68,9 @@ export function createSlackService({
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
     receiver,
+    // Bolt's conversation store keeps per-conversation state for apps that ask for it; this one
+    // does not, so every request would only pay for the lookup.
+    convoStore: false,
     logger: boltLogger,
     clientOptions: {
       ...(config.SLACK_API_URL ? { slackApiUrl: ensureTrailingSlash(config.SLACK_API_URL) } : {}),
