@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import { type Database, rowsOf } from '../../db/client.js';
 import { type DigestPost, digestPosts } from '../../db/schema.js';
 
 /**
@@ -51,11 +51,6 @@ const timestamps = (dates: Date[]): SQL =>
     dates.map((date) => sql`${date.toISOString()}`),
     sql`, `,
   )}]::timestamptz[]`;
-
-/** postgres.js answers an array of rows, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 type Numeric = number | string | null;
 const num = (value: Numeric): number | null => (value === null ? null : Number(value));

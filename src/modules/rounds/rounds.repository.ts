@@ -1,5 +1,5 @@
-import { and, desc, eq, max, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { type Database, rowsOf } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import {
   type NewRound,
@@ -16,25 +16,33 @@ export type NewRoundResponse = typeof roundResponses.$inferInsert;
 
 export function createRoundsRepository({ db }: { db: Database }) {
   return {
-    async findProfile(userId: string) {
-      const [row] = await db.select().from(staffProfiles).where(eq(staffProfiles.userId, userId)).limit(1);
-      return row;
-    },
-
-    /** Services this staff member has named before, most recently used first. */
-    async recentServices(staffUserId: string, limit: number): Promise<string[]> {
-      const rows = await db
-        .select({
-          serviceKey: rounds.serviceKey,
-          service: sql<string>`(array_agg(${rounds.service} order by ${rounds.createdAt} desc))[1]`,
-          lastUsed: max(rounds.createdAt),
-        })
-        .from(rounds)
-        .where(eq(rounds.staffUserId, staffUserId))
-        .groupBy(rounds.serviceKey)
-        .orderBy(desc(max(rounds.createdAt)))
-        .limit(limit);
-      return rows.map((row) => row.service);
+    /**
+     * What the round form starts from, in one round trip (it runs before `/rate-service` is
+     * acknowledged): the staff member's unit, and the services they named before, most recently
+     * used first.
+     */
+    async formDefaults(
+      staffUserId: string,
+      limit: number,
+    ): Promise<{ unit: string | null; services: string[] }> {
+      const result = await db.execute(sql`
+        select
+          (select ${staffProfiles.unit} from ${staffProfiles} where ${staffProfiles.userId} = ${staffUserId}) as unit,
+          coalesce((
+            select json_agg(recent.service order by recent.last_used desc)
+            from (
+              select (array_agg(${rounds.service} order by ${rounds.createdAt} desc))[1] as service,
+                     max(${rounds.createdAt}) as last_used
+              from ${rounds}
+              where ${rounds.staffUserId} = ${staffUserId}
+              group by ${rounds.serviceKey}
+              order by max(${rounds.createdAt}) desc
+              limit ${limit}
+            ) recent
+          ), '[]'::json) as services`);
+      const [row] = rowsOf<{ unit: string | null; services: string[] | string }>(result);
+      const services = typeof row?.services === 'string' ? JSON.parse(row.services) : row?.services;
+      return { unit: row?.unit ?? null, services: Array.isArray(services) ? services : [] };
     },
 
     /**

@@ -45,16 +45,15 @@ export async function prepareRoundForm({
   timeZone?: string | null | undefined;
   fromRoundId?: number | undefined;
 }): Promise<RoundFormDefaults> {
-  const [profile, previousServices, earlier] = await Promise.all([
-    rounds.findProfile(staffUserId),
-    rounds.recentServices(staffUserId, MAX_SUGGESTED_SERVICES),
+  const [known, earlier] = await Promise.all([
+    rounds.formDefaults(staffUserId, MAX_SUGGESTED_SERVICES),
     fromRoundId ? rounds.findRound(fromRoundId) : undefined,
   ]);
   // Only one's own rounds prefill a form.
   const source = earlier?.staffUserId === staffUserId ? earlier : undefined;
   return {
-    unit: profile?.unit ?? null,
-    previousServices,
+    unit: known.unit,
+    previousServices: known.services,
     interviewOn: addDays(localDate(clock.now(), timeZone), DEFAULT_INTERVIEW_AFTER_DAYS),
     prefill: source
       ? {

@@ -99,6 +99,13 @@ describeEachDatabase('rounds use cases', (getDb) => {
     expect(form.interviewOn).toBe('2026-12-02');
   });
 
+  it('starts a newcomer from nothing: no unit, no earlier services', async () => {
+    await start({ newService: 'Reference desk' }, 'V1');
+    const form = await prepareRoundForm({ rounds: deps.rounds, clock, staffUserId: 'UNEWCOMER' });
+    expect(form.unit).toBeNull();
+    expect(form.previousServices).toEqual([]);
+  });
+
   it('stores an outside customer by name', async () => {
     const result = await start({ customerUserId: null, customerName: '  Pat   Patron ' });
     expect(result.ok && result.round.customerKey).toBe('name:pat patron');
