@@ -39,6 +39,19 @@ beforeAll(async () => {
 });
 afterAll(() => standIn.close());
 
+/** The app's environment, as operators set it, with the scheduler ticking every second. */
+function processEnv(databaseUrl: string | undefined, pgliteDir: string | undefined): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-kill-test',
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: standIn.url,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    SCHEDULER_CRON: '* * * * * *',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: pgliteDir as string }),
+  };
+}
+
 const today = () => new Date().toISOString().slice(0, 10);
 
 describe('SIGKILL in the middle of a reminder batch', () => {
@@ -68,18 +81,12 @@ describe('SIGKILL in the middle of a reminder batch', () => {
         await seedHandle.close();
 
         const env = {
-          SLACK_BOT_TOKEN: 'xoxb-kill-test',
-          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-          SLACK_API_URL: standIn.url,
-          PORT: '0',
-          LOG_LEVEL: 'info',
-          SCHEDULER_CRON: '* * * * * *',
+          ...processEnv(testDb?.url, dir),
           // Every hour of every day is a working hour, so the test does not depend on when it runs.
           WORKDAY_START: '00:00',
           WORKDAY_END: '23:59',
           WORKDAYS: '1,2,3,4,5,6,7',
           REMINDER_LEASE_SECONDS: '10',
-          ...(testDb?.url ? { DATABASE_URL: testDb.url } : { PGLITE_DIR: dir as string }),
         };
         // Slack takes a moment over each post, so the batch is in flight when the process dies.
         standIn.on('chat.postMessage', async () => {
@@ -224,15 +231,7 @@ describe('SIGKILL in the middle of a digest post', () => {
         const keys = new Map(seeded.map((committee) => [digestMetadata(committee.id, week).key, committee]));
         await testDb?.handle.close();
 
-        const env = {
-          SLACK_BOT_TOKEN: 'xoxb-kill-test',
-          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-          SLACK_API_URL: standIn.url,
-          PORT: '0',
-          LOG_LEVEL: 'info',
-          SCHEDULER_CRON: '* * * * * *',
-          ...(testDb?.url ? { DATABASE_URL: testDb.url } : { PGLITE_DIR: dir as string }),
-        };
+        const env = processEnv(testDb?.url, dir);
         const posts = () =>
           standIn
             .callsTo('chat.postMessage')
