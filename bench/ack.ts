@@ -11,6 +11,8 @@
  *    outbox before the ack; the customer's request and the staff member's note after it).
  *  - slow views.open: the commands again with the stand-in taking SLOW_VIEWS_OPEN_MS over views.open.
  *  - rate limited: views.open limited to Tier 4 (100 a minute): every refused user must be told.
+ *  - steady rate: PACED_REQUESTS commands and submissions sent at PACED_PER_SECOND, an open loop
+ *    like Slack's traffic rather than 50 clients waiting on each other.
  *  - connections (PostgreSQL): WRITES submissions at once; pg_stat_activity sampled throughout.
  *  - heap: HEAP_REQUESTS requests (half `help`, 4 in 10 forms opened, 1 in 10 rounds saved, so
  *    the whole benchmark fits in 10 minutes); heap used after a forced GC, before and after.
@@ -55,6 +57,8 @@ const TRIGGER_TTL_MS = 3_000;
 const TIER_4_PER_MINUTE = 100;
 const RATE_LIMITED_COMMANDS = 300;
 const STAFF = 500;
+const PACED_REQUESTS = 500;
+const PACED_PER_SECOND = 50;
 
 const root = new URL('..', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -165,6 +169,36 @@ interface Driven {
   seconds: number;
 }
 
+/**
+ * Sends `total` requests at a steady `perSecond`, each at its time whether or not earlier ones have
+ * been answered (an open loop, as Slack's traffic is), and measures each answer.
+ */
+async function paced(
+  url: string,
+  total: number,
+  perSecond: number,
+  make: (i: number) => SlackRequest,
+): Promise<Driven> {
+  const ms: number[] = [];
+  const notAcked: Record<string, number> = {};
+  const started = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    sends.push(
+      postToSlackEvents(url, TEST_SIGNING_SECRET, make(i)).then((result) => {
+        ms.push(result.ms);
+        const refused = result.status !== 200 ? `http_${result.status}` : result.json?.response_action;
+        if (refused) notAcked[refused] = (notAcked[refused] ?? 0) + 1;
+      }),
+    );
+  }
+  await Promise.all(sends);
+  return { ms, notAcked, seconds: round1((performance.now() - started) / 1000) };
+}
+
 /** Sends `total` requests, `concurrency` at a time; `make(i)` builds each just before it is sent. */
 async function drive(
   url: string,
@@ -208,7 +242,7 @@ interface Traffic {
   harvesting: Promise<void>;
 }
 
-const CUSTOMERS = WARMUP + SUBMISSIONS * 2 + WRITES + HEAP_REQUESTS;
+const CUSTOMERS = WARMUP + SUBMISSIONS * 2 + WRITES + PACED_REQUESTS + HEAP_REQUESTS;
 
 async function startTraffic(): Promise<Traffic> {
   const standIn = startChild<StandInRequest, StandInMessage>('bench/stand-in-process.ts', {
@@ -445,6 +479,20 @@ async function measureApp(app: BenchApp, traffic: Traffic, databaseName: string 
   traffic.standIn.send({ type: 'slow', ms: 0 });
 
   const rateLimited = await rateLimitedPhase(app.url, traffic);
+
+  // Far above a library's busiest hour, but below what the app can do: requests as Slack sends
+  // them, at a steady rate, half forms opened and half rounds saved.
+  traffic.viewsOpenMs = [];
+  const steady = await paced(app.url, PACED_REQUESTS, PACED_PER_SECOND, (i) =>
+    i % 2 ? submission(traffic, i) : command(traffic, i),
+  );
+  await settleViewsOpen(traffic);
+  const steadyRate = {
+    perSecond: PACED_PER_SECOND,
+    requests: PACED_REQUESTS,
+    ack: ackFigures(steady),
+    viewsOpen: percentiles(traffic.viewsOpenMs),
+  };
   const connections = databaseName ? await connectionPhase(app.url, traffic, databaseName) : undefined;
 
   const heapBefore = await app.memory(true);
@@ -465,6 +513,7 @@ async function measureApp(app: BenchApp, traffic: Traffic, databaseName: string 
     submissions,
     slowViewsOpen: { standInMs: SLOW_VIEWS_OPEN_MS, ...slowViewsOpen },
     rateLimited,
+    steadyRate,
     ...(connections ? { connections } : {}),
     heap: {
       requests: HEAP_REQUESTS,
