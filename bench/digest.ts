@@ -8,7 +8,7 @@
  * query, to show the indexes in use.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { DatabaseHandle } from '../src/db/client.js';
+import { type DatabaseHandle, rowsOf } from '../src/db/client.js';
 import type { Committee } from '../src/db/schema.js';
 import { fixedClock } from '../src/lib/clock.js';
 import { createCommitteesRepository } from '../src/modules/committees/committees.repository.js';
@@ -177,10 +177,7 @@ async function explain(handle: DatabaseHandle, committees: Committee[]) {
     ];
     for (const [name, query] of queries) {
       const result = await handle.db.execute(sql`explain (analyze, costs off, timing off) ${query}`);
-      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<
-        string,
-        string
-      >[];
+      const rows = rowsOf<Record<string, string>>(result);
       plans[`${label}: ${name}`] = rows.map((row) => Object.values(row)[0] as string);
     }
   }

@@ -1,7 +1,7 @@
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../src/db/client.js';
+import { type DatabaseHandle, openDatabase, rowsOf } from '../../src/db/client.js';
 import { RESPONSE_MODAL, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/database.js';
@@ -43,9 +43,6 @@ type Outcome = {
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
-
-const rowsOf = <T>(result: unknown): T[] =>
-  Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 
 describe('the fault proxy', () => {
   it('passes bytes, refuses, resets and swallows connections as asked', async () => {

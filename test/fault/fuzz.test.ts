@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../src/db/client.js';
 import { COMMITTEE_MODAL } from '../../src/modules/committees/committees.views.js';
 import { CLOSE_MODAL, NOTE_MODAL, PLAN_ACTIONS, PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
 import { REMINDER_ACTIONS } from '../../src/modules/reminders/reminders.views.js';
@@ -497,9 +498,7 @@ describe('fuzzing every modal and button with hostile input [pglite]', () => {
         "select json_object_agg(table_name, (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %I', table_name), false, true, '')))[1]::text::int) as counts from information_schema.tables where table_schema = 'public'",
       ),
     );
-    const rows = Array.isArray(result)
-      ? result
-      : (result as unknown as { rows: { counts: Record<string, number> }[] }).rows;
+    const rows = rowsOf<{ counts: Record<string, number> }>(result);
     const counts = { ...(rows[0] as { counts: Record<string, number> }).counts };
     for (const table of NOT_INPUT) delete counts[table];
     return counts;

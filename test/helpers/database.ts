@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../src/db/client.js';
+import { type DatabaseHandle, openDatabase, rowsOf } from '../../src/db/client.js';
 import { withDatabase } from '../global-setup.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -28,7 +28,7 @@ async function tableNames(handle: DatabaseHandle): Promise<string[]> {
   const rows = await handle.db.execute<{ tablename: string }>(
     sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
   );
-  const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: { tablename: string }[] }).rows;
+  const list = rowsOf<{ tablename: string }>(rows);
   return list.map((row) => row.tablename);
 }
 

@@ -1,9 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../src/db/client.js';
-
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
-}
+import { type Database, rowsOf } from '../../src/db/client.js';
 
 /** The number of rows in every table of the app's schema, to show that a request wrote nothing. */
 export async function countRows(db: Database): Promise<Record<string, number>> {

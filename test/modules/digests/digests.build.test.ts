@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import type { Database } from '../../../src/db/client.js';
+import { type Database, rowsOf } from '../../../src/db/client.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import { buildDigest, type DigestData } from '../../../src/modules/digests/digests.build.js';
 import { createDigestsRepository } from '../../../src/modules/digests/digests.repository.js';
@@ -188,7 +188,7 @@ describeEachDatabase('digest aggregation', (getDb) => {
       values (${staff}, 'UMGR', 'CPLAN', ${ts}, ${closed ? 'closed' : 'active'}, ${closed ? 'improved' : null},
               '2026-11-02T10:00:00Z', ${closed ? '2026-11-18T10:00:00Z' : null})
       returning id`;
-    const [first] = rowsOfResult(await db().execute(plan('UPLAN1', '1.1', false)));
+    const [first] = rowsOf<{ id: number }>(await db().execute(plan('UPLAN1', '1.1', false)));
     await db().execute(plan('UPLAN1', '1.2', false));
     await db().execute(plan('UPLAN1', '1.3', true));
     await db().execute(plan('UPLAN2', '1.4', false));
@@ -406,7 +406,3 @@ describeEachDatabase('digest aggregation', (getDb) => {
     expect({ ...later, generatedAt: '' }).toEqual({ ...first, generatedAt: '' });
   });
 });
-
-function rowsOfResult(result: unknown): { id: number }[] {
-  return (Array.isArray(result) ? result : (result as { rows: { id: number }[] }).rows) as { id: number }[];
-}
