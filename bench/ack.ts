@@ -169,6 +169,22 @@ interface Driven {
   seconds: number;
 }
 
+/** Collects answers: each one's time, and those that were not a plain acknowledgement. */
+function tally() {
+  const ms: number[] = [];
+  const notAcked: Record<string, number> = {};
+  const started = performance.now();
+  return {
+    send: async (url: string, request: SlackRequest) => {
+      const result = await postToSlackEvents(url, TEST_SIGNING_SECRET, request);
+      ms.push(result.ms);
+      const refused = result.status !== 200 ? `http_${result.status}` : result.json?.response_action;
+      if (refused) notAcked[refused] = (notAcked[refused] ?? 0) + 1;
+    },
+    done: (): Driven => ({ ms, notAcked, seconds: round1((performance.now() - started) / 1000) }),
+  };
+}
+
 /**
  * Sends `total` requests at a steady `perSecond`, each at its time whether or not earlier ones have
  * been answered (an open loop, as Slack's traffic is), and measures each answer.
@@ -179,24 +195,16 @@ async function paced(
   perSecond: number,
   make: (i: number) => SlackRequest,
 ): Promise<Driven> {
-  const ms: number[] = [];
-  const notAcked: Record<string, number> = {};
+  const answers = tally();
   const started = performance.now();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / perSecond;
-    const wait = due - performance.now();
+    const wait = started + (i * 1000) / perSecond - performance.now();
     if (wait > 0) await sleep(wait);
-    sends.push(
-      postToSlackEvents(url, TEST_SIGNING_SECRET, make(i)).then((result) => {
-        ms.push(result.ms);
-        const refused = result.status !== 200 ? `http_${result.status}` : result.json?.response_action;
-        if (refused) notAcked[refused] = (notAcked[refused] ?? 0) + 1;
-      }),
-    );
+    sends.push(answers.send(url, make(i)));
   }
   await Promise.all(sends);
-  return { ms, notAcked, seconds: round1((performance.now() - started) / 1000) };
+  return answers.done();
 }
 
 /** Sends `total` requests, `concurrency` at a time; `make(i)` builds each just before it is sent. */
@@ -207,21 +215,16 @@ async function drive(
   concurrency = CONCURRENCY,
   every?: { n: number; run: () => void },
 ): Promise<Driven> {
-  const ms: number[] = [];
-  const notAcked: Record<string, number> = {};
+  const answers = tally();
   let next = 0;
-  const started = performance.now();
   const worker = async () => {
     for (let i = next++; i < total; i = next++) {
-      const result = await postToSlackEvents(url, TEST_SIGNING_SECRET, make(i));
-      ms.push(result.ms);
-      const refused = result.status !== 200 ? `http_${result.status}` : result.json?.response_action;
-      if (refused) notAcked[refused] = (notAcked[refused] ?? 0) + 1;
+      await answers.send(url, make(i));
       if (every && (i + 1) % every.n === 0) every.run();
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { ms, notAcked, seconds: round1((performance.now() - started) / 1000) };
+  return answers.done();
 }
 
 // ---------------------------------------------------------------------------------------------
