@@ -28,17 +28,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { ROUND_MODAL } from '../src/modules/rounds/rounds.views.js';
 import {
-  datePicker,
-  plainInput,
   postToSlackEvents,
+  roundFormSubmission,
   type SlackRequest,
   slashCommand,
-  staticSelect,
   TEST_SIGNING_SECRET,
-  usersSelect,
-  viewSubmission,
 } from '../test/helpers/slack-requests.js';
 import type { StandInUser } from '../test/helpers/slack-stand-in.js';
 import type { ChildMessage, ChildRequest } from './child.js';
@@ -337,27 +332,17 @@ const interviewOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0,
 /** A round-modal submission for a new round: a staff member and a customer never paired before. */
 function submission(traffic: Traffic, i: number): SlackRequest {
   const n = traffic.nextCustomer++;
-  const customer = `UBC${n}`;
-  const { blocks: ids, actionId } = ROUND_MODAL;
-  return {
-    kind: 'interactive',
-    payload: viewSubmission({
-      userId: `UBS${i % STAFF}`,
-      view: {
-        id: `VB${n}`,
-        callback_id: ROUND_MODAL.callbackId,
-        private_metadata: '{"v":1}',
-        state_values: {
-          [ids.customerUser]: { [actionId]: usersSelect(customer) },
-          [ids.newService]: { [actionId]: plainInput('Interlibrary loans') },
-          [ids.segment]: { [actionId]: staticSelect('core') },
-          [ids.unit]: { [actionId]: plainInput(`Unit ${i % 60}`) },
-          [ids.selfScore]: { [actionId]: staticSelect(String(1 + (i % 10))) },
-          [ids.interviewOn]: { [actionId]: datePicker(interviewOn) },
-        },
-      },
-    }),
-  };
+  return roundFormSubmission({
+    userId: `UBS${i % STAFF}`,
+    viewId: `VB${n}`,
+    answers: {
+      customerUserId: `UBC${n}`,
+      service: 'Interlibrary loans',
+      unit: `Unit ${i % 60}`,
+      selfScore: String(1 + (i % 10)),
+      interviewOn,
+    },
+  });
 }
 
 function ackFigures(driven: Driven) {

@@ -8,18 +8,9 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { rounds } from '../../src/db/schema.js';
-import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
 import { exited, startAppProcess } from '../helpers/fault-process.js';
-import {
-  datePicker,
-  plainInput,
-  postToSlackEvents,
-  staticSelect,
-  TEST_SIGNING_SECRET,
-  usersSelect,
-  viewSubmission,
-} from '../helpers/slack-requests.js';
+import { postToSlackEvents, roundFormSubmission, TEST_SIGNING_SECRET } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
@@ -78,29 +69,17 @@ describe('the app process', () => {
           await new Promise((resolve) => setTimeout(resolve, 400));
           return undefined;
         });
-        const { blocks: ids, actionId } = ROUND_MODAL;
+        const interviewOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
         const submissions = Array.from({ length: 20 }, (_, i) =>
-          postToSlackEvents(baseUrl, TEST_SIGNING_SECRET, {
-            kind: 'interactive',
-            payload: viewSubmission({
+          postToSlackEvents(
+            baseUrl,
+            TEST_SIGNING_SECRET,
+            roundFormSubmission({
               userId: `USTAFF${i}`,
-              view: {
-                id: `VPROCESS${i}`,
-                callback_id: ROUND_MODAL.callbackId,
-                private_metadata: '{"v":1}',
-                state_values: {
-                  [ids.customerUser]: { [actionId]: usersSelect('UCUST') },
-                  [ids.newService]: { [actionId]: plainInput(`Service ${i}`) },
-                  [ids.segment]: { [actionId]: staticSelect('core') },
-                  [ids.unit]: { [actionId]: plainInput('Reference') },
-                  [ids.selfScore]: { [actionId]: staticSelect('7') },
-                  [ids.interviewOn]: {
-                    [actionId]: datePicker(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10)),
-                  },
-                },
-              },
+              viewId: `VPROCESS${i}`,
+              answers: { customerUserId: 'UCUST', service: `Service ${i}`, interviewOn },
             }),
-          }).catch((error: unknown) => ({ status: 0, error })),
+          ).catch((error: unknown) => ({ status: 0, error })),
         );
         await standIn.waitForCall('users.info');
         const stoppedAt = Date.now();

@@ -2,18 +2,17 @@ import { type AddressInfo, connect, createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, rowsOf } from '../../src/db/client.js';
-import { RESPONSE_MODAL, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
+import { RESPONSE_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/database.js';
 import { seedRound } from '../helpers/digests.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-tcp-proxy.js';
 import {
-  datePicker,
   type PostResult,
   plainInput,
+  roundFormSubmission,
   slashCommand,
   staticSelect,
-  usersSelect,
   viewSubmission,
 } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
@@ -121,27 +120,19 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
     const direct = () => database.handle.db;
 
     function submitRound(userId: string, viewId = `VROUND${++sequence}`): Promise<Outcome> {
-      const { blocks: ids, actionId } = ROUND_MODAL;
       return app
-        .send({
-          kind: 'interactive',
-          payload: viewSubmission({
+        .send(
+          roundFormSubmission({
             userId,
-            view: {
-              id: viewId,
-              callback_id: ROUND_MODAL.callbackId,
-              private_metadata: '{"v":1}',
-              state_values: {
-                [ids.customerUser]: { [actionId]: usersSelect(CUSTOMER) },
-                [ids.newService]: { [actionId]: plainInput(`Service for ${viewId}`) },
-                [ids.segment]: { [actionId]: staticSelect('regular') },
-                [ids.unit]: { [actionId]: plainInput('Reference') },
-                [ids.selfScore]: { [actionId]: staticSelect('7') },
-                [ids.interviewOn]: { [actionId]: datePicker(inDays(7)) },
-              },
+            viewId,
+            answers: {
+              customerUserId: CUSTOMER,
+              service: `Service for ${viewId}`,
+              segment: 'regular',
+              interviewOn: inDays(7),
             },
           }),
-        })
+        )
         .then((result) => {
           const outcome: Outcome = { viewId, kind: 'round', result, userId };
           outcomes.push(outcome);

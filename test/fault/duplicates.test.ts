@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { actionPlans, planNotes, planSteps, roundResponses, rounds } from '../../src/db/schema.js';
 import { NOTE_MODAL, PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
-import { RESPONSE_MODAL, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
+import { RESPONSE_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedRound } from '../helpers/digests.js';
@@ -10,9 +10,9 @@ import {
   checkboxes,
   datePicker,
   plainInput,
+  roundFormSubmission,
   type SlackRequest,
   staticSelect,
-  usersSelect,
   viewSubmission,
 } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
@@ -39,26 +39,16 @@ afterAll(() => standIn.close());
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 function roundSubmission(viewId: string): SlackRequest {
-  const { blocks: ids, actionId } = ROUND_MODAL;
-  return {
-    kind: 'interactive',
-    payload: viewSubmission({
-      userId: STAFF,
-      view: {
-        id: viewId,
-        callback_id: ROUND_MODAL.callbackId,
-        private_metadata: '{"v":1}',
-        state_values: {
-          [ids.customerUser]: { [actionId]: usersSelect(CUSTOMER) },
-          [ids.newService]: { [actionId]: plainInput('Interlibrary loans') },
-          [ids.segment]: { [actionId]: staticSelect('core') },
-          [ids.unit]: { [actionId]: plainInput('Reference') },
-          [ids.selfScore]: { [actionId]: staticSelect('8') },
-          [ids.interviewOn]: { [actionId]: datePicker(inDays(7)) },
-        },
-      },
-    }),
-  };
+  return roundFormSubmission({
+    userId: STAFF,
+    viewId,
+    answers: {
+      customerUserId: CUSTOMER,
+      service: 'Interlibrary loans',
+      selfScore: '8',
+      interviewOn: inDays(7),
+    },
+  });
 }
 
 describeEachDatabase('duplicate submissions', (getDb) => {

@@ -6,18 +6,9 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { rounds } from '../../src/db/schema.js';
-import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
 import { exited, startAppProcess } from '../helpers/fault-process.js';
-import {
-  datePicker,
-  plainInput,
-  postToSlackEvents,
-  staticSelect,
-  TEST_SIGNING_SECRET,
-  usersSelect,
-  viewSubmission,
-} from '../helpers/slack-requests.js';
+import { postToSlackEvents, roundFormSubmission, TEST_SIGNING_SECRET } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
@@ -59,28 +50,17 @@ describe('SIGTERM with submissions in flight', () => {
           await new Promise((resolve) => setTimeout(resolve, 400));
           return undefined;
         });
-        const { blocks: ids, actionId } = ROUND_MODAL;
         const interviewOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
         const submissions = Array.from({ length: IN_FLIGHT }, (_, i) =>
-          postToSlackEvents(baseUrl, TEST_SIGNING_SECRET, {
-            kind: 'interactive',
-            payload: viewSubmission({
+          postToSlackEvents(
+            baseUrl,
+            TEST_SIGNING_SECRET,
+            roundFormSubmission({
               userId: `UTERM${i}`,
-              view: {
-                id: `VTERM${i}`,
-                callback_id: ROUND_MODAL.callbackId,
-                private_metadata: '{"v":1}',
-                state_values: {
-                  [ids.customerUser]: { [actionId]: usersSelect('UCUST') },
-                  [ids.newService]: { [actionId]: plainInput(`Service ${i}`) },
-                  [ids.segment]: { [actionId]: staticSelect('core') },
-                  [ids.unit]: { [actionId]: plainInput('Reference') },
-                  [ids.selfScore]: { [actionId]: staticSelect('7') },
-                  [ids.interviewOn]: { [actionId]: datePicker(interviewOn) },
-                },
-              },
+              viewId: `VTERM${i}`,
+              answers: { customerUserId: 'UCUST', service: `Service ${i}`, interviewOn },
             }),
-          }).catch(() => ({ status: 0, body: 'connection closed' })),
+          ).catch(() => ({ status: 0, body: 'connection closed' })),
         );
         await standIn.waitForCall('users.info');
         const stoppedAt = Date.now();

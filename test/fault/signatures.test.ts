@@ -1,20 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, TEST_BOT_TOKEN, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { countRows } from '../helpers/fault-rows.js';
 import {
-  datePicker,
   encodeSlackRequest,
   type PostOptions,
-  plainInput,
+  roundFormSubmission,
   type SlackRequest,
   signBody,
   slashCommand,
-  staticSelect,
   TEST_SIGNING_SECRET,
-  usersSelect,
-  viewSubmission,
 } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -42,27 +37,17 @@ function inDays(days: number): string {
 }
 
 function roundSubmission(): SlackRequest {
-  const { blocks: ids, actionId } = ROUND_MODAL;
-  return {
-    kind: 'interactive',
-    payload: viewSubmission({
-      userId: STAFF,
-      view: {
-        id: `VSIG${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
-        callback_id: ROUND_MODAL.callbackId,
-        private_metadata: '{"v":1}',
-        state_values: {
-          [ids.customerUser]: { [actionId]: usersSelect(CUSTOMER) },
-          [ids.newService]: { [actionId]: plainInput(`Loans ${Math.random()}`) },
-          [ids.segment]: { [actionId]: staticSelect('core') },
-          [ids.unit]: { [actionId]: plainInput(BODY_MARKER) },
-          [ids.selfScore]: { [actionId]: staticSelect('7') },
-          [ids.selfNote]: { [actionId]: plainInput(BODY_MARKER) },
-          [ids.interviewOn]: { [actionId]: datePicker(inDays(7)) },
-        },
-      },
-    }),
-  };
+  return roundFormSubmission({
+    userId: STAFF,
+    viewId: `VSIG${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+    answers: {
+      customerUserId: CUSTOMER,
+      service: `Loans ${Math.random()}`,
+      unit: BODY_MARKER,
+      selfNote: BODY_MARKER,
+      interviewOn: inDays(7),
+    },
+  });
 }
 
 function rateServiceCommand(): SlackRequest {

@@ -7,14 +7,7 @@ import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedRound } from '../helpers/reminders.js';
-import {
-  datePicker,
-  plainInput,
-  slashCommand,
-  staticSelect,
-  usersSelect,
-  viewSubmission,
-} from '../helpers/slack-requests.js';
+import { roundFormSubmission, slashCommand } from '../helpers/slack-requests.js';
 import {
   type RecordedCall,
   type SlackStandIn,
@@ -135,26 +128,13 @@ describeEachDatabase('Slack outage and slowness', (getDb) => {
     expect(command.status).toBe(200);
     expect(command.ms).toBeLessThan(1_000);
 
-    const { blocks: ids, actionId } = ROUND_MODAL;
-    const submitted = await app.send({
-      kind: 'interactive',
-      payload: viewSubmission({
+    const submitted = await app.send(
+      roundFormSubmission({
         userId: STAFF,
-        view: {
-          id: 'VSLACKDOWN1',
-          callback_id: ROUND_MODAL.callbackId,
-          private_metadata: '{"v":1}',
-          state_values: {
-            [ids.customerUser]: { [actionId]: usersSelect(CUSTOMER) },
-            [ids.newService]: { [actionId]: plainInput('Loans') },
-            [ids.segment]: { [actionId]: staticSelect('core') },
-            [ids.unit]: { [actionId]: plainInput('Reference') },
-            [ids.selfScore]: { [actionId]: staticSelect('7') },
-            [ids.interviewOn]: { [actionId]: datePicker('2026-12-01') },
-          },
-        },
+        viewId: 'VSLACKDOWN1',
+        answers: { customerUserId: CUSTOMER, service: 'Loans', interviewOn: '2026-12-01' },
       }),
-    });
+    );
     expect(submitted.status).toBe(200);
     expect(submitted.body).toBe('');
     expect(submitted.ms).toBeLessThan(1_000);
@@ -166,29 +146,16 @@ describeEachDatabase('Slack outage and slowness', (getDb) => {
 
   it('answers a submission in time with "press Submit again" when users.info never answers', async () => {
     standIn.on('users.info', never);
-    const { blocks: ids, actionId } = ROUND_MODAL;
-    const submitted = await app.send({
-      kind: 'interactive',
-      payload: viewSubmission({
+    const submitted = await app.send(
+      roundFormSubmission({
         userId: STAFF,
-        view: {
-          id: 'VSLOWLOOKUP1',
-          callback_id: ROUND_MODAL.callbackId,
-          private_metadata: '{"v":1}',
-          state_values: {
-            [ids.customerUser]: { [actionId]: usersSelect(CUSTOMER) },
-            [ids.newService]: { [actionId]: plainInput('Loans') },
-            [ids.segment]: { [actionId]: staticSelect('core') },
-            [ids.unit]: { [actionId]: plainInput('Reference') },
-            [ids.selfScore]: { [actionId]: staticSelect('7') },
-            [ids.interviewOn]: { [actionId]: datePicker('2026-12-01') },
-          },
-        },
+        viewId: 'VSLOWLOOKUP1',
+        answers: { customerUserId: CUSTOMER, service: 'Loans', interviewOn: '2026-12-01' },
       }),
-    });
+    );
     expect(submitted.ms).toBeLessThan(3_000);
     expect(submitted.json?.response_action).toBe('errors');
-    expect(submitted.json.errors[ids.customerUser]).toContain('press Submit again');
+    expect(submitted.json.errors[ROUND_MODAL.blocks.customerUser]).toContain('press Submit again');
     expect(await db().select().from(rounds)).toHaveLength(0);
   });
 

@@ -16,6 +16,7 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { AnyBlock, PlainTextElement } from '@slack/types';
+import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -348,5 +349,48 @@ export function radio(value: string | null, text?: string): ViewStateValue {
   return {
     type: 'radio_buttons',
     selected_option: value === null ? null : { text: plain(text ?? value), value },
+  };
+}
+
+/** What a staff member fills in on the self-rating modal, for roundFormSubmission. */
+export interface RoundFormAnswers {
+  customerUserId: string;
+  service: string;
+  interviewOn: string;
+  segment?: string;
+  unit?: string;
+  selfScore?: string;
+  selfNote?: string;
+}
+
+/** A `view_submission` of the self-rating modal (ROUND_MODAL), filled in as Slack would send it. */
+export function roundFormSubmission(args: {
+  userId: string;
+  viewId: string;
+  answers: RoundFormAnswers;
+}): SlackRequest {
+  const { blocks: ids, actionId } = ROUND_MODAL;
+  const { answers } = args;
+  return {
+    kind: 'interactive',
+    payload: viewSubmission({
+      userId: args.userId,
+      view: {
+        id: args.viewId,
+        callback_id: ROUND_MODAL.callbackId,
+        private_metadata: '{"v":1}',
+        state_values: {
+          [ids.customerUser]: { [actionId]: usersSelect(answers.customerUserId) },
+          [ids.newService]: { [actionId]: plainInput(answers.service) },
+          [ids.segment]: { [actionId]: staticSelect(answers.segment ?? 'core') },
+          [ids.unit]: { [actionId]: plainInput(answers.unit ?? 'Reference') },
+          [ids.selfScore]: { [actionId]: staticSelect(answers.selfScore ?? '7') },
+          ...(answers.selfNote !== undefined
+            ? { [ids.selfNote]: { [actionId]: plainInput(answers.selfNote) } }
+            : {}),
+          [ids.interviewOn]: { [actionId]: datePicker(answers.interviewOn) },
+        },
+      },
+    }),
   };
 }
