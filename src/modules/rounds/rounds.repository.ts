@@ -40,9 +40,9 @@ export function createRoundsRepository({ db }: { db: Database }) {
               limit ${limit}
             ) recent
           ), '[]'::json) as services`);
-      const [row] = rowsOf<{ unit: string | null; services: string[] | string }>(result);
-      const services = typeof row?.services === 'string' ? JSON.parse(row.services) : row?.services;
-      return { unit: row?.unit ?? null, services: Array.isArray(services) ? services : [] };
+      // Both engines parse json into arrays; the coalesce makes it [] for a newcomer.
+      const [row] = rowsOf<{ unit: string | null; services: string[] }>(result);
+      return { unit: row?.unit ?? null, services: row?.services ?? [] };
     },
 
     /**
