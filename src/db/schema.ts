@@ -180,6 +180,11 @@ export const reminders = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
     messageChannelId: text('message_channel_id'),
     messageTs: text('message_ts'),
+    /**
+     * The due time a reminder had before a mute first held it back. Kept so that when the mute ends
+     * (or is lifted) the held reminders are released keeping the spacing they were planned with.
+     */
+    mutedFrom: timestamp('muted_from', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (table) => [
@@ -354,3 +359,41 @@ export const planNotes = pgTable(
 export type ActionPlan = typeof actionPlans.$inferSelect;
 export type PlanStep = typeof planSteps.$inferSelect;
 export type PlanNote = typeof planNotes.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// The app's standing with the workspace: installed, or uninstalled / its token revoked.
+
+export const installationStateEnum = pgEnum('installation_state', ['active', 'paused']);
+
+/**
+ * One row (id 1): whether the bot token works. Slack's `app_uninstalled` and `tokens_revoked`
+ * events, or an auth error from any Web API call, set it to paused; scheduled sends then wait
+ * instead of failing, and /healthz reports it. A working token (auth.test) sets it active again.
+ */
+export const slackInstallation = pgTable(
+  'slack_installation',
+  {
+    id: smallint('id').primaryKey().default(1),
+    state: installationStateEnum('state').notNull().default('active'),
+    /** Why it is paused: `app_uninstalled`, `tokens_revoked`, or the Web API's error code. */
+    reason: text('reason'),
+    pausedAt: timestamp('paused_at', { withTimezone: true, mode: 'date' }),
+    resumedAt: timestamp('resumed_at', { withTimezone: true, mode: 'date' }),
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [check('slack_installation_single_row', sql`${table.id} = 1`)],
+);
+
+/** Events API deliveries already handled, by Slack's event_id: a retry of one is answered, not redone. */
+export const slackEvents = pgTable(
+  'slack_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    type: text('type').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('slack_events_received_idx').on(table.receivedAt)],
+);
+
+export type SlackInstallation = typeof slackInstallation.$inferSelect;
