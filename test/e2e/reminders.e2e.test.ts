@@ -177,6 +177,54 @@ describeEachDatabase('reminders end to end', (getDb) => {
     expect(after?.mutedUntil).toBeNull();
   });
 
+  it('releases what a mute held on /rate-service unmute: the next working morning, then as many days on as planned', async () => {
+    const CUSTOMER = 'UCUST';
+    standIn.addUser({ id: CUSTOMER, name: 'casey', tz: 'America/New_York' });
+    // Nudges planned for Friday 27 November and Tuesday 1 December, 09:00 in New York.
+    const round = await seedRound(db(), {
+      staffUserId: STAFF,
+      customerUserId: CUSTOMER,
+      createdAt: new Date('2026-11-23T10:00:00Z'),
+      interviewOn: '2026-12-20',
+    });
+    const command = (text: string) =>
+      app.send({
+        kind: 'command',
+        fields: slashCommand({ command: '/rate-service', text, userId: CUSTOMER }),
+      });
+    expect((await command('mute 14')).json.text).toContain('muted until'); // until 8 December
+    await tick(NOW);
+    await tick('2026-11-27T14:00:00Z');
+    await tick('2026-12-01T14:00:00Z');
+    const toCustomer = () =>
+      standIn
+        .callsTo('chat.postMessage')
+        .filter((call) => call.args.channel === CUSTOMER && call.reply?.body.ok);
+    expect(toCustomer()).toHaveLength(0);
+
+    clock.set('2026-12-03T23:30:00Z'); // Thursday 18:30 in New York
+    expect((await command('unmute')).json.text).toContain('on again');
+    const arrived: [string, string][] = [];
+    for (
+      let at = Date.parse('2026-12-04T00:00:00Z');
+      at <= Date.parse('2026-12-09T00:00:00Z');
+      at += 3_600_000
+    ) {
+      const before = toCustomer().length;
+      await tick(new Date(at).toISOString());
+      for (const call of toCustomer().slice(before))
+        arrived.push([new Date(at).toISOString(), String(call.args.metadata?.event_payload.radar_key)]);
+    }
+    const sent = await db().select().from(reminders).where(eq(reminders.roundId, round.id));
+    const keyOf = (nudge: number) =>
+      `reminder:${sent.find((row) => row.dedupeKey === `customer_nudge:${round.id}:${nudge}`)?.id}`;
+    expect(arrived).toEqual([
+      ['2026-12-04T14:00:00.000Z', keyOf(1)], // Friday 09:00 in New York
+      ['2026-12-08T14:00:00.000Z', keyOf(2)], // four days on, as planned
+    ]);
+    for (const call of toCustomer()) expectWithinBlockKitLimits('message', call.args);
+  });
+
   it('starts a new round from an expiry note, prefilled with the same customer and service', async () => {
     const round = await seedRound(db(), {
       staffUserId: STAFF,

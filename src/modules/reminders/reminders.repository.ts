@@ -3,16 +3,21 @@ import {
   asc,
   desc,
   eq,
+  exists,
   inArray,
+  isNotNull,
+  isNull,
   lt,
   lte,
   ne,
   notExists,
+  notInArray,
+  or,
   type SQL,
   type SQLWrapper,
   sql,
 } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import {
   type NewReminder,
@@ -24,6 +29,120 @@ import {
 } from '../../db/schema.js';
 
 export type ReminderKind = Reminder['kind'];
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** A round's own messages, which people wait for: a mute never holds them, nor moves them. */
+const OUTBOX_KINDS: readonly ReminderKind[] = ['customer_request', 'round_result'];
+
+/**
+ * Where a person's held reminders go, given when they may be sent again (a mute's end, or the moment
+ * it was lifted) and the due time each had before the mute held it: one new due time for each.
+ */
+export type PlaceHeld = (from: Date, planned: Date[]) => Date[];
+
+/** Serialises every change to one person's mute and held reminders: holds, mutes and unmutes. */
+async function lockMute(tx: Transaction, userId: string): Promise<Date | null> {
+  const [row] = await tx
+    .select({ mutedUntil: personSettings.mutedUntil })
+    .from(personSettings)
+    .where(eq(personSettings.userId, userId))
+    .for('update');
+  return row?.mutedUntil ?? null;
+}
+
+async function writeMute(tx: Transaction, userId: string, mutedUntil: Date | null, now: Date) {
+  await tx
+    .insert(personSettings)
+    .values({ userId, mutedUntil, updatedAt: now })
+    .onConflictDoUpdate({ target: personSettings.userId, set: { mutedUntil, updatedAt: now } });
+}
+
+/**
+ * The rest of a series follows its held reminder: a later reminder to the same person for the same
+ * round or plan is held with it, from its own due time. Otherwise a mute that ends between a round's
+ * two nudges would release the first a day before the second, or in the same minute.
+ */
+async function holdRestOfSeries(tx: Transaction, userId: string): Promise<void> {
+  const held = alias(reminders, 'held');
+  await tx
+    .update(reminders)
+    .set({ mutedFrom: sql`${reminders.dueAt}` })
+    .where(
+      and(
+        eq(reminders.recipientUserId, userId),
+        eq(reminders.state, 'pending'),
+        isNull(reminders.mutedFrom),
+        notInArray(reminders.kind, [...OUTBOX_KINDS]),
+        exists(
+          tx
+            .select({ one: sql`1` })
+            .from(held)
+            .where(
+              and(
+                eq(held.recipientUserId, userId),
+                eq(held.state, 'pending'),
+                isNotNull(held.mutedFrom),
+                or(eq(held.roundId, reminders.roundId), eq(held.planId, reminders.planId)),
+                lt(held.mutedFrom, reminders.dueAt),
+              ),
+            ),
+        ),
+      ),
+    );
+}
+
+/**
+ * Gives each of the person's held reminders its due time from `from`, all at once, so the spacing
+ * is always measured from the earliest one still held. `release` ends the hold.
+ */
+async function placeHeld(
+  tx: Transaction,
+  userId: string,
+  from: Date,
+  place: PlaceHeld,
+  release: boolean,
+): Promise<Map<number, Date>> {
+  const held = await tx
+    .select({ id: reminders.id, mutedFrom: reminders.mutedFrom })
+    .from(reminders)
+    .where(
+      and(
+        eq(reminders.recipientUserId, userId),
+        eq(reminders.state, 'pending'),
+        isNotNull(reminders.mutedFrom),
+      ),
+    )
+    .orderBy(asc(reminders.mutedFrom), asc(reminders.id))
+    .for('update');
+  const due = place(
+    from,
+    held.map((row) => row.mutedFrom as Date),
+  );
+  const placed = new Map<number, Date>();
+  for (const [index, row] of held.entries()) {
+    const dueAt = due[index] ?? from;
+    await tx
+      .update(reminders)
+      .set({ dueAt, ...(release ? { mutedFrom: null } : {}) })
+      .where(and(eq(reminders.id, row.id), eq(reminders.state, 'pending')));
+    placed.set(row.id, dueAt);
+  }
+  return placed;
+}
+
+/** A hold left from a mute that ran out: those reminders already have their place; forget the hold. */
+async function forgetHolds(tx: Transaction, userId: string): Promise<void> {
+  await tx
+    .update(reminders)
+    .set({ mutedFrom: null })
+    .where(
+      and(
+        eq(reminders.recipientUserId, userId),
+        eq(reminders.state, 'pending'),
+        isNotNull(reminders.mutedFrom),
+      ),
+    );
+}
 
 /**
  * `id = any(array(<locking subquery>))`. The subquery runs once, as an InitPlan. The tempting
@@ -281,11 +400,53 @@ export function createRemindersRepository({ db }: { db: Database }) {
       return row?.mutedUntil ?? null;
     },
 
-    async setMutedUntil(userId: string, mutedUntil: Date | null, now: Date): Promise<void> {
-      await db
-        .insert(personSettings)
-        .values({ userId, mutedUntil, updatedAt: now })
-        .onConflictDoUpdate({ target: personSettings.userId, set: { mutedUntil, updatedAt: now } });
+    /**
+     * Holds a claimed reminder back for its recipient's mute (claimed -> pending), remembering the due
+     * time it had (once, however often it is held), and places all the person's held reminders after
+     * the mute's end. Returns the reminder's new due time, or undefined when no mute is in force any
+     * more (it was lifted meanwhile): the caller then goes on as if there had been none.
+     */
+    async holdForMute(id: number, userId: string, now: Date, place: PlaceHeld): Promise<Date | undefined> {
+      return db.transaction(async (tx) => {
+        const until = await lockMute(tx, userId);
+        if (!until || until <= now) return undefined;
+        await tx
+          .update(reminders)
+          .set({
+            state: 'pending',
+            mutedFrom: sql`coalesce(${reminders.mutedFrom}, ${reminders.dueAt})`,
+            claimedAt: null,
+            claimedBy: null,
+            lastError: 'muted',
+          })
+          .where(and(eq(reminders.id, id), eq(reminders.state, 'sending')));
+        await holdRestOfSeries(tx, userId);
+        const placed = await placeHeld(tx, userId, until, place, false);
+        return placed.get(id) ?? until;
+      });
+    },
+
+    /**
+     * Mutes a person until `until`. Lengthening or shortening a mute in force moves what it holds to
+     * the new end; a fresh mute starts with nothing held.
+     */
+    async mute(userId: string, until: Date, now: Date, place: PlaceHeld): Promise<void> {
+      await db.transaction(async (tx) => {
+        const previous = await lockMute(tx, userId);
+        await writeMute(tx, userId, until, now);
+        if (previous && previous > now) await placeHeld(tx, userId, until, place, false);
+        else await forgetHolds(tx, userId);
+      });
+    },
+
+    /** Lifts a person's mute: what it held is placed from `now`, and the hold ends. */
+    async unmute(userId: string, now: Date, place: PlaceHeld): Promise<void> {
+      await db.transaction(async (tx) => {
+        const previous = await lockMute(tx, userId);
+        await writeMute(tx, userId, null, now);
+        if (previous && previous > now) await placeHeld(tx, userId, now, place, true);
+        else await forgetHolds(tx, userId);
+      });
     },
 
     /** Cancels a round still awaiting its customer, and its pending reminders. */

@@ -8,7 +8,7 @@ import type { PeopleDirectory } from '../people/people.directory.js';
 import type { PeopleRepository } from '../people/people.repository.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
 import { buildCustomerRequestMessage, buildResponseResultMessage } from '../rounds/rounds.views.js';
-import type { ReminderKind, RemindersRepository } from './reminders.repository.js';
+import type { PlaceHeld, ReminderKind, RemindersRepository } from './reminders.repository.js';
 import {
   buildCadenceMessage,
   buildCustomerNudgeMessage,
@@ -18,6 +18,7 @@ import {
 import {
   nextWorkingTime,
   parseClock,
+  spacedFrom,
   type WorkingHoursPolicy,
   workingStartOn,
   workingTimeAfterDays,
@@ -305,10 +306,18 @@ export async function deliverClaimed(
 
   if (!prepared.anyTime) {
     const mutedUntil = await reminders.mutedUntil(reminder.recipientUserId);
-    const earliest = mutedUntil && mutedUntil > now ? mutedUntil : now;
-    const when = nextWorkingTime(earliest, person.tz, settings.policy);
+    if (mutedUntil && mutedUntil > now) {
+      const until = await reminders.holdForMute(
+        reminder.id,
+        reminder.recipientUserId,
+        now,
+        placeHeldFor(person.tz, settings),
+      );
+      if (until) return { kind: 'deferred', until };
+    }
+    const when = nextWorkingTime(now, person.tz, settings.policy);
     if (when.getTime() > now.getTime()) {
-      await reminders.release(reminder.id, when, mutedUntil && mutedUntil > now ? 'muted' : null);
+      await reminders.release(reminder.id, when);
       return { kind: 'deferred', until: when };
     }
   }
@@ -554,23 +563,33 @@ export async function cancelRound(
   return { ok: true, outcome: `Round ${roundId} cancelled. No more reminders will come for it.` };
 }
 
+/**
+ * Held reminders keep the spacing they were planned with: released together, a round's two nudges
+ * would arrive in the same minute.
+ */
+function placeHeldFor(timeZone: string | null | undefined, settings: ReminderSettings): PlaceHeld {
+  return (from, planned) => spacedFrom(from, planned, timeZone, settings.policy);
+}
+
 export async function muteReminders(
   deps: ReminderDeps,
   { userId, days, now }: { userId: string; days: number; now: Date },
 ): Promise<ButtonResult> {
   const until = new Date(now.getTime() + days * DAY_MS);
-  await deps.reminders.setMutedUntil(userId, until, now);
   const zone = await timeZoneOf(deps, userId);
+  await deps.reminders.mute(userId, until, now, placeHeldFor(zone, deps.settings));
   return {
     ok: true,
     outcome: `Reminders muted until ${formatDay(until, zone)}. Type \`/rate-service unmute\` to hear them again.`,
   };
 }
 
+/** Lifts a mute: what it held comes from the person's next working hours on, spaced as planned. */
 export async function unmuteReminders(
   deps: ReminderDeps,
   { userId, now }: { userId: string; now: Date },
 ): Promise<ButtonResult> {
-  await deps.reminders.setMutedUntil(userId, null, now);
+  const zone = await timeZoneOf(deps, userId);
+  await deps.reminders.unmute(userId, now, placeHeldFor(zone, deps.settings));
   return { ok: true, outcome: 'Reminders are on again.' };
 }

@@ -85,6 +85,29 @@ export function workingTimeAfterDays(
   return nextWorkingTime(later.toJSDate(), timeZone, policy);
 }
 
+/**
+ * Where reminders that were held back go once they may be sent again: the earliest planned one at
+ * the first working time from `from`, each other as many calendar days and hours after it as it was
+ * planned to be (days counted on the wall clock, as the nudges are planned), then into working hours.
+ * Counting from a working time, not from `from` itself, keeps a release on Friday evening from
+ * eating the gap between the first two over the weekend. The order of `planned` is kept.
+ */
+export function spacedFrom(
+  from: Date,
+  planned: readonly Date[],
+  timeZone: string | null | undefined,
+  policy: WorkingHoursPolicy,
+): Date[] {
+  if (planned.length === 0) return [];
+  const zone = safeZone(timeZone);
+  const earliest = DateTime.fromMillis(Math.min(...planned.map((at) => at.getTime())), { zone });
+  const anchor = DateTime.fromJSDate(nextWorkingTime(from, zone, policy), { zone });
+  return planned.map((at) => {
+    const gap = DateTime.fromJSDate(at, { zone }).diff(earliest, ['days', 'milliseconds']);
+    return nextWorkingTime(anchor.plus(gap).toJSDate(), zone, policy);
+  });
+}
+
 /** Parses "HH:MM" into minutes after midnight. */
 export function parseClock(value: string): number | undefined {
   const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value.trim());

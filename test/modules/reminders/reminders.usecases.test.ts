@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reminders, rounds } from '../../../src/db/schema.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import {
@@ -351,6 +351,231 @@ describeEachDatabase('reminders', (getDb) => {
     await unmuteReminders(deps, { userId: STAFF, now: new Date('2026-11-25T10:00:00Z') });
     await tick('2026-12-07T11:00:00Z');
     expect(posts(STAFF)).toHaveLength(1);
+  });
+
+  describe('what a mute held back, once it is lifted or runs out', () => {
+    const HOUR_MS = 3_600_000;
+    /** Ticks every hour, on the hour, from `from` to `to`: what arrives when, to the hour. */
+    const tickHourly = async (from: string, to: string) => {
+      for (let at = Date.parse(from); at <= Date.parse(to); at += HOUR_MS)
+        await tick(new Date(at).toISOString());
+    };
+    /** The reminders sent to a person, in the order they went, with the moment each went. */
+    const arrivals = async (userId: string) =>
+      (await rows())
+        .filter((row) => row.recipientUserId === userId && row.state === 'sent')
+        .sort((a, b) => (a.sentAt?.getTime() ?? 0) - (b.sentAt?.getTime() ?? 0) || a.id - b.id)
+        .map((row) => [row.dedupeKey, row.sentAt?.toISOString()]);
+    const dueTimes = async (userId: string) =>
+      (await rows())
+        .filter((row) => row.recipientUserId === userId && row.state === 'pending')
+        .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id)
+        .map((row) => [row.dedupeKey, row.dueAt.toISOString()]);
+
+    /**
+     * A round created Monday 23 November 10:00 UTC: its customer (New York) is nudged on Friday 27
+     * November and Tuesday 1 December, 09:00 there, 4 days apart. The customer mutes for `days` at
+     * 10:00 New York that Monday.
+     */
+    const mutedCustomer = async (days: number) => {
+      const round = await seedRound(db(), {
+        staffUserId: STAFF,
+        createdAt: new Date('2026-11-23T10:00:00Z'),
+        interviewOn: '2026-11-23',
+      });
+      await tick('2026-11-23T10:01:00Z');
+      await muteReminders(deps, { userId: CUSTOMER, days, now: new Date('2026-11-23T15:00:00Z') });
+      return round;
+    };
+
+    it('unmute releases held nudges into the next working hours, as many days apart as planned', async () => {
+      const round = await mutedCustomer(14); // until Monday 7 December, 15:00 UTC
+      await tick('2026-11-27T14:00:00Z');
+      await tick('2026-12-01T14:00:00Z');
+      expect(await arrivals(CUSTOMER)).toEqual([]);
+
+      // Thursday 18:30 in New York: after hours, so the first comes Friday at 09:00 there.
+      const said = await unmuteReminders(deps, { userId: CUSTOMER, now: new Date('2026-12-03T23:30:00Z') });
+      expect(said).toEqual({ ok: true, outcome: 'Reminders are on again.' });
+      await tickHourly('2026-12-04T00:00:00Z', '2026-12-09T00:00:00Z');
+      expect(await arrivals(CUSTOMER)).toEqual([
+        [`customer_nudge:${round.id}:1`, '2026-12-04T14:00:00.000Z'], // Friday 09:00 in New York
+        [`customer_nudge:${round.id}:2`, '2026-12-08T14:00:00.000Z'], // four days on, not with it
+      ]);
+      const nudges = posts(CUSTOMER).filter((call) => JSON.stringify(call.args.blocks).includes('reminder'));
+      expect(nudges).toHaveLength(2);
+      expect(JSON.stringify(nudges[1]?.args.blocks)).toContain('last reminder');
+      // Released means released: nothing is left marked as held.
+      expect((await rows()).every((row) => row.mutedFrom === null)).toBe(true);
+    });
+
+    it('a mute that runs out releases them from its end, keeping the days between them', async () => {
+      const round = await mutedCustomer(14);
+      await tick('2026-11-27T14:00:00Z');
+      await tick('2026-12-01T14:00:00Z');
+      await tickHourly('2026-12-07T12:00:00Z', '2026-12-12T00:00:00Z');
+      expect(await arrivals(CUSTOMER)).toEqual([
+        [`customer_nudge:${round.id}:1`, '2026-12-07T15:00:00.000Z'], // the mute's end, 10:00 in New York
+        [`customer_nudge:${round.id}:2`, '2026-12-11T15:00:00.000Z'],
+      ]);
+    });
+
+    it('a mute that ends between two nudges keeps the second as many days after the first', async () => {
+      // Six days: until Sunday 29 November, so the held first nudge comes Monday 09:00 in New York,
+      // and the second, never due while muted, moves with it rather than follow it the next day.
+      const round = await mutedCustomer(6);
+      await tick('2026-11-27T14:00:00Z');
+      expect(await dueTimes(CUSTOMER)).toEqual([
+        [`customer_nudge:${round.id}:1`, '2026-11-30T14:00:00.000Z'],
+        [`customer_nudge:${round.id}:2`, '2026-12-04T14:00:00.000Z'],
+      ]);
+      await tickHourly('2026-11-29T12:00:00Z', '2026-12-05T00:00:00Z');
+      expect(await arrivals(CUSTOMER)).toEqual([
+        [`customer_nudge:${round.id}:1`, '2026-11-30T14:00:00.000Z'],
+        [`customer_nudge:${round.id}:2`, '2026-12-04T14:00:00.000Z'],
+      ]);
+    });
+
+    it('keeps the order and gaps of an interview day and a nudge for different rounds; moves no one else’s', async () => {
+      const OTHER = 'UQUINN';
+      standIn.addUser({ id: OTHER, name: 'quinn', tz: 'Europe/London' });
+      const created = new Date('2026-11-23T10:00:00Z');
+      // The customer's nudges for round A: Friday 27 November and Tuesday 1 December, 09:00 New York.
+      const asked = await seedRound(db(), {
+        staffUserId: STAFF,
+        createdAt: created,
+        interviewOn: '2026-11-24',
+      });
+      // The same person's own interview days, for rounds B (Monday 30 November) and C (10 December).
+      const own = await seedRound(db(), {
+        staffUserId: CUSTOMER,
+        customerUserId: null,
+        customerName: 'Pat',
+        createdAt: created,
+        interviewOn: '2026-11-30',
+      });
+      const later = await seedRound(db(), {
+        staffUserId: CUSTOMER,
+        customerUserId: null,
+        customerName: 'Robin',
+        createdAt: created,
+        interviewOn: '2026-12-10',
+      });
+      // Someone else, muted as well, with nudges held on the same days (09:00 in London).
+      await seedRound(db(), {
+        staffUserId: STAFF,
+        customerUserId: OTHER,
+        createdAt: created,
+        interviewOn: '2026-11-24',
+      });
+      await tick('2026-11-23T10:01:00Z');
+      for (const userId of [CUSTOMER, OTHER])
+        await muteReminders(deps, { userId, days: 14, now: new Date('2026-11-23T15:00:00Z') });
+      for (const at of ['2026-11-27T09:00:00Z', '2026-11-27T14:00:00Z', '2026-11-30T14:00:00Z'])
+        await tick(at);
+      const othersBefore = await dueTimes(OTHER);
+      expect(othersBefore.length).toBe(2);
+      const neverHeld = (await rows()).find((row) => row.roundId === later.id);
+      expect(neverHeld?.mutedFrom).toBeNull();
+
+      // Monday 15:00 in New York, inside working hours: the first goes now.
+      await unmuteReminders(deps, { userId: CUSTOMER, now: new Date('2026-11-30T20:00:00Z') });
+      expect(await dueTimes(OTHER)).toEqual(othersBefore);
+      const untouched = (await rows()).find((row) => row.id === neverHeld?.id);
+      expect(untouched?.dueAt.toISOString()).toBe('2026-12-10T14:00:00.000Z');
+
+      await tickHourly('2026-11-30T20:00:00Z', '2026-12-05T00:00:00Z');
+      expect(await arrivals(CUSTOMER)).toEqual([
+        [`customer_nudge:${asked.id}:1`, '2026-11-30T20:00:00.000Z'],
+        [`interview_due:${own.id}`, '2026-12-03T20:00:00.000Z'], // 3 days after, as planned
+        [`customer_nudge:${asked.id}:2`, '2026-12-04T20:00:00.000Z'], // 4 days after the first
+      ]);
+      expect(await arrivals(OTHER)).toEqual([]);
+      expect(await dueTimes(OTHER)).toEqual(othersBefore);
+    });
+
+    it('a mute lengthened or shortened while in force moves what it holds to its new end', async () => {
+      const round = await mutedCustomer(14);
+      await tick('2026-11-27T14:00:00Z');
+      await tick('2026-12-01T14:00:00Z');
+      // Wednesday: "mute 2" ends the mute on Friday 4 December, 15:00 UTC, not on the 7th.
+      await muteReminders(deps, { userId: CUSTOMER, days: 2, now: new Date('2026-12-02T15:00:00Z') });
+      expect(await dueTimes(CUSTOMER)).toEqual([
+        [`customer_nudge:${round.id}:1`, '2026-12-04T15:00:00.000Z'],
+        [`customer_nudge:${round.id}:2`, '2026-12-08T15:00:00.000Z'],
+      ]);
+      await tickHourly('2026-12-04T12:00:00Z', '2026-12-09T00:00:00Z');
+      expect(await arrivals(CUSTOMER)).toEqual([
+        [`customer_nudge:${round.id}:1`, '2026-12-04T15:00:00.000Z'],
+        [`customer_nudge:${round.id}:2`, '2026-12-08T15:00:00.000Z'],
+      ]);
+    });
+
+    it('a new mute measures from what it holds, not from the plan of a mute that ran out', async () => {
+      const asked = await seedRound(db(), {
+        staffUserId: STAFF,
+        createdAt: new Date('2026-11-30T10:00:00Z'),
+        interviewOn: '2026-12-30',
+      });
+      const own = await seedRound(db(), {
+        staffUserId: CUSTOMER,
+        customerUserId: null,
+        customerName: 'Pat',
+        createdAt: new Date('2026-11-30T10:00:00Z'),
+        interviewOn: '2026-12-10',
+      });
+      await tick('2026-11-30T10:01:00Z');
+      // A first mute, until Saturday 5 December: the nudges of 4 and 8 December go on 7 and 11 December.
+      await muteReminders(deps, { userId: CUSTOMER, days: 5, now: new Date('2026-11-30T15:00:00Z') });
+      await tick('2026-12-04T14:00:00Z');
+      await tick('2026-12-07T14:00:00Z');
+      expect(await arrivals(CUSTOMER)).toEqual([
+        [`customer_nudge:${asked.id}:1`, '2026-12-07T14:00:00.000Z'],
+      ]);
+      // A second, until Monday 14 December: it holds the interview day of the 10th, then that nudge.
+      await muteReminders(deps, { userId: CUSTOMER, days: 5, now: new Date('2026-12-09T15:00:00Z') });
+      await tick('2026-12-10T14:00:00Z');
+      await tick('2026-12-11T14:00:00Z');
+      expect(await dueTimes(CUSTOMER)).toEqual([
+        [`interview_due:${own.id}`, '2026-12-14T15:00:00.000Z'],
+        [`customer_nudge:${asked.id}:2`, '2026-12-15T15:00:00.000Z'], // a day later, as it was due
+      ]);
+    });
+
+    it('never holds the request a customer waits for, even when it is retried beside a held nudge', async () => {
+      deps = reminderDepsFor(db(), standIn, clock, { settings: { concurrency: 1 } });
+      let refused = false;
+      standIn.on('chat.postMessage', (call) => {
+        if (refused || !JSON.stringify(call.args.blocks).includes('not anonymous')) return undefined;
+        refused = true;
+        return { body: { ok: false, error: 'temporarily_refused' } };
+      });
+      // The app was down from the round's creation until the first nudge was due.
+      const round = await seedRound(
+        db(),
+        { staffUserId: STAFF, createdAt: new Date('2026-11-23T10:00:00Z'), interviewOn: '2026-11-23' },
+        { requestDelivered: false },
+      );
+      await muteReminders(deps, { userId: CUSTOMER, days: 14, now: new Date('2026-11-23T15:00:00Z') });
+      await tick('2026-11-27T14:00:00Z'); // the request is refused once; the first nudge is held
+      const [request] = await db()
+        .select()
+        .from(reminders)
+        .where(eq(reminders.dedupeKey, `customer_request:${round.id}`));
+      expect(request).toMatchObject({ state: 'pending', mutedFrom: null, lastError: 'temporarily_refused' });
+      expect(request?.dueAt.toISOString()).toBe('2026-11-27T14:01:00.000Z');
+      await tick('2026-11-27T14:01:00Z');
+      const [sent] = await db()
+        .select()
+        .from(reminders)
+        .where(eq(reminders.dedupeKey, `customer_request:${round.id}`));
+      expect(sent?.sentAt?.toISOString()).toBe('2026-11-27T14:01:00.000Z');
+      // The nudges, meanwhile, wait for the mute's end, four days apart.
+      expect(await dueTimes(CUSTOMER)).toEqual([
+        [`customer_nudge:${round.id}:1`, '2026-12-07T15:00:00.000Z'],
+        [`customer_nudge:${round.id}:2`, '2026-12-11T15:00:00.000Z'],
+      ]);
+    });
   });
 
   it('marks a reminder to someone who left as failed, with the reason, without retrying', async () => {

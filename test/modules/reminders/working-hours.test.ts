@@ -4,6 +4,7 @@ import {
   isWorkingTime,
   nextWorkingTime,
   safeZone,
+  spacedFrom,
   workingStartOn,
   workingTimeAfterDays,
 } from '../../../src/modules/reminders/working-hours.js';
@@ -122,6 +123,29 @@ describe('working hours in each person’s zone', () => {
     expect(iso(workingTimeAfterDays(at('2026-11-26T10:00:00Z'), 2, 'Europe/London', DEFAULT_POLICY))).toBe(
       '2026-11-30T09:00:00.000Z',
     );
+  });
+
+  it('spaces released reminders from the first working time, by the calendar days and hours planned', () => {
+    const planned = ['2026-10-23T08:00:00Z', '2026-10-27T14:00:00Z', '2026-10-26T09:00:00Z'].map(at);
+    // Released on Friday 30 October at 19:00 in London: the earliest goes Monday 09:00, not at once.
+    // Across the clock change of 25 October, "4 days and 5 hours later" stays 14:00 on the wall clock.
+    expect(spacedFrom(at('2026-10-30T19:00:00Z'), planned, 'Europe/London', DEFAULT_POLICY).map(iso)).toEqual(
+      [
+        '2026-11-02T09:00:00.000Z',
+        '2026-11-06T14:00:00.000Z',
+        '2026-11-05T09:00:00.000Z', // the order given is kept
+      ],
+    );
+    // A gap that ends on a weekend or after hours moves into the next working hours.
+    expect(
+      spacedFrom(
+        at('2026-11-25T15:00:00Z'),
+        [at('2026-11-23T15:00:00Z'), at('2026-11-26T12:00:00Z')],
+        'Europe/London',
+        DEFAULT_POLICY,
+      ).map(iso),
+    ).toEqual(['2026-11-25T15:00:00.000Z', '2026-11-30T09:00:00.000Z']);
+    expect(spacedFrom(at('2026-11-25T15:00:00Z'), [], 'Europe/London', DEFAULT_POLICY)).toEqual([]);
   });
 
   it('falls back to UTC for a missing or unknown zone', () => {
