@@ -501,13 +501,13 @@ describeEachDatabase('uninstall and revoked tokens', (getDb) => {
   });
 
   it.each<[string, { signature?: string | null; timestamp?: number }]>([
-    ['unsigned', { signature: null }],
+    ['without a signature', { signature: null }],
     [
       'signed with another secret',
       { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' },
     ],
-    ['stale (301 s old)', { timestamp: Math.floor(Date.now() / 1000) - 301 }],
-  ])('refuses an %s app_uninstalled event with 401 and writes nothing', async (_name, options) => {
+    ['signed 301 s ago', { timestamp: Math.floor(Date.now() / 1000) - 301 }],
+  ])('refuses an app_uninstalled event %s with 401, and writes nothing', async (_name, options) => {
     const before = await countRows(db());
     const refused = await app.send(
       { kind: 'event', body: eventBody('Ev0FORGED', { type: 'app_uninstalled' }) },
@@ -519,7 +519,7 @@ describeEachDatabase('uninstall and revoked tokens', (getDb) => {
     expect((await health()).status).toBe(200);
 
     if (process.env.FAULT_REPORT)
-      console.info(`forged app_uninstalled (${_name})`, {
+      console.info(`app_uninstalled ${_name}`, {
         sent: 1,
         answered: refused.status,
         lost: { rowsWritten: 0 },
