@@ -4,6 +4,7 @@ import type { Database } from './db/client.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
 import { createDigestJob } from './modules/digests/digests.job.js';
+import type { SendingPause } from './modules/installation/installation.usecases.js';
 import type { PeopleDirectory } from './modules/people/people.directory.js';
 import { createRemindersJob } from './modules/reminders/reminders.job.js';
 import type { ScheduledJob } from './scheduler/scheduler.js';
@@ -21,6 +22,8 @@ export interface JobDeps {
   client: WebClient;
   /** Names this copy of the app in claims, for operators reading the tables. */
   instanceId: string;
+  /** Whether Slack refuses the bot token: sends then wait instead of failing. */
+  installation?: SendingPause | undefined;
 }
 
 /** Every scheduled job, in the order a tick runs them. */

@@ -8,13 +8,17 @@ import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js'
 import { lockPgliteDir } from './db/pglite-lock.js';
 import { createJobs, type JobDeps } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { withTimeout } from './lib/timeout.js';
 import type { Logger } from './logger.js';
+import { createInstallationRepository } from './modules/installation/installation.repository.js';
+import { createInstallation, type Installation } from './modules/installation/installation.usecases.js';
 import { createPeopleDirectory } from './modules/people/people.directory.js';
 import { createPeopleRepository } from './modules/people/people.repository.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackService, type SlackService } from './slack/app.js';
 import { createBackgroundClient } from './slack/background-client.js';
 import { createMessenger } from './slack/messenger.js';
+import { createTokenCheck, reportTokenRefusals } from './slack/token-refusals.js';
 
 export interface ServiceRadar {
   port: number;
@@ -22,8 +26,12 @@ export interface ServiceRadar {
   slack: SlackService;
   scheduler: Scheduler;
   jobDeps: JobDeps;
+  installation: Installation;
   stop(): Promise<void>;
 }
+
+/** The start-up token check never holds the app back longer than this; its answer still counts. */
+const STARTUP_CHECK_MS = 5_000;
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
@@ -51,6 +59,29 @@ export async function openMigratedDatabase(config: DatabaseConfig): Promise<Data
 }
 
 /**
+ * Whether Slack accepts the bot token, shared by every copy through the database. Its auth.test
+ * goes through a client of its own, which reports nothing: the check records its own answer.
+ */
+export function createInstallationStanding({
+  config,
+  logger,
+  database,
+  clock = systemClock,
+}: {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  clock?: Clock;
+}): Installation {
+  return createInstallation({
+    installation: createInstallationRepository({ db: database.db }),
+    checkToken: createTokenCheck(createBackgroundClient(config, logger)),
+    logger,
+    clock,
+  });
+}
+
+/**
  * The scheduled work of one copy of the app: the jobs of src/jobs.ts with their dependencies (the
  * background Web API client, its messenger and people directory, a name for this copy's claims) and
  * a scheduler that ticks them, not yet started. startServiceRadar runs it on node-cron; the
@@ -61,19 +92,23 @@ export function createScheduledWork({
   logger,
   database,
   clock = systemClock,
+  installation = createInstallationStanding({ config, logger, database, clock }),
 }: {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
   clock?: Clock;
+  installation?: Installation;
 }): { jobDeps: JobDeps; scheduler: Scheduler } {
-  const backgroundClient = createBackgroundClient(config, logger);
+  const backgroundClient = createBackgroundClient(config, logger, {
+    onTokenRefused: reportTokenRefusals(installation, logger),
+  });
   const jobDeps: JobDeps = {
     config,
     logger,
     clock,
     db: database.db,
-    messenger: createMessenger({ client: backgroundClient, logger }),
+    messenger: createMessenger({ client: backgroundClient, logger, pause: installation }),
     client: backgroundClient,
     directory: createPeopleDirectory({
       client: backgroundClient,
@@ -81,12 +116,14 @@ export function createScheduledWork({
       clock,
     }),
     instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    installation,
   };
   const scheduler = createScheduler({
     expression: config.SCHEDULER_CRON,
     jobs: createJobs(jobDeps),
     clock,
     logger,
+    canRun: (now) => installation.canRun(now),
   });
   return { jobDeps, scheduler };
 }
@@ -108,8 +145,9 @@ export async function startServiceRadar({
 }): Promise<ServiceRadar> {
   const db = database ?? (await openMigratedDatabase(config));
   const ownsDatabase = !database;
-  const slack = createSlackService({ config, logger, database: db, clock });
-  const { jobDeps, scheduler } = createScheduledWork({ config, logger, database: db, clock });
+  const installation = createInstallationStanding({ config, logger, database: db, clock });
+  const slack = createSlackService({ config, logger, database: db, clock, installation });
+  const { jobDeps, scheduler } = createScheduledWork({ config, logger, database: db, clock, installation });
   let port: number;
   try {
     ({ port } = await slack.start());
@@ -117,6 +155,11 @@ export async function startServiceRadar({
     if (ownsDatabase) await db.close();
     throw error;
   }
+  // Checked once here, so a token that came back (a reinstall, a restart with the new token) is
+  // believed at once, and one that is gone is known before the first tick.
+  await withTimeout(installation.checkNow(), STARTUP_CHECK_MS).catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not check the bot token at start-up');
+  });
   if (config.SCHEDULER_ENABLED) scheduler.start();
   return {
     port,
@@ -124,6 +167,7 @@ export async function startServiceRadar({
     slack,
     scheduler,
     jobDeps,
+    installation,
     async stop() {
       await scheduler.stop();
       await slack.stop();

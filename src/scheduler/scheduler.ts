@@ -24,17 +24,30 @@ export function createScheduler({
   jobs,
   clock,
   logger,
+  canRun,
 }: {
   expression: string;
   jobs: ScheduledJob[];
   clock: Clock;
   logger: Logger;
+  /**
+   * Asked before each job; false leaves the rest of the tick undone. Scheduled work only sends to
+   * Slack, so while Slack refuses the bot token there is nothing a job could do but fail.
+   */
+  canRun?: (now: Date) => Promise<boolean>;
 }): Scheduler {
   let task: ScheduledTask | undefined;
   let running: Promise<void> | undefined;
 
   const tick = async (now: Date = clock.now()) => {
     for (const job of jobs) {
+      if (canRun) {
+        const go = await canRun(now).catch((error: unknown) => {
+          logger.error({ err: error, job: job.name }, 'could not tell whether scheduled work may run');
+          return false;
+        });
+        if (!go) break;
+      }
       const started = Date.now();
       try {
         await job.run(now);

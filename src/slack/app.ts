@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
@@ -9,6 +10,7 @@ import { InFlight } from '../lib/in-flight.js';
 import { withTimeout } from '../lib/timeout.js';
 import { type Logger, toBoltLogger } from '../logger.js';
 import { createCommitteeCommandDeps } from '../modules/committees/committees.deps.js';
+import type { Installation } from '../modules/installation/installation.usecases.js';
 import { createPeopleDirectory } from '../modules/people/people.directory.js';
 import { createPeopleRepository } from '../modules/people/people.repository.js';
 import { createPlanDeps } from '../modules/plans/plans.deps.js';
@@ -18,6 +20,7 @@ import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { createMessenger } from './messenger.js';
+import { reportTokenRefusals, watchTokenRefusals } from './token-refusals.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
@@ -44,11 +47,13 @@ export function createSlackService({
   logger,
   database,
   clock,
+  installation,
 }: {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
   clock: Clock;
+  installation: Installation;
 }): SlackService {
   const secrets = [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN].filter(
     (secret): secret is string => Boolean(secret),
@@ -65,27 +70,36 @@ export function createSlackService({
         processBeforeResponse: false,
       });
 
+  const slackApiUrl = config.SLACK_API_URL ? ensureTrailingSlash(config.SLACK_API_URL) : undefined;
+  const clientOptions: WebClientOptions = {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    // Every Web API answer, from Bolt's clients and ours, passes here: a refused token pauses the app.
+    fetch: watchTokenRefusals({ apiUrl: slackApiUrl, onRefused: reportTokenRefusals(installation, logger) }),
+    // The SDK's default is no timeout at all and ten retries over half an hour.
+    timeout: config.SLACK_API_TIMEOUT_MS,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
+    // A user is waiting: a views.open retried after a 30 s Retry-After would use a dead trigger_id,
+    // and the wait would hold up shutdown. Fail fast instead; the listener tells the user.
+    rejectRateLimitedCalls: true,
+    // The SDK queues calls past 100 in flight. A burst of commands while Slack is slow would then
+    // hold views.open calls in the queue until their trigger_ids had expired (the benchmark saw
+    // it with views.open taking 2.5 s). Slack's own rate limits bound this client, not the queue.
+    maxRequestConcurrency: 1_000,
+  };
   const app = new App({
-    token: config.SLACK_BOT_TOKEN,
+    // Given a token, Bolt calls auth.test once, at construction, and keeps the answer for good: a
+    // token refused then (the app started while uninstalled) would refuse every request until a
+    // restart, through a rejection nobody handles. The app checks the token itself (src/service.ts).
+    authorize: async () => ({ botToken: config.SLACK_BOT_TOKEN }),
     receiver,
     // Bolt's conversation store keeps per-conversation state for apps that ask for it; this one
     // does not, so every request would only pay for the lookup.
     convoStore: false,
     logger: boltLogger,
-    clientOptions: {
-      ...(config.SLACK_API_URL ? { slackApiUrl: ensureTrailingSlash(config.SLACK_API_URL) } : {}),
-      // The SDK's default is no timeout at all and ten retries over half an hour.
-      timeout: config.SLACK_API_TIMEOUT_MS,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
-      // A user is waiting: a views.open retried after a 30 s Retry-After would use a dead trigger_id,
-      // and the wait would hold up shutdown. Fail fast instead; the listener tells the user.
-      rejectRateLimitedCalls: true,
-      // The SDK queues calls past 100 in flight. A burst of commands while Slack is slow would then
-      // hold views.open calls in the queue until their trigger_ids had expired (the benchmark saw
-      // it with views.open taking 2.5 s). Slack's own rate limits bound this client, not the queue.
-      maxRequestConcurrency: 1_000,
-    },
+    clientOptions,
   });
+  // What listeners' use cases call; Bolt hands listeners a client of its own, built the same way.
+  const client = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger });
 
   const inFlight = new InFlight();
   app.use(async ({ next }) => {
@@ -101,8 +115,8 @@ export function createSlackService({
   const { db } = database;
   const rounds = createRoundsRepository({ db });
   const people = createPeopleRepository({ db });
-  const directory = createPeopleDirectory({ client: app.client, people, clock });
-  const messenger = createMessenger({ client: app.client, logger });
+  const directory = createPeopleDirectory({ client, people, clock });
+  const messenger = createMessenger({ client, logger, pause: installation });
   const deps: ListenerDeps = {
     logger,
     clock,
@@ -118,9 +132,11 @@ export function createSlackService({
       logger,
       instanceId: `${hostname()}:${process.pid}`,
       settings: reminderSettingsFrom(config),
+      pause: installation,
     },
-    planDeps: createPlanDeps({ db, client: app.client, config, logger, directory, messenger }),
+    planDeps: createPlanDeps({ db, client, config, logger, directory, messenger }),
     committeeDeps: createCommitteeCommandDeps({ db, config }),
+    installation,
   };
   registerListeners(app, deps);
 
@@ -130,7 +146,7 @@ export function createSlackService({
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      void health(database, stopping).then(({ status, body }) => {
+      void health(database, installation, stopping).then(({ status, body }) => {
         res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
       });
@@ -200,12 +216,29 @@ function timestampIsFresh(header: string | string[] | undefined): boolean {
   return skew <= MAX_REQUEST_SKEW_SECONDS;
 }
 
-async function health(database: DatabaseHandle, stopping: boolean) {
+/**
+ * 200 only while the app can do its work. A refused bot token is a 503 like a lost database: a
+ * supervisor or load balancer that watches for one sees the other, and nothing Slack could send
+ * meanwhile needs this copy (an uninstalled app gets no commands); the body says which it is.
+ */
+async function health(database: DatabaseHandle, installation: Installation, stopping: boolean) {
   if (stopping) return { status: 503, body: { ok: false, reason: 'shutting down' } };
+  let slack: Awaited<ReturnType<Installation['status']>>;
   try {
     await withTimeout(database.ping(), 2_000);
-    return { status: 200, body: { ok: true, database: database.kind } };
+    slack = await withTimeout(installation.status(), 2_000);
   } catch {
     return { status: 503, body: { ok: false, reason: 'database unavailable' } };
   }
+  if (slack.state === 'paused')
+    return {
+      status: 503,
+      body: {
+        ok: false,
+        reason: 'slack_token_revoked',
+        slack: { state: slack.state, reason: slack.reason, since: slack.since?.toISOString() ?? null },
+        database: database.kind,
+      },
+    };
+  return { status: 200, body: { ok: true, database: database.kind } };
 }

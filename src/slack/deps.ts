@@ -2,6 +2,7 @@ import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
+import type { Installation } from '../modules/installation/installation.usecases.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
@@ -21,6 +22,8 @@ export interface ListenerDeps {
   planDeps: PlanDeps;
   /** Committees and digests, for `/service-digest` and its settings modal. */
   committeeDeps: CommitteeCommandDeps;
+  /** The installation's standing, for the Events API's app_uninstalled and tokens_revoked. */
+  installation: Installation;
 }
 
 export interface RepositoryDeps {

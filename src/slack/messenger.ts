@@ -1,6 +1,7 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../lib/block-kit.js';
 import type { Logger } from '../logger.js';
+import type { SendingPause } from '../modules/installation/installation.usecases.js';
 import { slackErrorCode } from '../modules/people/people.directory.js';
 
 export type { SlackMessage };
@@ -12,11 +13,14 @@ export type { SlackMessage };
  *   gone); someone has to act, retrying is pointless.
  * - `uncertain`: a timeout, network error or 5xx: Slack may or may not have posted it. Before trying
  *   again, look for it with `findPosted` (every scheduled post carries metadata for this).
+ * - `token_refused`: Slack refuses the bot token itself (the app was uninstalled, its token revoked,
+ *   the workspace disabled). Nothing was posted, and nothing is wrong with this message: put it
+ *   back, unchanged, for when a working token is back; the app is paused meanwhile.
  * - `error`: any other refusal.
  */
 export type PostFailure =
   | { ok: false; kind: 'rate_limited'; error: 'ratelimited'; retryAfterSeconds: number }
-  | { ok: false; kind: 'undeliverable' | 'uncertain' | 'error'; error: string };
+  | { ok: false; kind: 'undeliverable' | 'uncertain' | 'token_refused' | 'error'; error: string };
 
 export type PostResult = { ok: true; channel: string; ts: string } | PostFailure;
 
@@ -35,15 +39,33 @@ export const UNDELIVERABLE_ERRORS = new Set([
   'is_archived',
   'user_not_found',
   'cannot_dm_bot',
-  'account_inactive',
   'user_disabled',
-  'not_allowed_token_type',
   'restricted_action',
   'invalid_blocks',
   'msg_blocks_too_long',
   'messages_tab_disabled',
   'ekm_access_denied',
   'team_access_not_granted',
+]);
+
+/**
+ * Errors that are about the calling token rather than the call, as the Web API documents them:
+ * `account_inactive` ("token is for a deleted user or workspace when using a bot token"),
+ * `token_revoked` ("... or the app has been removed"), `invalid_auth`, `not_authed`,
+ * `token_expired` (token rotation), `team_disabled`, `user_removed_from_team`,
+ * `org_login_required` (an enterprise migration), and `not_allowed_token_type`. Any Web API call
+ * refused with one of these pauses the app's sends once auth.test agrees the token is refused.
+ */
+export const TOKEN_REFUSED_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'team_disabled',
+  'user_removed_from_team',
+  'org_login_required',
+  'not_allowed_token_type',
 ]);
 
 export function classifyFailure(error: unknown): PostFailure {
@@ -61,6 +83,7 @@ export function classifyFailure(error: unknown): PostFailure {
   if (platform) {
     if (platform === 'ratelimited')
       return { ok: false, kind: 'rate_limited', error: 'ratelimited', retryAfterSeconds: 30 };
+    if (TOKEN_REFUSED_ERRORS.has(platform)) return { ok: false, kind: 'token_refused', error: platform };
     if (UNDELIVERABLE_ERRORS.has(platform)) return { ok: false, kind: 'undeliverable', error: platform };
     if (platform === 'internal_error' || platform === 'fatal_error' || platform === 'service_unavailable') {
       return { ok: false, kind: 'uncertain', error: platform };
@@ -79,11 +102,29 @@ export function classifyFailure(error: unknown): PostFailure {
  * Every message the app posts goes through here: one place that turns Slack's errors into results,
  * logs them by code (never with tokens or message text), and never throws at a caller that has
  * already acknowledged the user.
+ *
+ * With `pause` (the installation's standing), a token error is believed only while the app is
+ * paused: the Web API client's watch (src/slack/token-refusals.ts) has already asked auth.test by
+ * the time the error arrives here, so "not paused" means the token works and the error is about
+ * this call's target, which makes it undeliverable, as before.
  */
-export function createMessenger({ client, logger }: { client: WebClient; logger: Logger }) {
-  const fail = (action: string, target: string, error: unknown): PostFailure => {
-    const failure = classifyFailure(error);
-    logger.warn({ action, target, error: failure.error, kind: failure.kind }, 'slack call failed');
+export function createMessenger({
+  client,
+  logger,
+  pause,
+}: {
+  client: WebClient;
+  logger: Logger;
+  pause?: SendingPause | undefined;
+}) {
+  const fail = async (action: string, target: string, error: unknown): Promise<PostFailure> => {
+    let failure = classifyFailure(error);
+    if (failure.kind === 'token_refused' && pause && !(await pause.isPaused().catch(() => true)))
+      failure = { ...failure, kind: 'undeliverable' };
+    // The pause itself is logged once; one line per refused message would say the same thing.
+    if (failure.kind === 'token_refused')
+      logger.debug({ action, target, error: failure.error, kind: failure.kind }, 'slack call failed');
+    else logger.warn({ action, target, error: failure.error, kind: failure.kind }, 'slack call failed');
     return failure;
   };
 

@@ -5,6 +5,7 @@ import { SLACK_EVENTS_PATH } from '../../src/slack/app.js';
 import { ACTION_PLAN_COMMAND } from '../../src/slack/listeners/commands/action-plan.js';
 import { RATE_SERVICE_COMMAND } from '../../src/slack/listeners/commands/rate-service.js';
 import { SERVICE_DIGEST_COMMAND } from '../../src/slack/listeners/commands/service-digest.js';
+import { INSTALLATION_EVENTS } from '../../src/slack/listeners/events/installation-events.js';
 import { WEB_API_SCOPES } from '../../src/slack/scopes.js';
 
 interface Manifest {
@@ -18,7 +19,7 @@ interface Manifest {
   settings: {
     interactivity: { is_enabled: boolean; request_url: string };
     socket_mode_enabled: boolean;
-    event_subscriptions?: unknown;
+    event_subscriptions?: { request_url: string; bot_events: string[]; user_events?: string[] };
   };
 }
 
@@ -43,6 +44,14 @@ describe('manifest.yml', () => {
       expect(new URL(command.url).pathname).toBe(SLACK_EVENTS_PATH);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe(SLACK_EVENTS_PATH);
+  });
+
+  it('subscribes, on /slack/events, to exactly the events the app handles: uninstall and revoked tokens', () => {
+    const events = manifest.settings.event_subscriptions;
+    expect(events).toBeDefined();
+    expect(new URL(events?.request_url ?? '').pathname).toBe(SLACK_EVENTS_PATH);
+    expect([...(events?.bot_events ?? [])].sort()).toEqual([...INSTALLATION_EVENTS].sort());
+    expect(events?.user_events).toBeUndefined();
   });
 
   it('asks for the scopes the app uses and no more', () => {

@@ -291,6 +291,60 @@ describe('overrides', () => {
   });
 });
 
+describe('revoked tokens', () => {
+  const refusal = (call: Promise<unknown>) =>
+    call.then(
+      () => 'accepted',
+      (error: { data?: { error?: string } }) => error.data?.error,
+    );
+
+  it('refuses every Web API method, auth.test included, for a revoked token, and only for it', async () => {
+    const fresh = new WebClient('xoxb-new-token', clientOptions());
+    standIn.revokeTokens({ tokens: ['xoxb-test'] });
+    expect(await refusal(client.auth.test())).toBe('token_revoked');
+    expect(await refusal(client.chat.postMessage({ channel: 'C1', text: 'hi' }))).toBe('token_revoked');
+    expect(await refusal(client.conversations.history({ channel: 'C1' }))).toBe('token_revoked');
+    expect(await refusal(fresh.chat.postMessage({ channel: 'C1', text: 'hi' }))).toBe('accepted');
+    expect(await refusal(fresh.auth.test())).toBe('accepted');
+    const refused = standIn.callsTo('chat.postMessage')[0];
+    expect(refused?.token).toBe('xoxb-test');
+    expect(refused?.reply).toEqual({ status: 200, body: { ok: false, error: 'token_revoked' } });
+
+    standIn.restoreTokens();
+    expect(await refusal(client.auth.test())).toBe('accepted');
+    expect(await refusal(client.chat.postMessage({ channel: 'C1', text: 'hi' }))).toBe('accepted');
+  });
+
+  it('refuses every token when none is named, with the error asked for, over any override', async () => {
+    standIn.on('users.info', () => ({ body: { ok: true, user: { id: 'U1' } } }));
+    standIn.revokeTokens({ error: 'invalid_auth' });
+    expect(await refusal(client.users.info({ user: 'U1' }))).toBe('invalid_auth');
+    expect(await refusal(new WebClient('xoxb-other', clientOptions()).auth.test())).toBe('invalid_auth');
+    // Nothing posted while refused is in the channel's history afterwards.
+    await refusal(client.chat.postMessage({ channel: 'C1', text: 'lost' }));
+    standIn.restoreTokens();
+    expect((await client.conversations.history({ channel: 'C1' })).messages).toEqual([]);
+  });
+
+  it('leaves response_url posts alone: they carry no token', async () => {
+    standIn.revokeTokens();
+    const responseUrl = standIn.url.replace(/\/api\/$/, '/respond/command');
+    const said = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: 'Sorry' }),
+    });
+    expect(said.status).toBe(200);
+    expect(await said.json()).toEqual({ ok: true });
+  });
+
+  it('is taken back by reset()', async () => {
+    standIn.revokeTokens();
+    standIn.reset();
+    expect(await refusal(client.auth.test())).toBe('accepted');
+  });
+});
+
 describe('waitForCall', () => {
   it('resolves with a call already recorded', async () => {
     await client.chat.postMessage({ channel: 'C1', text: 'first' });
@@ -456,5 +510,20 @@ describe('the stand-in enforcing triggers and rate limits, as Slack does', () =>
     const last = strict.callsTo('users.info').at(-1);
     expect(last?.reply).toMatchObject({ status: 429, body: { ok: false, error: 'ratelimited' } });
     expect((await strictClient.auth.test()).ok).toBe(true);
+  });
+
+  it('refuses a revoked token before counting it against a rate limit', async () => {
+    strict.revokeTokens();
+    for (let i = 0; i < 3; i++)
+      await expect(strictClient.users.info({ user: 'U1' })).rejects.toMatchObject({
+        data: { error: 'token_revoked' },
+      });
+    expect(
+      strict
+        .callsTo('users.info')
+        .slice(-3)
+        .map((call) => call.reply?.status),
+    ).toEqual([200, 200, 200]);
+    strict.restoreTokens();
   });
 });

@@ -81,7 +81,17 @@ export interface SlackStandIn {
    * views.push accept only these, once each, and only within the time to live.
    */
   issueTrigger(): string;
-  /** Clears calls and overrides; keeps users and issued triggers. */
+  /**
+   * Refuses tokens as Slack does once an app is uninstalled or its token revoked: every Web API
+   * method, auth.test included, answers 200 `{ ok: false, error }` (default `token_revoked`; Slack
+   * also says `invalid_auth` for a token it does not know) to a call made with one of `tokens`, or
+   * with any token when none are named. This wins over overrides and rate limits, as Slack checks
+   * the token first. Uploads to a pre-signed upload URL and response_url posts are not affected.
+   */
+  revokeTokens(options?: { error?: string; tokens?: readonly string[] }): void;
+  /** Takes every revocation back: the tokens work again (the app was reinstalled, keeping its token). */
+  restoreTokens(): void;
+  /** Clears calls, overrides and revocations; keeps users and issued triggers. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -264,6 +274,10 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   };
   const users = new Map<string, StandInUser>();
   const overrides = new Map<string, StandInHandler[]>();
+  /** Revoked tokens and the error each gets; the key `null` stands for every token. */
+  const revoked = new Map<string | null, string>();
+  const refusal = (token: string | undefined): string | undefined =>
+    revoked.get(null) ?? (token === undefined ? undefined : revoked.get(token));
   const waiters = new Set<Waiter>();
   // Counters live for the whole server (not reset) so ts and ids never repeat within a test file.
   let tsCounter = 0;
@@ -637,8 +651,10 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     record(call);
 
     let reply: StandInReply;
-    const retryAfter = api ? rateLimited(method, call.at) : undefined;
-    if (retryAfter !== undefined)
+    const refused = api ? refusal(call.token) : undefined;
+    const retryAfter = api && refused === undefined ? rateLimited(method, call.at) : undefined;
+    if (refused !== undefined) reply = { body: { ok: false, error: refused } };
+    else if (retryAfter !== undefined)
       reply = {
         status: 429,
         headers: { 'Retry-After': String(retryAfter) },
@@ -737,9 +753,17 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       triggers.set(id, { issuedAt: Date.now(), used: false });
       return id;
     },
+    revokeTokens: ({ error = 'token_revoked', tokens } = {}) => {
+      if (!tokens) revoked.set(null, error);
+      else for (const token of tokens) revoked.set(token, error);
+    },
+    restoreTokens: () => {
+      revoked.clear();
+    },
     reset: () => {
       calls.length = 0;
       overrides.clear();
+      revoked.clear();
     },
     close: async () => {
       for (const w of waiters) {

@@ -351,6 +351,34 @@ export function createDigestsRepository({ db }: { db: Database }) {
         .where(and(eq(digestPosts.id, id), eq(digestPosts.state, 'sending')));
     },
 
+    /**
+     * Undoes an attempt that Slack refused for its token: the claim goes back to the row as it was
+     * before this attempt (`previous`), or, for a first attempt, is removed, so the next attempt is a
+     * first attempt again. Only the holder of the claim can do it.
+     */
+    async putBack(post: DigestPost, previous: DigestPost | undefined): Promise<void> {
+      const held = and(
+        eq(digestPosts.id, post.id),
+        eq(digestPosts.state, 'sending'),
+        post.claimedBy === null ? isNull(digestPosts.claimedBy) : eq(digestPosts.claimedBy, post.claimedBy),
+      );
+      if (!previous) {
+        await db.delete(digestPosts).where(held);
+        return;
+      }
+      await db
+        .update(digestPosts)
+        .set({
+          state: previous.state,
+          attempts: previous.attempts,
+          lastError: previous.lastError,
+          claimedAt: previous.claimedAt,
+          claimedBy: previous.claimedBy,
+          nextAttemptAt: previous.nextAttemptAt,
+        })
+        .where(held);
+    },
+
     /** True for the one caller that may tell an admin about this post's failure. */
     async claimAdminNotice(id: number, now: Date): Promise<boolean> {
       const rows = await db

@@ -25,6 +25,10 @@ import { dueWeek, isValidTimeZone, lastCompleteWeek, parseWeek, weekIsOver } fro
  *
  * The chart is uploaded into the digest's thread by the attempt that posted, after recording the
  * post: at most once, so a crash between the two leaves a digest without its chart rather than two.
+ *
+ * When Slack refuses the bot token (uninstalled, revoked) an attempt is undone rather than failed:
+ * the claim goes back to what it was before (a first attempt's claim is removed), so nobody is told
+ * about a channel problem there is not, and the post is made once a working token is back.
  */
 
 export const DIGEST_EVENT_TYPE = 'service_radar_digest';
@@ -67,7 +71,9 @@ export type DeliveryOutcome =
   | 'busy'
   | 'failed'
   | 'uncertain'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** Slack refuses the bot token: the attempt was undone, to be made once a working token is back. */
+  | 'paused';
 
 export interface Delivery {
   outcome: DeliveryOutcome;
@@ -115,7 +121,7 @@ async function tellAdmin(deps: DigestDeps, committee: Committee, post: DigestPos
   const admins = [committee.createdByUserId, ...(deps.adminUserIds ?? [])];
   for (const admin of new Set(admins)) {
     const sent = await deps.messenger.post(admin, notice);
-    if (sent.ok) return;
+    if (sent.ok || sent.kind === 'token_refused') return;
     deps.logger.warn(
       { committee: committee.id, admin, error: sent.error },
       'could not tell an admin about a digest',
@@ -127,11 +133,16 @@ async function tellAdmin(deps: DigestDeps, committee: Committee, post: DigestPos
 async function recordFailure(
   deps: DigestDeps,
   committee: Committee,
-  post: DigestPost,
+  claimed: Claimed,
   failure: PostFailure,
   now: Date,
 ): Promise<Delivery> {
   const { digests } = deps;
+  const { post } = claimed;
+  if (failure.kind === 'token_refused') {
+    await digests.putBack(post, claimed.previous);
+    return { outcome: 'paused', post, error: failure.error };
+  }
   if (failure.kind === 'uncertain') {
     // It may have been posted. The next tick takes the claim over and asks Slack first.
     await digests.markUncertain(
@@ -156,13 +167,20 @@ async function recordFailure(
   return { outcome: 'failed', post, error: failure.error };
 }
 
+/** A claim held by this attempt, and the row as it was before (none for a first attempt). */
+interface Claimed {
+  post: DigestPost;
+  firstAttempt: boolean;
+  previous?: DigestPost | undefined;
+}
+
 /** Claims the (committee, week) post: a new claim, a failed post due for retry, or a stale claim. */
 async function claim(
   deps: DigestDeps,
   committee: Committee,
   week: string,
   now: Date,
-): Promise<{ post: DigestPost; firstAttempt: boolean } | Delivery> {
+): Promise<Claimed | Delivery> {
   const existing = await deps.digests.findPost(committee.id, week);
   if (existing?.state === 'posted') return { outcome: 'already_posted', post: existing };
   if (!existing) {
@@ -177,7 +195,7 @@ async function claim(
     deps.instanceId,
   );
   if (!reclaimed) return { outcome: 'busy', post: existing };
-  return { post: reclaimed, firstAttempt: false };
+  return { post: reclaimed, firstAttempt: false, previous: existing };
 }
 
 /** Posts one committee's digest for one week, unless it is posted already (see the rule above). */
@@ -197,7 +215,7 @@ export async function deliverDigest(
     if (!found.ok) {
       // Cannot tell whether an earlier attempt arrived: do not post; try again later.
       const failure: PostFailure = found.kind === 'uncertain' ? { ...found, kind: 'error' } : found;
-      return recordFailure(deps, committee, post, failure, now);
+      return recordFailure(deps, committee, claimed, failure, now);
     }
     if (found.ts) {
       await deps.digests.markPosted(post.id, now, committee.channelId, found.ts);
@@ -220,7 +238,7 @@ export async function deliverDigest(
   }
 
   const result = await deps.messenger.post(committee.channelId, buildDigestMessage(data), { metadata });
-  if (!result.ok) return recordFailure(deps, committee, post, result, now);
+  if (!result.ok) return recordFailure(deps, committee, claimed, result, now);
   await deps.digests.markPosted(post.id, now, result.channel, result.ts);
   deps.logger.info({ committee: committee.id, week, rounds: data.headline.rounds }, 'digest posted');
 
@@ -263,6 +281,7 @@ export interface DigestTickReport {
   uncertain: number;
   busy: number;
   rateLimited: number;
+  paused: number;
 }
 
 /**
@@ -271,7 +290,15 @@ export interface DigestTickReport {
  * stops the tick: the rest wait for the next one.
  */
 export async function runDigestTick(deps: DigestDeps, now: Date): Promise<DigestTickReport> {
-  const report: DigestTickReport = { due: 0, posted: 0, failed: 0, uncertain: 0, busy: 0, rateLimited: 0 };
+  const report: DigestTickReport = {
+    due: 0,
+    posted: 0,
+    failed: 0,
+    uncertain: 0,
+    busy: 0,
+    rateLimited: 0,
+    paused: 0,
+  };
   const deadline = Date.now() + (deps.tickBudgetMs ?? 50_000);
   for (const committee of await deps.committees.listActive()) {
     if (Date.now() > deadline) break;
@@ -298,6 +325,9 @@ export async function runDigestTick(deps: DigestDeps, now: Date): Promise<Digest
     else if (delivery.outcome === 'busy') report.busy++;
     else if (delivery.outcome === 'rate_limited') {
       report.rateLimited++;
+      break;
+    } else if (delivery.outcome === 'paused') {
+      report.paused++;
       break;
     }
   }

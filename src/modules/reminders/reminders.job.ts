@@ -26,6 +26,7 @@ export function createReminderDeps(deps: JobDeps, extra: Partial<ReminderDeps> =
     logger: deps.logger,
     instanceId: deps.instanceId,
     settings: reminderSettingsFrom(deps.config),
+    pause: deps.installation,
     ...extra,
   };
 }

@@ -4,6 +4,7 @@ import type { SlackMessage } from '../../lib/block-kit.js';
 import { formatDay } from '../../lib/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Messenger } from '../../slack/messenger.js';
+import type { SendingPause } from '../installation/installation.usecases.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { PeopleRepository } from '../people/people.repository.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
@@ -96,6 +97,8 @@ export interface ReminderDeps {
   settings: ReminderSettings;
   /** Kinds owned by other modules (action plans). */
   extraKinds?: Partial<Record<ReminderKind, KindHandler>>;
+  /** Whether Slack refuses the bot token (see src/modules/installation): then nothing is sent. */
+  pause?: SendingPause | undefined;
   /** Waits in real time (rate limits); tests may shorten it. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -236,7 +239,9 @@ export type Outcome =
   | { kind: 'failed'; reason: string }
   | { kind: 'rate_limited'; retryAfterMs: number }
   | { kind: 'uncertain' }
-  | { kind: 'retry'; until: Date };
+  | { kind: 'retry'; until: Date }
+  /** Slack refuses the bot token: put back as it was, for when a working token is back. */
+  | { kind: 'paused' };
 
 export interface DeliveryReport {
   claimed: number;
@@ -248,6 +253,8 @@ export interface DeliveryReport {
   uncertain: number;
   rateLimited: number;
   reconciled: number;
+  /** Put back untouched because Slack refuses the bot token. */
+  paused: number;
 }
 
 const emptyReport = (): DeliveryReport => ({
@@ -260,6 +267,7 @@ const emptyReport = (): DeliveryReport => ({
   uncertain: 0,
   rateLimited: 0,
   reconciled: 0,
+  paused: 0,
 });
 
 const metadataFor = (reminder: Reminder) => ({
@@ -290,6 +298,7 @@ export async function deliverClaimed(
   try {
     person = await deps.directory.lookup(reminder.recipientUserId);
   } catch {
+    if (await deps.pause?.isPaused()) return putBack(deps, reminder, reminder.lastError);
     // Without a time zone we cannot promise working hours: try again shortly.
     const until = new Date(now.getTime() + 5 * 60_000);
     await reminders.release(reminder.id, until, 'time_zone_lookup_failed');
@@ -340,6 +349,8 @@ export async function deliverClaimed(
       await reminders.release(reminder.id, now, 'ratelimited');
       return { kind: 'rate_limited', retryAfterMs };
     }
+    case 'token_refused':
+      return putBack(deps, reminder, result.error);
     case 'undeliverable':
       await reminders.fail(reminder.id, result.error, true);
       await prepared.onUndeliverable?.(result.error);
@@ -362,6 +373,15 @@ export async function deliverClaimed(
       return { kind: 'retry', until };
     }
   }
+}
+
+/**
+ * Slack refuses the bot token: nothing was sent and nothing is wrong with the reminder. It goes back
+ * to the queue as it was (its due time, its attempts), to be sent once a working token is back.
+ */
+async function putBack(deps: ReminderDeps, reminder: Reminder, error: string | null): Promise<Outcome> {
+  await deps.reminders.release(reminder.id, reminder.dueAt, error);
+  return { kind: 'paused' };
 }
 
 /**
@@ -388,6 +408,8 @@ async function reconcileStale(deps: ReminderDeps, now: Date, report: DeliveryRep
     if (!channel) {
       const opened = await deps.messenger.openDm(reminder.recipientUserId);
       if (!opened.ok) {
+        // While the token is refused Slack can tell nothing about these claims: they wait as they are.
+        if (opened.kind === 'token_refused') return;
         if (opened.kind === 'undeliverable') await deps.reminders.fail(reminder.id, opened.error);
         continue; // otherwise the claim stays, and the next lease tries again
       }
@@ -396,14 +418,19 @@ async function reconcileStale(deps: ReminderDeps, now: Date, report: DeliveryRep
     const found = await deps.messenger.findPosted(channel, metadataFor(reminder), reminder.createdAt, {
       threadTs: prepared.threadTs,
     });
-    if (!found.ok) continue;
+    if (!found.ok) {
+      if (found.kind === 'token_refused') return;
+      continue;
+    }
     if (found.ts) {
       await deps.reminders.markSent(reminder.id, now, channel, found.ts, false);
       await prepared.onSent?.(channel, found.ts);
       report.sent++;
       continue;
     }
-    tally(report, await deliverClaimed(deps, reminder, now, prepared));
+    const outcome = await deliverClaimed(deps, reminder, now, prepared);
+    tally(report, outcome);
+    if (outcome.kind === 'paused') return;
   }
 }
 
@@ -414,6 +441,7 @@ function tally(report: DeliveryReport, outcome: Outcome): void {
   else if (outcome.kind === 'failed') report.failed++;
   else if (outcome.kind === 'retry') report.retried++;
   else if (outcome.kind === 'uncertain') report.uncertain++;
+  else if (outcome.kind === 'paused') report.paused++;
   else report.rateLimited++;
 }
 
@@ -426,16 +454,25 @@ export async function deliverDue(deps: ReminderDeps, now: Date): Promise<Deliver
   const report = emptyReport();
   const sleep = deps.sleep ?? defaultSleep;
   const deadline = Date.now() + deps.settings.tickBudgetMs;
+  const refused = async () => (await deps.pause?.isPaused()) === true;
+  if (await refused()) return report;
   await reconcileStale(deps, now, report);
   while (Date.now() < deadline) {
+    if (await refused()) break;
     const batch = await deps.reminders.claimDue(now, deps.settings.batchSize, deps.instanceId);
     if (batch.length === 0) break;
     report.claimed += batch.length;
     let pauseMs = 0;
+    let paused = false;
     let next = 0;
     const worker = async () => {
       while (next < batch.length) {
         const reminder = batch[next++] as Reminder;
+        if (paused) {
+          await putBack(deps, reminder, reminder.lastError);
+          report.paused++;
+          continue;
+        }
         if (pauseMs > 0) {
           await deps.reminders.release(reminder.id, now, 'ratelimited');
           continue;
@@ -443,6 +480,7 @@ export async function deliverDue(deps: ReminderDeps, now: Date): Promise<Deliver
         try {
           const outcome = await deliverClaimed(deps, reminder, now);
           if (outcome.kind === 'rate_limited') pauseMs = Math.max(pauseMs, outcome.retryAfterMs);
+          if (outcome.kind === 'paused') paused = true;
           tally(report, outcome);
         } catch (error) {
           // A database hiccup mid-send: the claim stays, and the stale-claim check resolves it.
@@ -452,6 +490,7 @@ export async function deliverDue(deps: ReminderDeps, now: Date): Promise<Deliver
       }
     };
     await Promise.all(Array.from({ length: Math.min(deps.settings.concurrency, batch.length) }, worker));
+    if (paused) break;
     if (pauseMs > 0) {
       if (Date.now() + pauseMs >= deadline) break;
       await sleep(pauseMs);
@@ -470,6 +509,8 @@ export async function deliverNow(
   dedupeKey: string,
   now: Date,
 ): Promise<Outcome | undefined> {
+  // Left in the queue: the first tick after a working token is back sends it.
+  if (await deps.pause?.isPaused()) return undefined;
   const claimed = await deps.reminders.claimByKey(dedupeKey, now, deps.instanceId);
   return claimed ? deliverClaimed(deps, claimed, now) : undefined;
 }

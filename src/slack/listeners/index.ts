@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
+import * as events from './events/index.js';
 import * as views from './views/index.js';
 
 /** Wires every listener. Each kind registers its own; this is the one list of kinds. */
@@ -9,4 +10,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   commands.register(app, deps);
   actions.register(app, deps);
   views.register(app, deps);
+  events.register(app, deps);
 }
