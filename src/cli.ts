@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { registerDigestCommands } from './cli/digest.js';
 import { registerRemindersCommands } from './cli/reminders.js';
 import { registerRoundsCommands } from './cli/rounds.js';
-import type { CliContext, Output } from './cli/shared.js';
+import { type CliContext, type Output, terminalOutput } from './cli/shared.js';
 import { ConfigError, loadDatabaseConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { openMigratedDatabase } from './service.js';
@@ -22,9 +22,10 @@ async function withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): P
   }
 }
 
-export function buildCli(
-  output: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
-) {
+const standardOutput: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export function buildCli(raw: Output = standardOutput) {
+  const output = terminalOutput(raw);
   const program = new Command()
     .name('service-radar')
     .description('Operator commands for Service Radar')
@@ -54,7 +55,7 @@ export async function runCli(argv: string[], output?: Output): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    const write = output?.err ?? ((text: string) => process.stderr.write(text));
+    const write = terminalOutput(output ?? standardOutput).err;
     if (error && typeof error === 'object' && 'exitCode' in error && typeof error.exitCode === 'number') {
       return error.exitCode; // commander has already printed its message (help, unknown option...)
     }

@@ -18,7 +18,7 @@ import { createPeopleDirectory } from '../modules/people/people.directory.js';
 import { createPeopleRepository } from '../modules/people/people.repository.js';
 import { createBackgroundClient } from '../slack/background-client.js';
 import { createMessenger } from '../slack/messenger.js';
-import { type CliContext, slackChannelId, table } from './shared.js';
+import { type CliContext, jsonLines, slackChannelId, table } from './shared.js';
 
 const isoWeek = (value: string) => {
   if (!parseWeek(value)) throw new InvalidArgumentError('expected an ISO week such as 2026-W47');
@@ -42,7 +42,7 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
           minGroupSize: c.minGroupSize,
           individuals: c.showIndividuals ? 'shown' : 'no',
         }));
-        if (options.json) output.out(`${JSON.stringify(rows, null, 2)}\n`);
+        if (options.json) output.out(jsonLines(rows));
         else if (rows.length === 0) output.out('No committee channels yet.\n');
         else output.out(`${table(rows, ['channel', 'units', 'posts', 'minGroupSize', 'individuals'])}\n`);
       });
@@ -65,7 +65,7 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
         const target = await resolveDigestTarget(deps, options.channel, options.week);
         if (!target.ok) throw new Error(target.refusal);
         const data = await buildCommitteeDigest(deps, target.committee, target.week);
-        output.out(options.json ? `${JSON.stringify(data, null, 2)}\n` : renderDigestText(data));
+        output.out(options.json ? jsonLines(data) : renderDigestText(data));
         if (options.chart) {
           const png = await renderDigestChart(data);
           if (!png) throw new Error('No chart: no week in it has enough completed rounds to show.');

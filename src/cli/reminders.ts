@@ -8,7 +8,7 @@ import { createRemindersRepository } from '../modules/reminders/reminders.reposi
 import { runRemindersTick } from '../modules/reminders/reminders.usecases.js';
 import { createBackgroundClient } from '../slack/background-client.js';
 import { createMessenger } from '../slack/messenger.js';
-import { type CliContext, isoInstant, positiveInt, table } from './shared.js';
+import { type CliContext, isoInstant, jsonLines, positiveInt, table } from './shared.js';
 
 export function registerRemindersCommands(program: Command, { output, withDatabase }: CliContext): void {
   const reminders = program.command('reminders').description('The reminder queue');
@@ -38,7 +38,7 @@ export function registerRemindersCommands(program: Command, { output, withDataba
           sentAt: row.sentAt?.toISOString() ?? null,
           lastError: row.lastError,
         }));
-        if (options.json) output.out(`${JSON.stringify(plain, null, 2)}\n`);
+        if (options.json) output.out(jsonLines(plain));
         else if (plain.length === 0) output.out('No reminders.\n');
         else
           output.out(
@@ -72,7 +72,7 @@ export function registerRemindersCommands(program: Command, { output, withDataba
           instanceId: `cli:${process.pid}`,
         });
         const report = await runRemindersTick(deps, options.now);
-        if (options.json) output.out(`${JSON.stringify(report, null, 2)}\n`);
+        if (options.json) output.out(jsonLines(report));
         else
           output.out(
             `${Object.entries(report)

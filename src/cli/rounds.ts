@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
 import { listRounds } from '../modules/rounds/rounds.usecases.js';
-import { type CliContext, positiveInt, slackUserId, table } from './shared.js';
+import { type CliContext, jsonLines, positiveInt, slackUserId, table } from './shared.js';
 
 export function registerRoundsCommands(program: Command, { output, withDatabase }: CliContext): void {
   const rounds = program.command('rounds').description('Rounds: self-ratings and customer responses');
@@ -19,7 +19,7 @@ export function registerRoundsCommands(program: Command, { output, withDatabase 
           limit: options.limit,
         });
         if (options.json) {
-          output.out(`${JSON.stringify(rows, null, 2)}\n`);
+          output.out(jsonLines(rows));
         } else if (rows.length === 0) {
           output.out('No rounds yet.\n');
         } else {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { DatabaseHandle } from '../db/client.js';
+import { forTerminal, jsonForTerminal } from '../lib/control-characters.js';
 
 /** Where CLI commands write, and how they reach the database; tests capture both. */
 export interface CliContext {
@@ -8,6 +9,19 @@ export interface CliContext {
 }
 
 export type Output = { out: (text: string) => void; err: (text: string) => void };
+
+/**
+ * Everything the CLI prints passes through here on its way to the operator's terminal: names,
+ * services, units and answers are whatever people typed, and an escape sequence among them could
+ * rewrite the screen or a bidi override reorder a table. The CLI itself prints no escapes, so all
+ * are removed (src/lib/control-characters.ts).
+ */
+export function terminalOutput(output: Output): Output {
+  return { out: (text) => output.out(forTerminal(text)), err: (text) => output.err(forTerminal(text)) };
+}
+
+/** `--json` output: control and bidi characters escaped as `\u001b`, `\u202e`, so the JSON stays valid and inert. */
+export const jsonLines = (value: unknown): string => `${jsonForTerminal(value)}\n`;
 
 export const slackUserId = (value: string) => {
   if (!/^[UW][A-Z0-9]{2,}$/.test(value))
@@ -37,9 +51,13 @@ export const isoInstant = (value: string) => {
   return date;
 };
 
+/** One table cell: one line, with nothing a terminal would act on, so the columns line up. */
+const cell = (value: unknown): string =>
+  value == null ? '-' : forTerminal(String(value)).replace(/\s/g, ' ');
+
 /** Formats rows as an aligned plain-text table. */
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
-  const cells = rows.map((row) => columns.map((column) => (row[column] == null ? '-' : String(row[column]))));
+  const cells = rows.map((row) => columns.map((column) => cell(row[column])));
   const widths = columns.map((column, index) =>
     Math.max(column.length, ...cells.map((row) => (row[index] ?? '').length)),
   );

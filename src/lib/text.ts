@@ -1,3 +1,5 @@
+import { removeControlCharacters } from './control-characters.js';
+
 /** Escapes the three characters Slack's mrkdwn treats as control characters, so typed text cannot
  * mention @channel, link, or break formatting. */
 export function escapeMrkdwn(text: string): string {
@@ -11,18 +13,17 @@ export function truncate(text: string, max: number): string {
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
-/** Trims and collapses inner whitespace; empty becomes null. */
+/** Trims and collapses inner whitespace, without control characters; empty becomes null. */
 export function cleanText(value: string | null | undefined): string | null {
   if (value == null) return null;
-  const cleaned = value.replace(/\s+/g, ' ').trim();
+  const cleaned = removeControlCharacters(value).replace(/\s+/g, ' ').trim();
   return cleaned === '' ? null : cleaned;
 }
 
-/** Trims a multi-line answer but keeps its line breaks; empty becomes null. */
+/** Trims a multi-line answer but keeps its line breaks, without control characters; empty becomes null. */
 export function cleanParagraphs(value: string | null | undefined): string | null {
   if (value == null) return null;
-  const cleaned = value
-    .replace(/\r\n?/g, '\n')
+  const cleaned = removeControlCharacters(value)
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

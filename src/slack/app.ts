@@ -106,10 +106,7 @@ export function createSlackService({
     await inFlight.track(next());
   });
   app.error(async (error) => {
-    logger.error(
-      { err: { name: error.name, message: error.message, code: error.code } },
-      'unhandled listener error',
-    );
+    logger.error({ err: error }, 'unhandled listener error');
   });
 
   const { db } = database;

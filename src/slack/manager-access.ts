@@ -64,10 +64,7 @@ export function createManagerAccess({
           return 'manager';
         return 'not_manager';
       } catch (error) {
-        logger.warn(
-          { err: error instanceof Error ? error.message : String(error), user: userId },
-          'manager check failed',
-        );
+        logger.warn({ err: error, user: userId }, 'manager check failed');
         return 'unknown';
       }
     },

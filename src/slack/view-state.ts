@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { removeControlCharacters } from '../lib/control-characters.js';
 
 /**
  * Reads submitted modal values defensively. Slack's shapes are parsed with zod; anything missing or
  * of the wrong type reads as null, and the use case then says what is missing. Nothing here throws.
+ * Every value comes out without control characters (src/lib/control-characters.ts): a NUL would
+ * make PostgreSQL refuse the whole row, and an escape sequence would reach operators' terminals.
  */
 const stateValue = z
   .object({
@@ -28,17 +31,21 @@ function read(state: ViewState, blockId: string, actionId: string) {
   return parsed.success ? parsed.data : undefined;
 }
 
-export const readText = (state: ViewState, blockId: string, actionId: string): string | null =>
-  read(state, blockId, actionId)?.value ?? null;
+const clean = (value: string | null | undefined): string | null =>
+  value == null ? null : removeControlCharacters(value);
 
+export const readText = (state: ViewState, blockId: string, actionId: string): string | null =>
+  clean(read(state, blockId, actionId)?.value);
+
+/** An option's value is the app's own, unless the payload was forged; it is cleaned all the same. */
 export const readSelected = (state: ViewState, blockId: string, actionId: string): string | null =>
-  read(state, blockId, actionId)?.selected_option?.value ?? null;
+  clean(read(state, blockId, actionId)?.selected_option?.value);
 
 export const readUser = (state: ViewState, blockId: string, actionId: string): string | null =>
-  read(state, blockId, actionId)?.selected_user ?? null;
+  clean(read(state, blockId, actionId)?.selected_user);
 
 export const readDate = (state: ViewState, blockId: string, actionId: string): string | null =>
-  read(state, blockId, actionId)?.selected_date ?? null;
+  clean(read(state, blockId, actionId)?.selected_date);
 
 /** Parses a view's private_metadata against a schema; tampered or missing metadata is undefined. */
 export function readMetadata<T>(raw: unknown, schema: z.ZodType<T>): T | undefined {

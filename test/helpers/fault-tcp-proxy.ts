@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { Transform } from 'node:stream';
 
 /**
  * A TCP proxy to put between the app and PostgreSQL, so a test can cut the database off while the
@@ -21,6 +22,13 @@ export interface FaultProxy {
   url: string;
   readonly mode: ProxyMode;
   setMode(mode: ProxyMode): Promise<void>;
+  /**
+   * The next time the app sends bytes containing `text` (a value among a statement's parameters,
+   * say), every open connection is destroyed before those bytes reach the server: that statement
+   * fails mid-way, as when the server goes at that very moment. New connections pass at once.
+   * Resolves when the cut has happened.
+   */
+  cutWhenSent(text: string): Promise<void>;
   /** Connections the proxy has accepted since it started (to see that the app reconnected). */
   readonly accepted: number;
   close(): Promise<void>;
@@ -33,6 +41,31 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const open = new Set<Socket>();
   let mode: ProxyMode = 'pass';
   let accepted = 0;
+
+  const cuts: { pattern: Buffer; done: () => void }[] = [];
+  const cutAll = () => {
+    for (const socket of [...open]) socket.destroy();
+  };
+  /** Watches what the app sends for an armed pattern, keeping a tail for patterns split across chunks. */
+  const watch = () => {
+    let tail = Buffer.alloc(0);
+    return new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        const seen = Buffer.concat([tail, chunk]);
+        const hit = cuts.findIndex((cut) => seen.includes(cut.pattern));
+        if (hit >= 0) {
+          const [cut] = cuts.splice(hit, 1);
+          cutAll();
+          cut?.done();
+          callback();
+          return;
+        }
+        const keep = Math.max(0, ...cuts.map((cut) => cut.pattern.length - 1));
+        tail = keep > 0 ? seen.subarray(Math.max(0, seen.length - keep)) : Buffer.alloc(0);
+        callback(null, chunk);
+      },
+    });
+  };
 
   let listening = true;
   const server: Server = createServer((client) => {
@@ -57,7 +90,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     });
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
-    client.pipe(upstream);
+    client.pipe(watch()).pipe(upstream);
     upstream.pipe(client);
   });
 
@@ -95,6 +128,10 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         listening = true;
       }
     },
+    cutWhenSent: (text) =>
+      new Promise<void>((resolve) => {
+        cuts.push({ pattern: Buffer.from(text, 'utf8'), done: resolve });
+      }),
     close: async () => {
       for (const socket of [...open]) socket.destroy();
       if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { formatDay } from '../../lib/clock.js';
+import { forTerminal } from '../../lib/control-characters.js';
 import { escapeMrkdwn, truncate } from '../../lib/text.js';
 import { formatGap } from '../rounds/rounds.gap.js';
 import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from './digests.build.js';
@@ -241,8 +242,9 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
 
 const LIGHT_WORD: Record<Light, string> = { green: 'green ', yellow: 'yellow', red: 'red   ' };
 
+/** A row of the operator's text: the name is cleaned before it is padded, so the columns line up. */
 function textRow(name: string, figures: Figures): string {
-  return `  ${LIGHT_WORD[figures.light]}  ${truncate(name, NAME_MAX).padEnd(NAME_MAX)}  self ${score(figures.self)}  customer ${score(figures.customer)}  gap ${formatAverageGap(figures.gap).padStart(4)}  (${plural(figures.rounds, 'round')})`;
+  return `  ${LIGHT_WORD[figures.light]}  ${truncate(forTerminal(name), NAME_MAX).padEnd(NAME_MAX)}  self ${score(figures.self)}  customer ${score(figures.customer)}  gap ${formatAverageGap(figures.gap).padStart(4)}  (${plural(figures.rounds, 'round')})`;
 }
 
 export function renderDigestText(data: DigestData): string {

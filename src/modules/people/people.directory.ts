@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../lib/clock.js';
+import { removeControlCharacters } from '../../lib/control-characters.js';
 import { withTimeout } from '../../lib/timeout.js';
 import type { PeopleRepository, Person } from './people.repository.js';
 
@@ -61,12 +62,14 @@ export function createPeopleDirectory({
         throw new PersonLookupError(userId, error);
       }
       if (!user) return undefined;
+      // Names are whatever people typed into their Slack profile, so they are cleaned as typed input is.
+      const name = user.real_name || user.profile?.real_name || user.profile?.display_name || user.name;
       const person: Omit<Person, 'dmChannelId'> = {
         userId,
-        name: user.real_name || user.profile?.real_name || user.profile?.display_name || user.name || userId,
+        name: (name && removeControlCharacters(name).trim()) || userId,
         isBot: Boolean(user.is_bot) || userId === SLACKBOT_ID,
         deleted: Boolean(user.deleted),
-        tz: user.tz ?? null,
+        tz: user.tz ? removeControlCharacters(user.tz) : null,
         fetchedAt: clock.now(),
       };
       await people.save(person);
