@@ -18,6 +18,7 @@ import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { createMessenger } from './messenger.js';
+import { createMetadataSeal } from './sealed-metadata.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
@@ -121,6 +122,9 @@ export function createSlackService({
     },
     planDeps: createPlanDeps({ db, client: app.client, config, logger, directory, messenger }),
     committeeDeps: createCommitteeCommandDeps({ db, config }),
+    // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
+    // token in Socket Mode (where there may be no signing secret at all).
+    seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
   };
   registerListeners(app, deps);
 
