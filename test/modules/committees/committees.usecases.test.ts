@@ -105,12 +105,16 @@ describe('the committee settings form', () => {
       showIndividuals: true,
       timeZone: 'America/Argentina/ComodRivadavia',
     };
-    const modal = buildCommitteeModal({ channelId: 'C123', settings: longest, existing: true }, 'UADMIN');
+    const modal = buildCommitteeModal(
+      { channelId: 'C123', settings: longest, existing: true, committeeId: 7 },
+      'UADMIN',
+    );
     expectWithinBlockKitLimits('modal', modal);
     expect(JSON.parse(modal.private_metadata ?? '')).toEqual({
-      v: 1,
+      v: 2,
       channelId: 'C123',
       adminUserId: 'UADMIN',
+      committeeId: 7,
     });
     expect(JSON.stringify(modal)).toContain('America/Argentina/ComodRivadavia');
     expect(describeSettings(longest)).toContain('Individual rows: shown');
