@@ -21,6 +21,7 @@ import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { createMessenger } from './messenger.js';
 import { reportTokenRefusals, watchTokenRefusals } from './token-refusals.js';
+import { createMetadataSeal } from './sealed-metadata.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
@@ -134,6 +135,9 @@ export function createSlackService({
     planDeps: createPlanDeps({ db, client, config, logger, directory, messenger }),
     committeeDeps: createCommitteeCommandDeps({ db, config }),
     installation,
+    // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
+    // token in Socket Mode (where there may be no signing secret at all).
+    seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
   };
   registerListeners(app, deps);
 

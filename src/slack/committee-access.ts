@@ -8,13 +8,17 @@ const CHECK_TIMEOUT_MS = 2_500;
 
 /**
  * The committee commands' questions to Slack. Admin status comes from users.info every time, never
- * from a cache: losing admin rights must take effect at once.
+ * from a cache: losing admin rights must take effect at once. A settings form asks again on
+ * submission, before its acknowledgement, so it passes a shorter cut-off.
  */
-export function createCommitteeAccess(client: WebClient): CommitteeAccess {
+export function createCommitteeAccess(
+  client: WebClient,
+  { timeoutMs = CHECK_TIMEOUT_MS }: { timeoutMs?: number } = {},
+): CommitteeAccess {
   return {
     async person(userId) {
       try {
-        const { user } = await withTimeout(client.users.info({ user: userId }), CHECK_TIMEOUT_MS);
+        const { user } = await withTimeout(client.users.info({ user: userId }), timeoutMs);
         const active = Boolean(user) && !user?.deleted && !user?.is_bot;
         return {
           isWorkspaceAdmin: active && Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
@@ -28,10 +32,7 @@ export function createCommitteeAccess(client: WebClient): CommitteeAccess {
 
     async channel(channelId): Promise<ChannelStatus> {
       try {
-        const { channel } = await withTimeout(
-          client.conversations.info({ channel: channelId }),
-          CHECK_TIMEOUT_MS,
-        );
+        const { channel } = await withTimeout(client.conversations.info({ channel: channelId }), timeoutMs);
         if (!channel) return 'unknown';
         if (channel.is_im || channel.is_mpim) return 'direct_message';
         if (channel.is_archived) return 'archived';

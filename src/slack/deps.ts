@@ -8,6 +8,7 @@ import type { PlanDeps } from '../modules/plans/plans.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { Messenger } from './messenger.js';
+import type { MetadataSeal } from './sealed-metadata.js';
 
 /** What listeners are given: repositories, services and a clock; never a raw database handle. */
 export interface ListenerDeps {
@@ -24,6 +25,8 @@ export interface ListenerDeps {
   committeeDeps: CommitteeCommandDeps;
   /** The installation's standing, for the Events API's app_uninstalled and tokens_revoked. */
   installation: Installation;
+  /** Seals every modal's private_metadata when it opens, and checks the seal on submission. */
+  seal: MetadataSeal;
 }
 
 export interface RepositoryDeps {

@@ -11,8 +11,11 @@ const GROUP_CACHE_MS = 5 * 60_000;
 export type ManagerCheck = 'manager' | 'not_manager' | 'unknown';
 
 export interface ManagerAccess {
-  /** Workspace admins and owners, members of MANAGER_USERGROUP, and MANAGER_USER_IDS. */
-  check(userId: string): Promise<ManagerCheck>;
+  /**
+   * Workspace admins and owners, members of MANAGER_USERGROUP, and MANAGER_USER_IDS. `timeoutMs`
+   * bounds the whole check (a form's submission has to be answered within Slack's 3 seconds).
+   */
+  check(userId: string, options?: { timeoutMs?: number }): Promise<ManagerCheck>;
 }
 
 /**
@@ -54,15 +57,17 @@ export function createManagerAccess({
   }
 
   return {
-    async check(userId) {
+    async check(userId, { timeoutMs = CHECK_TIMEOUT_MS } = {}) {
       if (listed.has(userId)) return 'manager';
-      try {
-        const { user } = await withTimeout(client.users.info({ user: userId }), CHECK_TIMEOUT_MS);
+      const ask = async (): Promise<ManagerCheck> => {
+        const { user } = await client.users.info({ user: userId });
         if (user && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner))
           return 'manager';
-        if (config.MANAGER_USERGROUP && (await withTimeout(groupMembers(), CHECK_TIMEOUT_MS)).has(userId))
-          return 'manager';
+        if (config.MANAGER_USERGROUP && (await groupMembers()).has(userId)) return 'manager';
         return 'not_manager';
+      };
+      try {
+        return await withTimeout(ask(), timeoutMs);
       } catch (error) {
         logger.warn({ err: error, user: userId }, 'manager check failed');
         return 'unknown';

@@ -271,7 +271,9 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     const openedAt = Date.now();
     await click(STAFF, PLAN_ACTIONS.startRemeasure, String(planId));
     const roundModal = await opened(ROUND_MODAL.callbackId, openedAt);
-    expect(JSON.parse(roundModal.private_metadata)).toEqual({ v: 1, planId });
+    const envelope = JSON.parse(roundModal.private_metadata);
+    expect(envelope).toMatchObject({ seal: 1, for: STAFF });
+    expect(JSON.parse(envelope.data)).toEqual({ v: 1, planId });
     expect(JSON.stringify(roundModal)).toContain(`"initial_user":"${CUSTOMER}"`);
     const { blocks: r, actionId: a } = ROUND_MODAL;
     await submit(STAFF, roundModal, {

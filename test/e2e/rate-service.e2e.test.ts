@@ -11,6 +11,7 @@ import {
   blockAction,
   datePicker,
   plainInput,
+  sealedMetadata,
   signBody,
   slashCommand,
   staticSelect,
@@ -180,7 +181,10 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     const responseModal = openedView(
       await standIn.waitForCall('views.open', (c) => c.args.view?.callback_id === RESPONSE_MODAL.callbackId),
     );
-    expect(JSON.parse(responseModal.private_metadata)).toEqual({ roundId: round.id });
+    // Sealed for the customer who pressed the button: the round it names is the server's.
+    const envelope = JSON.parse(responseModal.private_metadata);
+    expect(envelope).toMatchObject({ seal: 1, for: CUSTOMER });
+    expect(JSON.parse(envelope.data)).toEqual({ roundId: round.id });
 
     // 4. The customer submits: the round completes and the staff member hears the gap.
     const answered = await app.send({
@@ -285,14 +289,15 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     expect(notice.args.view.callback_id ?? '').not.toBe(RESPONSE_MODAL.callbackId);
     expectWithinBlockKitLimits('modal', notice.args.view);
 
-    // A forged submission of the response modal by someone else is refused too.
+    // A submission of the response modal by someone else is refused too, even with a genuine seal:
+    // the stored round says who may answer it.
     const forged = await app.send({
       kind: 'interactive',
       payload: viewSubmission({
         userId: 'USTRANGER',
         view: {
           callback_id: RESPONSE_MODAL.callbackId,
-          private_metadata: JSON.stringify({ roundId: round?.id }),
+          private_metadata: sealedMetadata(RESPONSE_MODAL.callbackId, 'USTRANGER', { roundId: round?.id }),
           state_values: responseState('1'),
         },
       }),

@@ -11,6 +11,7 @@ import {
   checkboxes,
   datePicker,
   plainInput,
+  sealedMetadata,
   slashCommand,
   staticSelect,
   viewSubmission,
@@ -114,7 +115,7 @@ describeEachDatabase('channel problems', (getDb) => {
         view: {
           id: 'VPLANARCH',
           callback_id: PLAN_MODAL.callbackId,
-          private_metadata: JSON.stringify({ planId: plan.id }),
+          private_metadata: sealedMetadata(PLAN_MODAL.callbackId, STAFF, { planId: plan.id }),
           state_values: {
             [ids.strengths]: { [actionId]: plainInput('Catalogue.') },
             [ids.improvements]: { [actionId]: plainInput('Updates.') },
@@ -140,7 +141,7 @@ describeEachDatabase('channel problems', (getDb) => {
         view: {
           id: 'VNOTEARCH',
           callback_id: NOTE_MODAL.callbackId,
-          private_metadata: JSON.stringify({ planId: plan.id }),
+          private_metadata: sealedMetadata(NOTE_MODAL.callbackId, STAFF, { planId: plan.id }),
           state_values: { [NOTE_MODAL.block]: { [NOTE_MODAL.actionId]: plainInput('Done the first step.') } },
         },
       }),

@@ -11,6 +11,7 @@ import {
   type PostResult,
   plainInput,
   roundFormSubmission,
+  sealedMetadata,
   slashCommand,
   staticSelect,
   viewSubmission,
@@ -151,7 +152,7 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
             view: {
               id: viewId,
               callback_id: RESPONSE_MODAL.callbackId,
-              private_metadata: JSON.stringify({ roundId }),
+              private_metadata: sealedMetadata(RESPONSE_MODAL.callbackId, CUSTOMER, { roundId }),
               state_values: {
                 [ids.needFromMe]: answer('Books on time.'),
                 [ids.whyDependOnMe]: answer('You order them.'),

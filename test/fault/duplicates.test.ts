@@ -12,6 +12,7 @@ import {
   plainInput,
   roundFormSubmission,
   type SlackRequest,
+  sealedMetadata,
   staticSelect,
   viewSubmission,
 } from '../helpers/slack-requests.js';
@@ -96,7 +97,7 @@ describeEachDatabase('duplicate submissions', (getDb) => {
         view: {
           id: 'VDUPRESPONSE1',
           callback_id: RESPONSE_MODAL.callbackId,
-          private_metadata: JSON.stringify({ roundId }),
+          private_metadata: sealedMetadata(RESPONSE_MODAL.callbackId, CUSTOMER, { roundId }),
           state_values: {
             [ids.needFromMe]: answer('Books.'),
             [ids.whyDependOnMe]: answer('You order them.'),
@@ -137,7 +138,7 @@ describeEachDatabase('duplicate submissions', (getDb) => {
         view: {
           id: 'VDUPPLAN1',
           callback_id: PLAN_MODAL.callbackId,
-          private_metadata: JSON.stringify({ planId: plan.id }),
+          private_metadata: sealedMetadata(PLAN_MODAL.callbackId, STAFF, { planId: plan.id }),
           state_values: {
             [ids.strengths]: { [actionId]: plainInput('I know the catalogue.') },
             [ids.improvements]: { [actionId]: plainInput('Keeping people informed.') },
@@ -163,7 +164,7 @@ describeEachDatabase('duplicate submissions', (getDb) => {
         view: {
           id: 'VDUPNOTE1',
           callback_id: NOTE_MODAL.callbackId,
-          private_metadata: JSON.stringify({ planId: plan.id }),
+          private_metadata: sealedMetadata(NOTE_MODAL.callbackId, MANAGER, { planId: plan.id }),
           state_values: { [NOTE_MODAL.block]: { [NOTE_MODAL.actionId]: plainInput('Good start.') } },
         },
       }),

@@ -9,7 +9,7 @@ import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/ro
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { seedRound } from '../helpers/digests.js';
-import { blockAction, type ViewInput, viewSubmission } from '../helpers/slack-requests.js';
+import { blockAction, sealedMetadata, type ViewInput, viewSubmission } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
@@ -185,6 +185,26 @@ const tamperedMetadata = fc.oneof(
 
 type Killed = { user: string; metadata: unknown; overrides: Record<string, unknown> };
 
+/**
+ * Metadata the app itself would have sealed, for the submitter (`for` unset) or someone else, and
+ * for this form or another one: what gets past the seal must still be stopped by the record checks.
+ */
+class Seal {
+  constructor(
+    readonly data: object,
+    readonly options: { for?: string; form?: string } = {},
+  ) {}
+}
+const sealed = (data: object, options?: { for?: string; form?: string }) => new Seal(data, options);
+/** A genuine seal, but for another person or another form: refused however valid the rest is. */
+const foreignSeal = (data: object) =>
+  fc.oneof(
+    fc.constantFrom(STAFF, CUSTOMER, OTHER, MANAGER).map((person) => sealed(data, { for: `${person}X` })),
+    fc
+      .constantFrom(ROUND_MODAL.callbackId, RESPONSE_MODAL.callbackId, NOTE_MODAL.callbackId, 'whatever')
+      .map((form) => sealed(data, { form: `${form}_other` })),
+  );
+
 /** For each modal, the ways a submission is certainly invalid. */
 function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
   const anyone = fc.constantFrom(STAFF, CUSTOMER, OTHER, MANAGER, ...STRANGERS);
@@ -198,19 +218,28 @@ function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
     case ROUND_MODAL.callbackId:
       return fc.oneof(
         fc.record({ user: anyone, metadata: tamperedMetadata, overrides: fc.constant({}) }),
+        // What the app's form carried before metadata was sealed: no longer believed.
+        fc.record({ user: anyone, metadata: fc.constant('{"v":1}'), overrides: fc.constant({}) }),
+        fc.record({ user: anyone, metadata: foreignSeal({ v: 1 }), overrides: fc.constant({}) }),
+        // A re-measure form for a plan that is not the submitter's.
+        fc.record({
+          user: fc.constantFrom(CUSTOMER, MANAGER, ...STRANGERS),
+          metadata: fc.constantFrom(sealed({ v: 1, planId: ids.planP }), sealed({ v: 1, planId: ids.planQ })),
+          overrides: fc.constant({}),
+        }),
         fc.record({
           user: anyone,
-          metadata: fc.constant('{"v":1}'),
+          metadata: fc.constant(sealed({ v: 1 })),
           overrides: badNumber.map((v) => value(r.selfScore, select(v))),
         }),
         fc.record({
           user: anyone,
-          metadata: fc.constant('{"v":1}'),
+          metadata: fc.constant(sealed({ v: 1 })),
           overrides: fc.constantFrom('gold', 'CORE', '').map((v) => value(r.segment, select(v))),
         }),
         fc.record({
           user: anyone,
-          metadata: fc.constant('{"v":1}'),
+          metadata: fc.constant(sealed({ v: 1 })),
           overrides: fc
             .constantFrom('2026-02-30', '2020-01-01', '3000-01-01', 'tomorrow', '')
             .map((v) => value(r.interviewOn, { type: 'datepicker', selected_date: v })),
@@ -218,7 +247,7 @@ function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
         // Their own customer.
         fc.record({
           user: fc.constant(STAFF),
-          metadata: fc.constant('{"v":1}'),
+          metadata: fc.constant(sealed({ v: 1 })),
           overrides: fc.constant({
             ...value(r.customerUser, { type: 'users_select', selected_user: STAFF }),
             ...value(r.customerName, { type: 'plain_text_input', value: null }),
@@ -231,22 +260,31 @@ function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
         // Rounds that do not exist, are already answered, or are someone else's to answer.
         fc.record({
           user: anyone,
-          metadata: fc.constantFrom(...NOWHERE, ids.roundC).map((id) => JSON.stringify({ roundId: id })),
+          metadata: fc.constantFrom(...NOWHERE, ids.roundC).map((id) => sealed({ roundId: id })),
+          overrides: fc.constant({}),
+        }),
+        // Unsealed, or sealed for someone else or another form, even for the right person's round.
+        fc.record({
+          user: fc.constant(CUSTOMER),
+          metadata: fc.oneof(
+            fc.constant(JSON.stringify({ roundId: ids.roundA })),
+            foreignSeal({ roundId: ids.roundA }),
+          ),
           overrides: fc.constant({}),
         }),
         fc.record({
           user: fc.constantFrom(STAFF, OTHER, MANAGER, ...STRANGERS),
-          metadata: fc.constant(JSON.stringify({ roundId: ids.roundA })),
+          metadata: fc.constant(sealed({ roundId: ids.roundA })),
           overrides: fc.constant({}),
         }),
         fc.record({
           user: fc.constantFrom(CUSTOMER, OTHER, ...STRANGERS),
-          metadata: fc.constant(JSON.stringify({ roundId: ids.roundB })),
+          metadata: fc.constant(sealed({ roundId: ids.roundB })),
           overrides: fc.constant({}),
         }),
         fc.record({
           user: fc.constant(CUSTOMER),
-          metadata: fc.constant(JSON.stringify({ roundId: ids.roundA })),
+          metadata: fc.constant(sealed({ roundId: ids.roundA })),
           overrides: badNumber.map((v) => value(q.customerScore, select(v))),
         }),
       );
@@ -254,24 +292,32 @@ function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
       return fc.oneof(
         fc.record({ user: anyone, metadata: tamperedMetadata, overrides: fc.constant({}) }),
         fc.record({
+          user: fc.constantFrom(STAFF, MANAGER),
+          metadata: fc.oneof(
+            fc.constant(JSON.stringify({ planId: ids.planP })),
+            foreignSeal({ planId: ids.planP }),
+          ),
+          overrides: fc.constant({}),
+        }),
+        fc.record({
           user: anyone,
-          metadata: fc.constantFrom(...NOWHERE).map((id) => JSON.stringify({ planId: id })),
+          metadata: fc.constantFrom(...NOWHERE).map((id) => sealed({ planId: id })),
           overrides: fc.constant({}),
         }),
         // Plan Q is OTHER's own (as staff member and manager): anyone else is refused.
         fc.record({
           user: fc.constantFrom(STAFF, CUSTOMER, MANAGER, ...STRANGERS),
-          metadata: fc.constant(JSON.stringify({ planId: ids.planQ })),
+          metadata: fc.constant(sealed({ planId: ids.planQ })),
           overrides: fc.constant({}),
         }),
         fc.record({
           user: fc.constantFrom(CUSTOMER, OTHER, MANAGER, ...STRANGERS),
-          metadata: fc.constant(JSON.stringify({ planId: ids.planP })),
+          metadata: fc.constant(sealed({ planId: ids.planP })),
           overrides: fc.constant({}),
         }),
         fc.record({
           user: fc.constant(STAFF),
-          metadata: fc.constant(JSON.stringify({ planId: ids.planP })),
+          metadata: fc.constant(sealed({ planId: ids.planP })),
           overrides: fc
             .constantFrom('3', '0', '', '14.5', 'fourteen')
             .map((v) => value(p.checkinEvery, select(v))),
@@ -292,37 +338,68 @@ function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
       return fc.oneof(
         fc.record({ user: anyone, metadata: tamperedMetadata, overrides: fc.constant({}) }),
         fc.record({
+          user: fc.constantFrom(STAFF, MANAGER),
+          metadata: fc.oneof(
+            fc.constant(JSON.stringify({ planId: ids.planP })),
+            foreignSeal({ planId: ids.planP }),
+          ),
+          overrides: fc.constant({}),
+        }),
+        fc.record({
           user: anyone,
-          metadata: fc.constantFrom(...NOWHERE).map((id) => JSON.stringify({ planId: id })),
+          metadata: fc.constantFrom(...NOWHERE).map((id) => sealed({ planId: id })),
           overrides: fc.constant({}),
         }),
         // Plan Q is OTHER's own (as staff member and manager): anyone else is refused.
         fc.record({
           user: fc.constantFrom(STAFF, CUSTOMER, MANAGER, ...STRANGERS),
-          metadata: fc.constant(JSON.stringify({ planId: ids.planQ })),
+          metadata: fc.constant(sealed({ planId: ids.planQ })),
           overrides: fc.constant({}),
         }),
         fc.record({
           user: fc.constantFrom(CUSTOMER, OTHER, ...STRANGERS),
-          metadata: fc.constant(JSON.stringify({ planId: ids.planP })),
+          metadata: fc.constant(sealed({ planId: ids.planP })),
           overrides: fc.constant({}),
         }),
         fc.record({
           user: fc.constantFrom(STAFF, MANAGER),
-          metadata: fc.constant(JSON.stringify({ planId: ids.planP })),
+          metadata: fc.constant(sealed({ planId: ids.planP })),
           overrides: field,
         }),
       );
     }
     default: {
-      // The committee settings form: only the admin it was opened for may submit it.
-      const metadata = (user: string) =>
-        JSON.stringify({ v: 1, channelId: 'C0COMMITTEE', adminUserId: user });
+      // The committee settings form: only the admin it was opened for may submit it, and only while
+      // Slack still calls them an admin.
+      const data = (user: string) => ({
+        v: 2,
+        channelId: 'C0COMMITTEE',
+        adminUserId: user,
+        committeeId: null,
+      });
+      const metadata = (user: string) => sealed(data(user), { for: user });
       return fc.oneof(
         fc.record({ user: anyone, metadata: tamperedMetadata, overrides: fc.constant({}) }),
         fc.record({
           user: fc.constantFrom(CUSTOMER, OTHER, ...STRANGERS),
           metadata: fc.constant(metadata(MANAGER)),
+          overrides: fc.constant({}),
+        }),
+        // The unsealed form of old, naming the submitter as its admin; and a seal for another form.
+        fc.record({
+          user: fc.constantFrom(CUSTOMER, OTHER, MANAGER),
+          metadata: fc.constantFrom(JSON.stringify({ v: 1, channelId: 'C0COMMITTEE', adminUserId: MANAGER })),
+          overrides: fc.constant({}),
+        }),
+        fc.record({
+          user: fc.constant(MANAGER),
+          metadata: foreignSeal(data(MANAGER)),
+          overrides: fc.constant({}),
+        }),
+        // Sealed for themselves, but not an admin in Slack's eyes.
+        fc.record({
+          user: fc.constantFrom(CUSTOMER, OTHER),
+          metadata: fc.constantFrom(CUSTOMER, OTHER).map((user) => sealed(data(user))),
           overrides: fc.constant({}),
         }),
         fc.record({
@@ -362,12 +439,20 @@ function submissionArbitrary(ids: Ids) {
           if (noise[index] !== undefined) values[field.block] = { [ACTION_ID(field.block)]: noise[index] };
         });
         Object.assign(values, killed.overrides);
+        const metadata =
+          killed.metadata instanceof Seal
+            ? sealedMetadata(
+                killed.metadata.options.form ?? callbackId,
+                killed.metadata.options.for ?? killed.user,
+                killed.metadata.data,
+              )
+            : killed.metadata;
         const payload = viewSubmission({
           userId: killed.user,
           view: {
             id: viewId,
             callback_id: callbackId,
-            private_metadata: killed.metadata as string,
+            private_metadata: metadata as string,
             state_values: values as ViewInput['state_values'],
           },
         });
@@ -562,7 +647,7 @@ describe('fuzzing every modal and button with hostile input [pglite]', () => {
         view: {
           id: 'VVALIDAFTERFUZZ',
           callback_id: RESPONSE_MODAL.callbackId,
-          private_metadata: JSON.stringify({ roundId: ids.roundA }),
+          private_metadata: sealedMetadata(RESPONSE_MODAL.callbackId, CUSTOMER, { roundId: ids.roundA }),
           state_values: {
             [blocks.needFromMe]: answer('🧑🏽‍💻 Books'),
             [blocks.whyDependOnMe]: answer('Ünïcödé'),

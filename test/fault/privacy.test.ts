@@ -11,6 +11,7 @@ import {
   checkboxes,
   datePicker,
   plainInput,
+  sealedMetadata,
   slashCommand,
   staticSelect,
   viewSubmission,
@@ -155,7 +156,7 @@ describeEachDatabase('privacy of what reaches channels', (getDb) => {
         view: {
           id: `VPLAN${staff}`,
           callback_id: PLAN_MODAL.callbackId,
-          private_metadata: JSON.stringify({ planId: plan.id }),
+          private_metadata: sealedMetadata(PLAN_MODAL.callbackId, staff, { planId: plan.id }),
           state_values: {
             [ids.strengths]: { [actionId]: plainInput('Catalogue.') },
             [ids.improvements]: { [actionId]: plainInput('Updates.') },

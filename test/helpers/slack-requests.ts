@@ -15,10 +15,32 @@ import type {
   ViewStateValue,
   ViewSubmitAction,
 } from '@slack/bolt';
-import type { AnyBlock, PlainTextElement } from '@slack/types';
+import type { AnyBlock, ModalView, PlainTextElement } from '@slack/types';
 import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
+import { createMetadataSeal } from '../../src/slack/sealed-metadata.js';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+
+/**
+ * A modal's private_metadata as the app seals it when it opens the modal for `userId` (the app's
+ * key is derived from the signing secret in HTTP mode), for tests that submit a form they did not
+ * have the app open first.
+ */
+export function sealedMetadata(
+  callbackId: string,
+  userId: string,
+  metadata: object,
+  secret = TEST_SIGNING_SECRET,
+): string {
+  const view: ModalView = {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(metadata),
+    title: plain('x'),
+    blocks: [],
+  };
+  return createMetadataSeal(secret).seal(view, userId).private_metadata as string;
+}
 
 const TEAM_ID = 'T1';
 const TEAM_DOMAIN = 'test-team';
@@ -378,7 +400,7 @@ export function roundFormSubmission(args: {
       view: {
         id: args.viewId,
         callback_id: ROUND_MODAL.callbackId,
-        private_metadata: '{"v":1}',
+        private_metadata: sealedMetadata(ROUND_MODAL.callbackId, args.userId, { v: 1 }),
         state_values: {
           [ids.customerUser]: { [actionId]: usersSelect(answers.customerUserId) },
           [ids.newService]: { [actionId]: plainInput(answers.service) },

@@ -18,6 +18,20 @@ export interface CommitteeSettings {
  * partial unique index); unsubscribing keeps the row, inactive, so past digests keep their committee.
  */
 export function createCommitteesRepository({ db }: { db: Database }) {
+  /** Subscribes the channel; undefined when it has an active committee already (the unique index). */
+  async function subscribe(
+    channelId: string,
+    settings: CommitteeSettings,
+    { userId, now }: { userId: string; now: Date },
+  ): Promise<Committee | undefined> {
+    const [inserted] = await db
+      .insert(committees)
+      .values({ channelId, ...settings, createdByUserId: userId, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: committees.channelId, where: sql`${committees.active}` })
+      .returning();
+    return inserted;
+  }
+
   return {
     async findActiveByChannel(channelId: string): Promise<Committee | undefined> {
       const [row] = await db
@@ -46,11 +60,7 @@ export function createCommitteesRepository({ db }: { db: Database }) {
       settings: CommitteeSettings,
       { userId, now }: { userId: string; now: Date },
     ): Promise<{ committee: Committee; created: boolean }> {
-      const [inserted] = await db
-        .insert(committees)
-        .values({ channelId, ...settings, createdByUserId: userId, createdAt: now, updatedAt: now })
-        .onConflictDoNothing({ target: committees.channelId, where: sql`${committees.active}` })
-        .returning();
+      const inserted = await subscribe(channelId, settings, { userId, now });
       if (inserted) return { committee: inserted, created: true };
       const [updated] = await db
         .update(committees)
@@ -59,6 +69,32 @@ export function createCommitteesRepository({ db }: { db: Database }) {
         .returning();
       if (!updated) throw new Error('committee vanished between insert and update');
       return { committee: updated, created: false };
+    },
+
+    subscribe,
+
+    /**
+     * Changes the settings of this committee, only while it is still the channel's active one: a
+     * form opened before an unsubscribe (or a re-subscribe) changes nothing and gets undefined.
+     */
+    async changeSettings(
+      committeeId: number,
+      channelId: string,
+      settings: CommitteeSettings,
+      now: Date,
+    ): Promise<Committee | undefined> {
+      const [updated] = await db
+        .update(committees)
+        .set({ ...settings, updatedAt: now })
+        .where(
+          and(
+            eq(committees.id, committeeId),
+            eq(committees.channelId, channelId),
+            eq(committees.active, true),
+          ),
+        )
+        .returning();
+      return updated;
     },
 
     /** Stops the channel's digest. Answers the committee it stopped, or undefined if there was none. */

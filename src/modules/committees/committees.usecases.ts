@@ -54,17 +54,33 @@ export const REFUSALS = {
     'This channel is not a committee channel yet. An admin can subscribe it with `/service-digest subscribe`.',
 } as const;
 
+type AdministratorStatus =
+  | { status: 'admin'; timeZone: string | null }
+  | { status: 'not_admin' }
+  | { status: 'unknown' };
+
+/** Slack's word on admin status, asked every time; ADMIN_USER_IDS stand even when Slack is silent. */
+async function administratorStatus(
+  access: CommitteeAccess,
+  adminUserIds: readonly string[],
+  userId: string,
+): Promise<AdministratorStatus> {
+  const person = await access.person(userId).catch(() => 'unknown' as const);
+  const listed = adminUserIds.includes(userId);
+  if (person === 'unknown') return listed ? { status: 'admin', timeZone: null } : { status: 'unknown' };
+  if (!listed && !person.isWorkspaceAdmin) return { status: 'not_admin' };
+  return { status: 'admin', timeZone: person.timeZone };
+}
+
 async function checkAdministrator(
   access: CommitteeAccess,
   adminUserIds: readonly string[],
   userId: string,
 ): Promise<{ ok: true; timeZone: string | null } | Refusal> {
-  const person = await access.person(userId).catch(() => 'unknown' as const);
-  const listed = adminUserIds.includes(userId);
-  if (person === 'unknown')
-    return listed ? { ok: true, timeZone: null } : { ok: false, refusal: REFUSALS.adminUnknown };
-  if (!listed && !person.isWorkspaceAdmin) return { ok: false, refusal: REFUSALS.notAdmin };
-  return { ok: true, timeZone: person.timeZone };
+  const admin = await administratorStatus(access, adminUserIds, userId);
+  if (admin.status === 'unknown') return { ok: false, refusal: REFUSALS.adminUnknown };
+  if (admin.status === 'not_admin') return { ok: false, refusal: REFUSALS.notAdmin };
+  return { ok: true, timeZone: admin.timeZone };
 }
 
 async function checkChannel(access: CommitteeAccess, channelId: string): Promise<Refusal | undefined> {
@@ -88,6 +104,8 @@ export interface CommitteeFormDefaults {
   settings: CommitteeSettings;
   /** Set when the channel is subscribed already: the form changes its settings. */
   existing: boolean;
+  /** The committee the form changes (null for a new subscription), so a stale form is caught. */
+  committeeId?: number | null;
 }
 
 /**
@@ -115,9 +133,16 @@ export async function prepareCommitteeForm({
   ]);
   if (!admin.ok) return admin;
   if (channel) return channel;
-  if (existing) return { ok: true, channelId, settings: settingsOf(existing), existing: true };
+  if (existing)
+    return { ok: true, channelId, settings: settingsOf(existing), existing: true, committeeId: existing.id };
   const timeZone = admin.timeZone && isValidTimeZone(admin.timeZone) ? admin.timeZone : 'UTC';
-  return { ok: true, channelId, settings: { ...DEFAULT_SETTINGS, timeZone }, existing: false };
+  return {
+    ok: true,
+    channelId,
+    settings: { ...DEFAULT_SETTINGS, timeZone },
+    existing: false,
+    committeeId: null,
+  };
 }
 
 export function settingsOf(committee: Committee): CommitteeSettings {
@@ -229,6 +254,101 @@ export async function saveCommitteeSettings({
   now: Date;
 }): Promise<{ committee: Committee; created: boolean }> {
   return committees.save(channelId, settings, { userId, now });
+}
+
+/**
+ * Why a submitted settings form changed nothing. The sentences, for the form's own error line, are
+ * in FORM_REFUSALS; plain text, as Slack shows field errors.
+ */
+export type CommitteeFormRefusal =
+  | 'out_of_date'
+  | 'not_admin'
+  | 'admin_unknown'
+  | 'not_member'
+  | 'archived'
+  | 'direct_message'
+  | 'channel_unknown'
+  | 'unsubscribed_meanwhile'
+  | 'subscribed_meanwhile';
+
+export const FORM_REFUSALS: Record<CommitteeFormRefusal, string> = {
+  out_of_date: 'This form is out of date. Close it and type /service-digest again.',
+  not_admin:
+    'Only workspace admins and owners (and the people listed in ADMIN_USER_IDS) can change committee digests, so nothing was saved.',
+  admin_unknown:
+    "Slack didn't answer when I checked your permissions, so nothing was saved yet. Please press Submit again: what you typed is still here.",
+  not_member:
+    "I'm no longer in this channel, so nothing was saved. Invite me with /invite @Service Radar, then press Submit again.",
+  archived: 'This channel has been archived, so it cannot receive a digest. Nothing was saved.',
+  direct_message: 'A direct message cannot be a committee channel.',
+  channel_unknown:
+    "Slack didn't answer when I checked the channel, so nothing was saved yet. Please press Submit again: what you typed is still here.",
+  unsubscribed_meanwhile:
+    'This channel was unsubscribed while the form was open, so nothing was saved. Close it and type /service-digest subscribe to subscribe it again.',
+  subscribed_meanwhile:
+    'Someone subscribed this channel while the form was open, so nothing was saved. Close it and type /service-digest settings to change its settings.',
+};
+
+const CHANNEL_REFUSALS: Partial<Record<ChannelStatus, CommitteeFormRefusal>> = {
+  not_member: 'not_member',
+  archived: 'archived',
+  direct_message: 'direct_message',
+  unknown: 'channel_unknown',
+};
+
+const sameSettings = (committee: Committee, settings: CommitteeSettings): boolean =>
+  JSON.stringify(settingsOf(committee)) === JSON.stringify(settingsOf({ ...committee, ...settings }));
+
+/**
+ * A submitted settings form. The form said which channel and committee it was opened for (the
+ * Slack layer has checked that this server wrote that); whether the submitter may still change
+ * them is asked again now: admin status from Slack, never a cache, and whether the app is still in
+ * the channel. The committee must still be the one the form was opened for.
+ */
+export async function submitCommitteeSettings({
+  committees,
+  access,
+  adminUserIds,
+  channelId,
+  committeeId,
+  userId,
+  settings,
+  now,
+}: {
+  committees: CommitteesRepository;
+  access: CommitteeAccess;
+  adminUserIds: readonly string[];
+  channelId: string;
+  /** The committee the form was opened to change; null when it was opened to subscribe. */
+  committeeId: number | null;
+  userId: string;
+  settings: CommitteeSettings;
+  now: Date;
+}): Promise<
+  | { ok: true; committee: Committee; created: boolean; announce: boolean }
+  | { ok: false; code: CommitteeFormRefusal }
+> {
+  const [admin, channel] = await Promise.all([
+    administratorStatus(access, adminUserIds, userId),
+    access.channel(channelId).catch(() => 'unknown' as const),
+  ]);
+  if (admin.status === 'unknown') return { ok: false, code: 'admin_unknown' };
+  if (admin.status === 'not_admin') return { ok: false, code: 'not_admin' };
+  const channelRefusal = CHANNEL_REFUSALS[channel];
+  if (channelRefusal) return { ok: false, code: channelRefusal };
+
+  if (committeeId === null) {
+    const created = await committees.subscribe(channelId, settings, { userId, now });
+    if (created) return { ok: true, committee: created, created: true, announce: true };
+    // The same form again (a second press while the first was saving) is the same subscription.
+    const current = await committees.findActiveByChannel(channelId);
+    if (current && current.createdByUserId === userId && sameSettings(current, settings))
+      return { ok: true, committee: current, created: false, announce: false };
+    return { ok: false, code: 'subscribed_meanwhile' };
+  }
+  const changed = await committees.changeSettings(committeeId, channelId, settings, now);
+  if (!changed) return { ok: false, code: 'unsubscribed_meanwhile' };
+  return { ok: true, committee: changed, created: false, announce: true };
 }
 
 /** `unsubscribe`: admins only; the app need not still be in the channel. */

@@ -47,18 +47,27 @@ const sizeOptions = Array.from({ length: MAX_GROUP_SIZE - MIN_GROUP_SIZE + 1 }, 
 const scopeOptions = [option('All staff', 'all'), option('Only the units listed below', 'units')];
 const individualsOption = option('Show a row for each staff member', SHOW_INDIVIDUALS_VALUE);
 
-/** The modal's private_metadata: which channel, and who opened it (only they may submit it). */
+/**
+ * The modal's private_metadata: which channel, who opened it (only they may submit it), and which
+ * committee it changes (null: it subscribes the channel). The Slack layer seals it.
+ */
 export interface CommitteeModalMetadata {
-  v: 1;
+  v: 2;
   channelId: string;
   adminUserId: string;
+  committeeId: number | null;
 }
 
 export function buildCommitteeModal(defaults: CommitteeFormDefaults, adminUserId: string): ModalView {
   const { blocks: ids, actionId } = COMMITTEE_MODAL;
   const s = defaults.settings;
   const pick = (options: PlainTextOption[], value: string) => options.find((o) => o.value === value);
-  const metadata: CommitteeModalMetadata = { v: 1, channelId: defaults.channelId, adminUserId };
+  const metadata: CommitteeModalMetadata = {
+    v: 2,
+    channelId: defaults.channelId,
+    adminUserId,
+    committeeId: defaults.committeeId ?? null,
+  };
   return {
     type: 'modal',
     callback_id: COMMITTEE_MODAL.callbackId,

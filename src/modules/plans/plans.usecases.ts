@@ -193,6 +193,12 @@ export async function listPlans(deps: PlanDeps, userId: string): Promise<Said> {
 
 export type PlanRefusal = { ok: false; text: string };
 
+/**
+ * A plan's manager acts on it only while still a manager: asked of Slack at that moment (admin
+ * status is never cached). Short enough to leave a form's submission inside Slack's 3 seconds.
+ */
+export const ROLE_CHECK_MS = 1_200;
+
 export async function planForStaff(
   deps: PlanDeps,
   planId: number,
@@ -216,6 +222,19 @@ export async function planForStaffOrManager(
     return { ok: false, text: 'Only the staff member and the manager of this plan can do this.' };
   }
   if (plan.state === 'closed') return { ok: false, text: 'That plan is closed.' };
+  if (plan.staffUserId !== userId) {
+    const role = await deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS });
+    if (role === 'unknown')
+      return {
+        ok: false,
+        text: "Slack didn't answer when I checked that you are still a manager, so nothing changed yet. Please try again in a moment.",
+      };
+    if (role === 'not_manager')
+      return {
+        ok: false,
+        text: 'You opened this plan as a manager, and Slack no longer lists you as one, so only the staff member can do this now.',
+      };
+  }
   return { ok: true, plan };
 }
 
@@ -393,6 +412,24 @@ export async function addNote(
     ok: true,
     after: async () => void (await postInThread(deps, allowed.plan, buildNoteMessage(userId, cleaned))),
   };
+}
+
+/**
+ * Before a re-measure round is stored: the plan its form was opened from must still be this staff
+ * member's and not closed, or the round would be stored for nothing it can close.
+ */
+export async function checkRemeasurePlan(
+  deps: PlanDeps,
+  { planId, staffUserId }: { planId: number; staffUserId: string },
+): Promise<{ ok: true } | PlanRefusal> {
+  const owned = await planForStaff(deps, planId, staffUserId);
+  if (!owned.ok) return owned;
+  if (owned.plan.state === 'closed')
+    return {
+      ok: false,
+      text: 'This plan was closed while the form was open, so no round was started. Close this form; /rate-service starts an ordinary round.',
+    };
+  return { ok: true };
 }
 
 /** Links the new round a staff member started from the re-measure message to the plan. */

@@ -535,6 +535,20 @@ export async function runRemindersTick(deps: ReminderDeps, now: Date): Promise<T
 
 export type ButtonResult = { ok: true; outcome: string } | { ok: false; refusal: string };
 
+/**
+ * Whether a channel is this person's direct message with the app, as recorded when a reminder was
+ * delivered there. A click names the message it came from; only a message in the clicker's own DM
+ * is edited, so no claimed channel can turn the app's words elsewhere into someone else's text.
+ */
+export async function isOwnDirectMessage(
+  deps: ReminderDeps,
+  userId: string,
+  channelId: string,
+): Promise<boolean> {
+  const person = await deps.people.find(userId);
+  return Boolean(person?.dmChannelId) && person?.dmChannelId === channelId;
+}
+
 async function reminderFor(deps: ReminderDeps, reminderId: number, userId: string) {
   const reminder = await deps.reminders.find(reminderId);
   if (!reminder) return { ok: false as const, refusal: 'That reminder no longer exists.' };

@@ -6,10 +6,12 @@ import {
   type CommitteeAccess,
   type CommitteeDraft,
   DEFAULT_SETTINGS,
+  FORM_REFUSALS,
   parseUnits,
   prepareCommitteeForm,
   REFUSALS,
   saveCommitteeSettings,
+  submitCommitteeSettings,
   unsubscribeCommittee,
   validateCommitteeDraft,
 } from '../../../src/modules/committees/committees.usecases.js';
@@ -105,12 +107,16 @@ describe('the committee settings form', () => {
       showIndividuals: true,
       timeZone: 'America/Argentina/ComodRivadavia',
     };
-    const modal = buildCommitteeModal({ channelId: 'C123', settings: longest, existing: true }, 'UADMIN');
+    const modal = buildCommitteeModal(
+      { channelId: 'C123', settings: longest, existing: true, committeeId: 7 },
+      'UADMIN',
+    );
     expectWithinBlockKitLimits('modal', modal);
     expect(JSON.parse(modal.private_metadata ?? '')).toEqual({
-      v: 1,
+      v: 2,
       channelId: 'C123',
       adminUserId: 'UADMIN',
+      committeeId: 7,
     });
     expect(JSON.stringify(modal)).toContain('America/Argentina/ComodRivadavia');
     expect(describeSettings(longest)).toContain('Individual rows: shown');
@@ -197,6 +203,64 @@ describeEachDatabase('committees', (getDb) => {
       existing: true,
       settings: { timeZone: 'Europe/London', units: ['Reference'] },
     });
+  });
+
+  it('re-checks a submitted form: admin status and the channel now, and only the committee it was opened for', async () => {
+    const people = {
+      UADMIN: { isWorkspaceAdmin: true, timeZone: null },
+      UPLAIN: { isWorkspaceAdmin: false, timeZone: null },
+      ULISTED: 'unknown' as const,
+      USLOW: 'unknown' as const,
+    };
+    const submitted = (
+      userId: string,
+      committeeId: number | null,
+      hour = 9,
+      channel: ChannelStatus = 'member',
+    ) =>
+      submitCommitteeSettings({
+        committees: repo(),
+        access: access(people, channel),
+        adminUserIds: ['ULISTED'],
+        channelId: 'C123',
+        committeeId,
+        userId,
+        settings: { ...DEFAULT_SETTINGS, hour },
+        now,
+      });
+    const rows = () => getDb().handle.db.select().from(committeesTable);
+
+    expect(await submitted('UPLAIN', null)).toEqual({ ok: false, code: 'not_admin' });
+    expect(await submitted('USLOW', null)).toEqual({ ok: false, code: 'admin_unknown' });
+    expect(await submitted('UADMIN', null, 9, 'not_member')).toEqual({ ok: false, code: 'not_member' });
+    expect(await submitted('UADMIN', null, 9, 'archived')).toEqual({ ok: false, code: 'archived' });
+    expect(await submitted('UADMIN', null, 9, 'unknown')).toEqual({ ok: false, code: 'channel_unknown' });
+    expect(await rows()).toEqual([]);
+
+    // Listed in ADMIN_USER_IDS: enough even while Slack does not answer.
+    const first = await submitted('ULISTED', null, 8);
+    expect(first).toMatchObject({ ok: true, created: true, announce: true, committee: { hour: 8 } });
+    // The same form again is the same subscription, announced once; another one was too late.
+    expect(await submitted('ULISTED', null, 8)).toMatchObject({ ok: true, created: false, announce: false });
+    expect(await submitted('UADMIN', null, 10)).toEqual({ ok: false, code: 'subscribed_meanwhile' });
+    const id = first.ok ? first.committee.id : 0;
+    expect(await submitted('UADMIN', id, 11)).toMatchObject({
+      ok: true,
+      created: false,
+      committee: { hour: 11 },
+    });
+
+    await repo().deactivate('C123', now);
+    await repo().save('C123', DEFAULT_SETTINGS, { userId: 'UADMIN', now });
+    // A form opened for the old committee changes neither it nor the new one.
+    expect(await submitted('UADMIN', id, 12)).toEqual({ ok: false, code: 'unsubscribed_meanwhile' });
+    expect((await rows()).map((row) => [row.active, row.hour])).toEqual(
+      expect.arrayContaining([
+        [false, 11],
+        [true, DEFAULT_SETTINGS.hour],
+      ]),
+    );
+    expect(FORM_REFUSALS.admin_unknown).toContain('press Submit again');
   });
 
   it('unsubscribes for admins only, and can subscribe again afresh', async () => {

@@ -11,7 +11,7 @@ export function parseRoundId(value: unknown): number | undefined {
 }
 
 /** "Answer the questions" / "Record the interview": opens the response modal for whoever may answer. */
-export function answerRoundAction({ rounds, logger }: ListenerDeps) {
+export function answerRoundAction({ rounds, logger, seal }: ListenerDeps) {
   return async ({
     ack,
     body,
@@ -25,7 +25,7 @@ export function answerRoundAction({ rounds, logger }: ListenerDeps) {
         ? await openAnswerForm({ rounds, roundId, userId: body.user.id })
         : ({ ok: false, refusal: 'not_found' } as const);
       const view = result.ok
-        ? buildResponseModal(result.permission)
+        ? seal.seal(buildResponseModal(result.permission), body.user.id)
         : buildNoticeModal("Can't answer this", refusalText(result.refusal));
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {

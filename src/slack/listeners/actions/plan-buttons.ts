@@ -15,14 +15,17 @@ import { noReply } from './reminder-buttons.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
-/** A button that opens a modal for someone allowed to press it, or a notice saying why not. */
+/**
+ * A button that opens a modal for someone allowed to press it, or a notice saying why not. The
+ * modal's metadata is sealed for the person who pressed it.
+ */
 function opensModal(deps: ListenerDeps, build: (id: number, userId: string) => Promise<ModalView>) {
   return async ({ ack, body, action, client }: ButtonArgs) => {
     await ack();
     try {
       const id = parseId(action.value);
       const view = id
-        ? await build(id, body.user.id)
+        ? deps.seal.seal(await build(id, body.user.id), body.user.id)
         : buildNoticeModal('Out of date', 'That button is out of date.');
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {

@@ -4,6 +4,7 @@ import {
   askCustomerAgain,
   type ButtonResult,
   cancelRound,
+  isOwnDirectMessage,
   muteReminders,
   snoozeInterview,
 } from '../../../modules/reminders/reminders.usecases.js';
@@ -20,7 +21,9 @@ export const noReply = async (_message: Parameters<RespondFn>[0]): Promise<unkno
 
 /**
  * Runs a reminder button's use case. On success the clicked message loses its buttons and says what
- * happened (so a second click has nothing to press); a refusal is said to the clicker alone.
+ * happened (so a second click has nothing to press); a refusal is said to the clicker alone. The
+ * message is edited only when it is in the clicker's own DM with the app; otherwise the outcome is
+ * said to them alone too.
  */
 function reminderButton(
   deps: ListenerDeps,
@@ -41,12 +44,14 @@ function reminderButton(
       }
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
-      if (channel && ts) {
+      if (channel && ts && (await isOwnDirectMessage(deps.reminderDeps, body.user.id, channel))) {
         await deps.messenger.update(channel, ts, {
           text: result.outcome,
           blocks: withOutcome(body.message?.blocks as KnownBlock[] | undefined, result.outcome),
         });
+        return;
       }
+      await respond({ response_type: 'ephemeral', replace_original: false, text: result.outcome });
     } catch (error) {
       deps.logger.error(
         { err: error, user: body.user.id, action: action.action_id },
@@ -80,7 +85,7 @@ export const muteAction = (deps: ListenerDeps) =>
   );
 
 /** "Start a new round" / "Rate your service": the round modal, prefilled from the round if there is one. */
-export function startRoundAction({ rounds, clock, logger }: ListenerDeps) {
+export function startRoundAction({ rounds, clock, logger, seal }: ListenerDeps) {
   return async ({ ack, body, action, client }: ButtonArgs) => {
     await ack();
     try {
@@ -90,7 +95,10 @@ export function startRoundAction({ rounds, clock, logger }: ListenerDeps) {
         staffUserId: body.user.id,
         fromRoundId: parseRoundId(action.value),
       });
-      await client.views.open({ trigger_id: body.trigger_id, view: buildRoundModal(defaults) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: seal.seal(buildRoundModal(defaults), body.user.id),
+      });
     } catch (error) {
       logger.error({ err: error, user: body.user.id }, 'could not open the round modal');
     }

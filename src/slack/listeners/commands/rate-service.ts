@@ -16,7 +16,7 @@ const FORM_UNAVAILABLE =
   "Sorry, I couldn't open the form just now. Please try `/rate-service` again in a moment.";
 
 /** `/rate-service` opens the self-rating modal; `help` explains; anything else says what it accepts. */
-export function rateServiceCommand({ rounds, clock, logger, reminderDeps }: ListenerDeps) {
+export function rateServiceCommand({ rounds, clock, logger, reminderDeps, seal }: ListenerDeps) {
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
     if (text.toLowerCase() === 'help') {
@@ -64,7 +64,10 @@ export function rateServiceCommand({ rounds, clock, logger, reminderDeps }: List
     }
     await ack();
     try {
-      await client.views.open({ trigger_id: command.trigger_id, view: buildRoundModal(defaults) });
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: seal.seal(buildRoundModal(defaults), command.user_id),
+      });
     } catch (error) {
       logger.error({ err: error, user: command.user_id }, 'could not open the round modal');
       await respond({ response_type: 'ephemeral', text: FORM_UNAVAILABLE }).catch(() => undefined);

@@ -35,7 +35,7 @@ const ephemeral = (respond: RespondFn, text: string) =>
 
 /** `/service-digest subscribe | settings | preview | unsubscribe | help`, run in a committee's channel. */
 export function serviceDigestCommand(deps: ListenerDeps) {
-  const { committeeDeps, clock, logger, directory, messenger } = deps;
+  const { committeeDeps, clock, logger, directory, messenger, seal } = deps;
   const { committees, digests, adminUserIds } = committeeDeps;
 
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
@@ -112,7 +112,10 @@ export function serviceDigestCommand(deps: ListenerDeps) {
           await ephemeral(respond, settingsText(undefined));
           return;
         }
-        await client.views.open({ trigger_id: command.trigger_id, view: buildCommitteeModal(quick, userId) });
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: seal.seal(buildCommitteeModal(quick, userId), userId),
+        });
         return;
       }
       const opened = await client.views.open({
@@ -127,7 +130,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
         ? buildCommitteeRefusalModal(result.refusal)
         : action === 'settings' && !result.existing
           ? buildCommitteeRefusalModal(settingsText(undefined))
-          : buildCommitteeModal(result, userId);
+          : seal.seal(buildCommitteeModal(result, userId), userId);
       await client.views.update({ view_id: viewId, view });
     } catch (error) {
       logger.error({ err: error, user: userId, channel: channelId, action }, 'service-digest command failed');

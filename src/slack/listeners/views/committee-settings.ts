@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import {
   type CommitteeField,
-  saveCommitteeSettings,
+  FORM_REFUSALS,
+  submitCommitteeSettings,
   validateCommitteeDraft,
 } from '../../../modules/committees/committees.usecases.js';
 import {
@@ -10,13 +11,15 @@ import {
   COMMITTEE_MODAL,
   SHOW_INDIVIDUALS_VALUE,
 } from '../../../modules/committees/committees.views.js';
+import { createCommitteeAccess } from '../../committee-access.js';
 import type { ListenerDeps } from '../../deps.js';
-import { parseViewState, readMetadata, readSelected, readText, type ViewState } from '../../view-state.js';
+import { parseViewState, readSelected, readText, type ViewState } from '../../view-state.js';
 
 const metadataSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   channelId: z.string().regex(/^[CG][A-Z0-9]{2,}$/),
   adminUserId: z.string(),
+  committeeId: z.number().int().positive().max(2_147_483_647).nullable(),
 });
 
 const checkboxValues = z
@@ -38,21 +41,37 @@ const errorBlock: Record<CommitteeField, string> = {
 };
 
 /**
- * The committee settings modal. Validation and the save happen before the ack, so mistakes show on
- * their fields; the channel hears about the change after it.
+ * Slack gives a submission 3 seconds. Admin status and the channel are asked of Slack again before
+ * the acknowledgement (both at once); past this the form asks to press Submit again.
  */
-export function committeeSettingsSubmission({ committeeDeps, clock, logger, messenger }: ListenerDeps) {
-  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+export const SUBMIT_CHECK_MS = 1_200;
+
+/**
+ * The committee settings modal. The channel, committee and admin come from the form's sealed
+ * metadata, never from an unsigned claim; the submitter's right is asked of Slack again now.
+ * Validation, the checks and the save happen before the ack, so every refusal shows on the form,
+ * with what was typed kept; the channel hears about the change after it.
+ */
+export function committeeSettingsSubmission({ committeeDeps, clock, logger, messenger, seal }: ListenerDeps) {
+  return async ({
+    ack,
+    body,
+    view,
+    client,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = COMMITTEE_MODAL;
-    const metadata = readMetadata(view.private_metadata, metadataSchema);
+    const userId = body.user.id;
+    const sealed = seal.read(view.private_metadata, COMMITTEE_MODAL.callbackId, userId, metadataSchema);
     // Only the admin the form was opened for may submit it.
-    if (!metadata || metadata.adminUserId !== body.user.id) {
-      await ack({
-        response_action: 'errors',
-        errors: { [ids.scope]: 'This form is out of date. Close it and type /service-digest again.' },
-      });
+    if (!sealed.ok || sealed.metadata.adminUserId !== userId) {
+      logger.warn(
+        { user: userId, form: COMMITTEE_MODAL.callbackId, reason: sealed.ok ? 'not_yours' : sealed.reason },
+        'refused a form the server did not open for this person',
+      );
+      await ack({ response_action: 'errors', errors: { [ids.scope]: FORM_REFUSALS.out_of_date } });
       return;
     }
+    const { channelId, committeeId } = sealed.metadata;
     const state = parseViewState(view.state?.values);
     const result = validateCommitteeDraft({
       scope: readSelected(state, ids.scope, actionId),
@@ -70,31 +89,37 @@ export function committeeSettingsSubmission({ committeeDeps, clock, logger, mess
       await ack({ response_action: 'errors', errors });
       return;
     }
-    let saved: Awaited<ReturnType<typeof saveCommitteeSettings>>;
+    let saved: Awaited<ReturnType<typeof submitCommitteeSettings>>;
     try {
-      saved = await saveCommitteeSettings({
+      saved = await submitCommitteeSettings({
         committees: committeeDeps.committees,
-        channelId: metadata.channelId,
-        userId: body.user.id,
+        access: createCommitteeAccess(client, { timeoutMs: SUBMIT_CHECK_MS }),
+        adminUserIds: committeeDeps.adminUserIds,
+        channelId,
+        committeeId,
+        userId,
         settings: result.settings,
         now: clock.now(),
       });
     } catch (error) {
-      logger.error({ err: error, user: body.user.id }, 'could not save committee settings');
+      logger.error({ err: error, user: userId }, 'could not save committee settings');
       await ack({
         response_action: 'errors',
         errors: { [ids.scope]: "Sorry, that didn't save: please press the button again in a moment." },
       });
       return;
     }
+    if (!saved.ok) {
+      logger.info({ user: userId, channel: channelId, code: saved.code }, 'committee settings refused');
+      await ack({ response_action: 'errors', errors: { [ids.scope]: FORM_REFUSALS[saved.code] } });
+      return;
+    }
     await ack();
     logger.info(
-      { committee: saved.committee.id, channel: metadata.channelId, created: saved.created },
+      { committee: saved.committee.id, channel: channelId, created: saved.created },
       'committee settings saved',
     );
-    await messenger.post(
-      metadata.channelId,
-      buildCommitteeSavedMessage(saved.committee, saved.created, body.user.id),
-    );
+    if (!saved.announce) return;
+    await messenger.post(channelId, buildCommitteeSavedMessage(saved.committee, saved.created, userId));
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { addNote, closePlan, type PlanField, writePlan } from '../../../modules/plans/plans.usecases.js';
 import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL } from '../../../modules/plans/plans.views.js';
 import type { ListenerDeps } from '../../deps.js';
-import { parseViewState, readDate, readMetadata, readSelected, readText } from '../../view-state.js';
+import { parseViewState, readDate, readSelected, readText } from '../../view-state.js';
 import { TRY_AGAIN } from './round-submission.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -22,6 +22,25 @@ async function afterAck(
 
 const OUT_OF_DATE = 'This form is out of date. Close it and press the button in the thread again.';
 
+/**
+ * The plan a form acts on: from metadata this server sealed for this form and this person, or none.
+ * The use case then checks the submitter against the stored plan (and a manager's role) now.
+ */
+function sealedPlanId(
+  { seal, logger }: ListenerDeps,
+  view: ViewArgs['view'],
+  callbackId: string,
+  userId: string,
+): number | undefined {
+  const sealed = seal.read(view.private_metadata, callbackId, userId, planMetadata);
+  if (sealed.ok) return sealed.metadata.planId;
+  logger.warn(
+    { user: userId, form: callbackId, reason: sealed.reason },
+    'refused a form the server did not open for this person',
+  );
+  return undefined;
+}
+
 function readChecked(state: ReturnType<typeof parseViewState>, blockId: string, actionId: string): string[] {
   const value = state[blockId]?.[actionId] as { selected_options?: unknown } | undefined;
   const options = Array.isArray(value?.selected_options) ? value.selected_options : [];
@@ -30,18 +49,19 @@ function readChecked(state: ReturnType<typeof parseViewState>, blockId: string, 
     .filter((v): v is string => typeof v === 'string');
 }
 
-export function planWriteSubmission({ planDeps, clock, logger }: ListenerDeps) {
+export function planWriteSubmission(deps: ListenerDeps) {
+  const { planDeps, clock, logger } = deps;
   return async ({ ack, body, view }: ViewArgs) => {
     const { blocks: ids, actionId } = PLAN_MODAL;
-    const metadata = readMetadata(view.private_metadata, planMetadata);
-    if (!metadata) {
+    const planId = sealedPlanId(deps, view, PLAN_MODAL.callbackId, body.user.id);
+    if (!planId) {
       await ack({ response_action: 'errors', errors: { [ids.strengths]: OUT_OF_DATE } });
       return;
     }
     const state = parseViewState(view.state?.values);
     try {
       const result = await writePlan(planDeps, {
-        planId: metadata.planId,
+        planId,
         userId: body.user.id,
         sourceViewId: view.id,
         now: clock.now(),
@@ -74,22 +94,23 @@ export function planWriteSubmission({ planDeps, clock, logger }: ListenerDeps) {
         errors[block[field as PlanField]] = message;
       await ack({ response_action: 'errors', errors });
     } catch (error) {
-      logger.error({ err: error, user: body.user.id, plan: metadata.planId }, 'could not store the plan');
+      logger.error({ err: error, user: body.user.id, plan: planId }, 'could not store the plan');
       await ack({ response_action: 'errors', errors: { [ids.strengths]: TRY_AGAIN } });
     }
   };
 }
 
-export function planNoteSubmission({ planDeps, clock, logger }: ListenerDeps) {
+export function planNoteSubmission(deps: ListenerDeps) {
+  const { planDeps, clock, logger } = deps;
   return async ({ ack, body, view }: ViewArgs) => {
-    const metadata = readMetadata(view.private_metadata, planMetadata);
-    if (!metadata) {
+    const planId = sealedPlanId(deps, view, NOTE_MODAL.callbackId, body.user.id);
+    if (!planId) {
       await ack({ response_action: 'errors', errors: { [NOTE_MODAL.block]: OUT_OF_DATE } });
       return;
     }
     try {
       const result = await addNote(planDeps, {
-        planId: metadata.planId,
+        planId,
         userId: body.user.id,
         text: readText(parseViewState(view.state?.values), NOTE_MODAL.block, NOTE_MODAL.actionId),
         sourceViewId: view.id,
@@ -106,18 +127,19 @@ export function planNoteSubmission({ planDeps, clock, logger }: ListenerDeps) {
   };
 }
 
-export function planCloseSubmission({ planDeps, clock, logger }: ListenerDeps) {
+export function planCloseSubmission(deps: ListenerDeps) {
+  const { planDeps, clock, logger } = deps;
   return async ({ ack, body, view }: ViewArgs) => {
     const { blocks: ids, actionId } = CLOSE_MODAL;
-    const metadata = readMetadata(view.private_metadata, planMetadata);
-    if (!metadata) {
+    const planId = sealedPlanId(deps, view, CLOSE_MODAL.callbackId, body.user.id);
+    if (!planId) {
       await ack({ response_action: 'errors', errors: { [ids.outcome]: OUT_OF_DATE } });
       return;
     }
     try {
       const state = parseViewState(view.state?.values);
       const result = await closePlan(planDeps, {
-        planId: metadata.planId,
+        planId,
         userId: body.user.id,
         outcome: readSelected(state, ids.outcome, actionId),
         note: readText(state, ids.note, actionId),

@@ -7,7 +7,7 @@ import { INTERVIEW_QUESTIONS } from '../../../modules/rounds/rounds.content.js';
 import { type ResponseField, recordResponse } from '../../../modules/rounds/rounds.usecases.js';
 import { buildCustomerThanksMessage, RESPONSE_MODAL } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
-import { parseViewState, readMetadata, readSelected, readText } from '../../view-state.js';
+import { parseViewState, readSelected, readText } from '../../view-state.js';
 import { PRE_ACK_DEADLINE_MS, TRY_AGAIN } from './round-submission.js';
 
 const responseMetadata = z.object({ roundId: z.number().int().positive().max(2_147_483_647) });
@@ -20,12 +20,24 @@ export function responseSubmission({
   messenger,
   planDeps,
   reminderDeps,
+  seal,
 }: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = RESPONSE_MODAL;
     const formBlock = ids.customerScore;
-    const metadata = readMetadata(view.private_metadata, responseMetadata);
-    if (!metadata) {
+    // The round comes from metadata this server sealed for this person; recordResponse then checks
+    // against the stored round that they are still the one to answer it, and that it is still open.
+    const sealed = seal.read(
+      view.private_metadata,
+      RESPONSE_MODAL.callbackId,
+      body.user.id,
+      responseMetadata,
+    );
+    if (!sealed.ok) {
+      logger.warn(
+        { user: body.user.id, form: RESPONSE_MODAL.callbackId, reason: sealed.reason },
+        'refused a form the server did not open for this person',
+      );
       await ack({
         response_action: 'errors',
         errors: {
@@ -34,6 +46,7 @@ export function responseSubmission({
       });
       return;
     }
+    const metadata = sealed.metadata;
     const state = parseViewState(view.state?.values);
     const answers = Object.fromEntries(
       INTERVIEW_QUESTIONS.map((question) => [question.key, readText(state, ids[question.key], actionId)]),

@@ -1,19 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { TimeoutError, withTimeout } from '../../../lib/timeout.js';
-import { linkRemeasureRound } from '../../../modules/plans/plans.usecases.js';
+import { checkRemeasurePlan, linkRemeasureRound } from '../../../modules/plans/plans.usecases.js';
 import { deliverNow } from '../../../modules/reminders/reminders.usecases.js';
 import { type RoundField, startRound } from '../../../modules/rounds/rounds.usecases.js';
 import { buildRoundStartedMessage, ROUND_MODAL } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
-import {
-  parseViewState,
-  readDate,
-  readMetadata,
-  readSelected,
-  readText,
-  readUser,
-} from '../../view-state.js';
+import { parseViewState, readDate, readSelected, readText, readUser } from '../../view-state.js';
 
 const roundModalMetadata = z.object({
   v: z.literal(1),
@@ -30,6 +23,9 @@ const errorBlock: Record<RoundField, string> = {
   selfNote: ROUND_MODAL.blocks.selfNote,
   interviewOn: ROUND_MODAL.blocks.interviewOn,
 };
+
+/** A form whose sealed metadata does not verify for its submitter: nothing in it can be believed. */
+export const FORM_OUT_OF_DATE = 'This form is out of date. Close it and type /rate-service again.';
 
 export const TRY_AGAIN =
   "Sorry, that didn't save: please press the button again in a moment. What you typed is still here.";
@@ -53,17 +49,20 @@ export function roundSubmission({
   messenger,
   planDeps,
   reminderDeps,
+  seal,
 }: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = ROUND_MODAL;
-    const metadata = readMetadata(view.private_metadata, roundModalMetadata);
-    if (!metadata) {
-      await ack({
-        response_action: 'errors',
-        errors: { [ids.segment]: 'This form is out of date. Close it and type /rate-service again.' },
-      });
+    const sealed = seal.read(view.private_metadata, ROUND_MODAL.callbackId, body.user.id, roundModalMetadata);
+    if (!sealed.ok) {
+      logger.warn(
+        { user: body.user.id, form: ROUND_MODAL.callbackId, reason: sealed.reason },
+        'refused a form the server did not open for this person',
+      );
+      await ack({ response_action: 'errors', errors: { [ids.segment]: FORM_OUT_OF_DATE } });
       return;
     }
+    const metadata = sealed.metadata;
     const state = parseViewState(view.state?.values);
     const draft = {
       customerUserId: readUser(state, ids.customerUser, actionId),
@@ -78,14 +77,22 @@ export function roundSubmission({
     };
     let result: Awaited<ReturnType<typeof startRound>>;
     let acked = false;
-    const saving = startRound({
-      rounds,
-      directory,
-      clock,
-      staffUserId: body.user.id,
-      sourceViewId: view.id,
-      draft,
-    });
+    const { planId } = metadata;
+    const saving = (async (): Promise<Awaited<ReturnType<typeof startRound>>> => {
+      // A re-measure form names its plan: it must still be open and this person's when submitted.
+      if (planId) {
+        const plan = await checkRemeasurePlan(planDeps, { planId, staffUserId: body.user.id });
+        if (!plan.ok) return { ok: false, errors: { segment: plan.text } };
+      }
+      return startRound({
+        rounds,
+        directory,
+        clock,
+        staffUserId: body.user.id,
+        sourceViewId: view.id,
+        draft,
+      });
+    })();
     try {
       result = await withTimeout(saving, PRE_ACK_DEADLINE_MS);
     } catch (error) {
@@ -109,7 +116,7 @@ export function roundSubmission({
     if (!result.created) return; // the same view, submitted again: its messages went out the first time
 
     const { round } = result;
-    if (metadata.planId) await linkRemeasureRound(planDeps, { planId: metadata.planId, round });
+    if (planId) await linkRemeasureRound(planDeps, { planId, round });
     logger.info(
       { round: round.id, staff: round.staffUserId, inSlack: round.customerUserId !== null },
       'round started',
