@@ -50,14 +50,6 @@ export function cleanParagraphs(value: string | null | undefined): string | null
   return cleaned === '' ? null : cleaned;
 }
 
-/** A mrkdwn quote of multi-line text. */
-export function quote(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `>${line}`)
-    .join('\n');
-}
-
 /** Code-point length, which is what Slack counts. */
 export function charLength(text: string): number {
   return Array.from(text).length;
