@@ -20,8 +20,8 @@ import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { createMessenger } from './messenger.js';
-import { reportTokenRefusals, watchTokenRefusals } from './token-refusals.js';
 import { createMetadataSeal } from './sealed-metadata.js';
+import { reportTokenRefusals, watchTokenRefusals } from './token-refusals.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';

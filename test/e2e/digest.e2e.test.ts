@@ -26,6 +26,7 @@ import {
   viewSubmission,
 } from '../helpers/slack-requests.js';
 import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
+import { visibleText } from '../helpers/slack-text.js';
 
 const ADMIN = 'UADMIN';
 const MEMBER = 'UMEMBER';
@@ -247,7 +248,7 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     expect(digest.args.text).toBe(
       `Service digest for ${weekLabel(THIS_WEEK)}: 4 completed rounds, average gap -1.0.`,
     );
-    const shown = JSON.stringify(digest.args.blocks);
+    const shown = visibleText(digest.args.blocks);
     expect(shown).toContain('*Reference*');
     expect(shown).toContain('By staff member');
     // Names come from Slack (users.info), never as @-mentions that would notify people.
@@ -271,9 +272,13 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     // settings: members see them; the admin gets the form back, filled in.
     mark = standIn.calls.length;
     await command(MEMBER, 'settings');
-    const shownSettings = (await replyAfter(mark)).args.text as string;
+    const settingsReply = await replyAfter(mark);
+    const shownSettings = settingsReply.args.text as string;
     expect(shownSettings).toContain('Posted Mondays at 09:00 (Europe/London)');
     expect(shownSettings).toContain('Only workspace admins');
+    // The units, as the admin typed them, are rich text beside the fallback.
+    expect(settingsReply.violations ?? []).toEqual([]);
+    expect(visibleText(settingsReply.args.blocks)).toContain('• Posted Mondays at 09:00 (Europe/London)');
     mark = standIn.calls.length;
     await command(ADMIN, 'settings');
     expect(JSON.stringify((await openedModal(mark)).blocks)).toContain('Show a row for each staff member');
@@ -320,6 +325,12 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
 
   it('says what it accepts, and that preview needs a committee channel', async () => {
     expect((await command(MEMBER, 'launch')).json.text).toContain('/service-digest help');
+    // What was typed comes back as typed, as code in rich text, and can neither mention nor restyle.
+    const echoed = (await command(MEMBER, '*launch* <!channel>')).json;
+    expectWithinBlockKitLimits('message', echoed);
+    expect(visibleText(echoed.blocks)).toContain('`*launch* <!channel>`');
+    expect(echoed.text).not.toContain('<!channel>');
+    expect(echoed.text).not.toContain('*launch*');
     const mark = standIn.calls.length;
     await command(MEMBER, 'preview', 'CNOTYET');
     expect((await replyAfter(mark)).args.text).toContain('not a committee channel yet');

@@ -20,6 +20,7 @@ import {
   viewSubmission,
 } from '../helpers/slack-requests.js';
 import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
+import { slackTexts } from '../helpers/slack-text.js';
 
 const STAFF = 'USTAFF';
 const CUSTOMER = 'UCUST';
@@ -220,9 +221,10 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     expect(shown).toContain('-4');
     expect(shown).toContain('Blind spot');
     expect(shown).toContain('Articles from other libraries.');
-    // Typed text cannot mention the channel.
-    expect(shown).not.toContain('<!channel>');
-    expect(shown).toContain('&lt;!channel&gt;');
+    // Typed text cannot mention the channel: it is shown as typed, in rich text, never as mrkdwn.
+    const texts = slackTexts(result.args);
+    for (const s of texts.mrkdwn) expect(s).not.toContain('<!channel>');
+    expect(texts.literal).toContain('Knowing when a request is stuck <!channel>.');
     // The customer's request loses its button.
     const thanks = await standIn.waitForCall('chat.update', (c) => c.args.ts === completed?.requestTs);
     expect(JSON.stringify(thanks.args.blocks)).not.toContain(ROUND_ACTIONS.answer);
@@ -322,6 +324,15 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     });
     expect(unknown.json.text).toContain('frobnicate');
     expect(unknown.json.text).toContain('/rate-service help');
+    // What was typed comes back as typed, as code in rich text, and can neither mention nor restyle.
+    const hostile = await app.send({
+      kind: 'command',
+      fields: slashCommand({ command: '/rate-service', text: '_frob_ <@U123> `x`', userId: STAFF }),
+    });
+    expectWithinBlockKitLimits('message', hostile.json);
+    const texts = slackTexts(hostile.json);
+    expect(texts.literal).toContain('_frob_ <@U123> `x`');
+    for (const s of texts.mrkdwn) expect(s).not.toMatch(/<@U123>|_frob_|`x`/);
     expect(standIn.callsTo('views.open')).toHaveLength(0);
   });
 

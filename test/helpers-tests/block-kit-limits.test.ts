@@ -113,6 +113,10 @@ function validMessage(): { text: string; blocks: KnownBlock[] } {
   };
 }
 
+const textEl = (text: string) => ({ type: 'text', text });
+const section = (...elements: unknown[]) => ({ type: 'rich_text_section', elements });
+const richText = (...elements: unknown[]): Loose => ({ type: 'rich_text', elements });
+
 const blocksOf = (n: number): KnownBlock[] => Array.from({ length: n }, () => ({ type: 'divider' as const }));
 const modalBlock = (m: Loose, i: number) => m.blocks[i];
 
@@ -156,6 +160,41 @@ describe('valid payloads', () => {
       blockKitViolations('modal', { ...m, blocks: [...m.blocks, ...blocksOf(100 - m.blocks.length)] }),
     ).toEqual([]);
     expect(blockKitViolations('message', { text: x(40000), blocks: blocksOf(50) })).toEqual([]);
+  });
+
+  it('accepts rich text of every part (sections, lists, quotes, preformatted, styles, mentions), and only that', () => {
+    const m: Loose = validMessage();
+    m.blocks.push(
+      richText(
+        section(
+          { type: 'emoji', name: 'memo' },
+          { type: 'user', user_id: 'U1', style: { bold: true } },
+          { type: 'text', text: ' *not bold* <!channel>', style: { italic: true, code: false } },
+          { type: 'channel', channel_id: 'C1' },
+          { type: 'link', url: 'https://example.com', text: 'here' },
+        ),
+        {
+          type: 'rich_text_list',
+          style: 'ordered',
+          indent: 8,
+          offset: 2,
+          border: 1,
+          elements: [section(textEl('a'))],
+        },
+        { type: 'rich_text_quote', elements: [textEl('line one\nline two')] },
+        {
+          type: 'rich_text_preformatted',
+          elements: [textEl('code'), { type: 'link', url: 'https://example.com' }],
+        },
+      ),
+    );
+    expect(blockKitViolations('message', m)).toEqual([]);
+    expect(blockKitViolations('modal', { ...validModal(), blocks: [m.blocks[3]] })).toEqual([]);
+    // The same block with one part broken is caught, so the acceptance above means something.
+    m.blocks[3].elements[1].style = 'numbered';
+    expect(blockKitViolations('message', m)).toEqual([
+      "/blocks/3/elements/1/style: rich_text_list style must be 'bullet' or 'ordered' (got 'numbered')",
+    ]);
   });
 
   it('lets the same action_id appear in different blocks', () => {
@@ -772,6 +811,97 @@ const cases: Case[] = [
       });
     }),
     expected: /child_blocks\/0\/elements\/0\/text\/text: button text is 76/,
+  },
+  // rich text
+  {
+    name: 'rich_text without elements',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push({ type: 'rich_text', elements: [] });
+    }),
+    expected: /\/blocks\/3\/elements: rich_text needs a non-empty elements array/,
+  },
+  {
+    name: 'rich_text holding a text object',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push({ type: 'rich_text', elements: [mrkdwn('*hi*')] });
+    }),
+    expected: /rich_text elements must be sections, lists, quotes or preformatted \(got 'mrkdwn'\)/,
+  },
+  {
+    name: 'rich text element with empty text',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(richText(section({ type: 'text', text: '' })));
+    }),
+    expected: /elements\/0\/elements\/0\/text: text element needs a non-empty string text/,
+  },
+  {
+    name: 'user element without user_id',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(richText(section({ type: 'user' })));
+    }),
+    expected: /user element needs a non-empty string user_id/,
+  },
+  {
+    name: 'unknown rich text element',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(richText(section({ type: 'button', text: plain('b') })));
+    }),
+    expected: /not a rich text element \(got 'button'\)/,
+  },
+  {
+    name: 'rich_text_list without a style',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(richText({ type: 'rich_text_list', elements: [section({ type: 'text', text: 'a' })] }));
+    }),
+    expected: /rich_text_list style must be 'bullet' or 'ordered'/,
+  },
+  {
+    name: 'rich_text_list holding a quote',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(
+        richText({
+          type: 'rich_text_list',
+          style: 'bullet',
+          elements: [{ type: 'rich_text_quote', elements: [{ type: 'text', text: 'a' }] }],
+        }),
+      );
+    }),
+    expected: /a rich_text_list holds rich_text_section elements only/,
+  },
+  {
+    name: 'rich_text_list indent of 9',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(
+        richText({ type: 'rich_text_list', style: 'bullet', indent: 9, elements: [section(textEl('a'))] }),
+      );
+    }),
+    expected: /indent must be an integer from 0 to 8/,
+  },
+  {
+    name: 'emoji in preformatted text',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(
+        richText({ type: 'rich_text_preformatted', elements: [{ type: 'emoji', name: 'memo' }] }),
+      );
+    }),
+    expected: /rich_text_preformatted holds text and link elements only/,
+  },
+  {
+    name: 'rich text style that is not a boolean',
+    surface: 'message',
+    payload: messageWith((m) => {
+      m.blocks.push(richText(section({ type: 'text', text: 'a', style: { bold: 'yes' } })));
+    }),
+    expected: /style\/bold: style takes booleans/,
   },
 ];
 

@@ -64,6 +64,65 @@ const LIMITS = {
 const TEXT_TYPES = new Set(['plain_text', 'mrkdwn']);
 const STYLES = new Set(['primary', 'danger']);
 
+/**
+ * rich_text, from Slack's reference ("Rich text block" and its element pages): a block's elements
+ * are sections, lists, quotes and preformatted runs; a list holds sections; the others hold inline
+ * elements. The reference gives no character limit inside rich text, so its text counts only
+ * toward the message's total (msg_blocks_too_long) and the view's size.
+ */
+const RICH_TEXT_PARTS = new Set([
+  'rich_text_section',
+  'rich_text_list',
+  'rich_text_quote',
+  'rich_text_preformatted',
+]);
+const RICH_TEXT_INLINES = new Set([
+  'attachment_mention',
+  'broadcast',
+  'canvas',
+  'canvas_user_mention',
+  'canvas_message_unfurl',
+  'channel',
+  'citation',
+  'color',
+  'date',
+  'emoji',
+  'file',
+  'link',
+  'list_record',
+  'message_mention',
+  'salesforce_data_field',
+  'tag',
+  'team',
+  'text',
+  'user',
+  'usergroup',
+  'work_object_mention',
+  'workflow_mention',
+]);
+/** The string each inline element needs (the reference marks them required). */
+const RICH_TEXT_REQUIRED: Record<string, string> = {
+  text: 'text',
+  user: 'user_id',
+  channel: 'channel_id',
+  usergroup: 'usergroup_id',
+  team: 'team_id',
+  emoji: 'name',
+  link: 'url',
+  color: 'value',
+};
+const RICH_TEXT_STYLE_KEYS = new Set([
+  'bold',
+  'italic',
+  'strike',
+  'code',
+  'underline',
+  'highlight',
+  'client_highlight',
+  'unlink',
+]);
+const BROADCAST_RANGES = new Set(['here', 'channel', 'everyone']);
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -322,8 +381,11 @@ class Checker {
       case 'markdown':
         this.maxChars(`${path}/text`, block.text, LIMITS.markdownBlockText, 'markdown block text', true);
         break;
+      case 'rich_text':
+        this.richText(path, block);
+        break;
       default:
-        // divider, rich_text, file, video, table and newer blocks have no limits we check here beyond
+        // divider, file, video, table and newer blocks have no limits we check here beyond
         // what the generic walk below applies to anything nested inside them.
         break;
     }
@@ -331,6 +393,111 @@ class Checker {
     // Each block is its own scope for action_id uniqueness.
     const actionIds = new Map<string, string>();
     this.walkChildren(path, block, actionIds, 0);
+  }
+
+  private richText(path: string, block: JsonObject): void {
+    if (!Array.isArray(block.elements) || block.elements.length === 0) {
+      this.add(
+        `${path}/elements`,
+        `rich_text needs a non-empty elements array (got ${describe(block.elements)})`,
+      );
+      return;
+    }
+    block.elements.forEach((part, i) => {
+      this.richTextPart(`${path}/elements/${i}`, part, false);
+    });
+  }
+
+  private richTextPart(path: string, part: unknown, inList: boolean): void {
+    const type = isObject(part) ? part.type : undefined;
+    if (!isObject(part) || typeof type !== 'string' || !RICH_TEXT_PARTS.has(type)) {
+      this.add(
+        path,
+        `rich_text elements must be sections, lists, quotes or preformatted (got ${describe(type)})`,
+      );
+      return;
+    }
+    if (inList && type !== 'rich_text_section') {
+      this.add(path, `a rich_text_list holds rich_text_section elements only (got '${type}')`);
+    }
+    if (part.border !== undefined && part.border !== 0 && part.border !== 1) {
+      this.add(`${path}/border`, `border must be 0 or 1 (got ${describe(part.border)})`);
+    }
+    if (!Array.isArray(part.elements)) {
+      this.add(`${path}/elements`, `${type} needs an elements array (got ${describe(part.elements)})`);
+      return;
+    }
+    if (type === 'rich_text_list') {
+      if (part.style !== 'bullet' && part.style !== 'ordered') {
+        this.add(
+          `${path}/style`,
+          `rich_text_list style must be 'bullet' or 'ordered' (got ${describe(part.style)})`,
+        );
+      }
+      // @slack/types: "a number from 0 (default) to 8".
+      const { indent, offset } = part;
+      if (
+        indent !== undefined &&
+        !(Number.isInteger(indent) && (indent as number) >= 0 && (indent as number) <= 8)
+      ) {
+        this.add(`${path}/indent`, `indent must be an integer from 0 to 8 (got ${describe(indent)})`);
+      }
+      if (offset !== undefined && !(Number.isInteger(offset) && (offset as number) >= 0)) {
+        this.add(`${path}/offset`, `offset must be a whole number (got ${describe(offset)})`);
+      }
+      if (part.elements.length === 0) this.add(`${path}/elements`, 'rich_text_list needs at least one item');
+      part.elements.forEach((item, i) => {
+        this.richTextPart(`${path}/elements/${i}`, item, true);
+      });
+      return;
+    }
+    if (part.elements.length === 0) this.add(`${path}/elements`, `${type} needs at least one element`);
+    part.elements.forEach((el, i) => {
+      this.richTextInline(`${path}/elements/${i}`, el, type === 'rich_text_preformatted');
+    });
+  }
+
+  private richTextInline(path: string, el: unknown, preformatted: boolean): void {
+    const type = isObject(el) ? el.type : undefined;
+    if (!isObject(el) || typeof type !== 'string' || !RICH_TEXT_INLINES.has(type)) {
+      this.add(path, `not a rich text element (got ${describe(type)})`);
+      return;
+    }
+    if (preformatted && type !== 'text' && type !== 'link') {
+      this.add(path, `rich_text_preformatted holds text and link elements only (got '${type}')`);
+    }
+    const required = RICH_TEXT_REQUIRED[type];
+    if (required !== undefined) {
+      const value = el[required];
+      // The stricter reading: an empty string is as good as a missing one.
+      if (typeof value !== 'string' || value === '') {
+        this.add(
+          `${path}/${required}`,
+          `${type} element needs a non-empty string ${required} (got ${describe(value)})`,
+        );
+      }
+    }
+    if (type === 'link') this.maxChars(`${path}/url`, el.url, LIMITS.url, 'link url');
+    if (type === 'broadcast' && !(typeof el.range === 'string' && BROADCAST_RANGES.has(el.range))) {
+      this.add(
+        `${path}/range`,
+        `broadcast range must be here, channel or everyone (got ${describe(el.range)})`,
+      );
+    }
+    if (el.style !== undefined) {
+      if (!isObject(el.style)) {
+        this.add(`${path}/style`, `style must be an object of booleans (got ${describe(el.style)})`);
+      } else {
+        for (const [key, value] of Object.entries(el.style)) {
+          if (!RICH_TEXT_STYLE_KEYS.has(key) || typeof value !== 'boolean') {
+            this.add(
+              `${path}/style/${key}`,
+              `style takes booleans for ${[...RICH_TEXT_STYLE_KEYS].join(', ')}`,
+            );
+          }
+        }
+      }
+    }
   }
 
   private elementList(path: string, elements: unknown, max: number, what: string): void {

@@ -1,7 +1,8 @@
-import type { ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Committee } from '../../db/schema.js';
 import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
-import { escapeMrkdwn } from '../../lib/text.js';
+import { bulleted, code, paragraph, richText, text, user } from '../../lib/rich-text.js';
+import { inertMrkdwn, truncate } from '../../lib/text.js';
 import type { CommitteeSettings } from './committees.repository.js';
 import {
   type CommitteeFormDefaults,
@@ -197,18 +198,30 @@ export function buildCommitteeRefusalModal(refusal: string): ModalView {
   };
 }
 
-export function describeSettings(settings: CommitteeSettings): string {
+/** The settings in words, one item each; `typed` renders the unit names and the zone as typed. */
+function settingsItems(settings: CommitteeSettings, typed: (words: string) => string): string[] {
   const scope =
     settings.units.length === 0
       ? 'all staff'
-      : `the ${settings.units.length === 1 ? 'unit' : 'units'} ${settings.units.map(escapeMrkdwn).join(', ')}`;
+      : `the ${settings.units.length === 1 ? 'unit' : 'units'} ${settings.units.map(typed).join(', ')}`;
   return [
-    `• Covers ${scope}`,
-    `• Posted ${WEEKDAYS[settings.weekday - 1]}s at ${hourText(settings.hour)} (${escapeMrkdwn(settings.timeZone)}), for the week before (Monday to Sunday)`,
-    `• Figures only for groups of ${settings.minGroupSize} or more completed rounds`,
-    `• Individual rows: ${settings.showIndividuals ? 'shown' : 'not shown'}`,
-  ].join('\n');
+    `Covers ${scope}`,
+    `Posted ${WEEKDAYS[settings.weekday - 1]}s at ${hourText(settings.hour)} (${typed(settings.timeZone)}), for the week before (Monday to Sunday)`,
+    `Figures only for groups of ${settings.minGroupSize} or more completed rounds`,
+    `Individual rows: ${settings.showIndividuals ? 'shown' : 'not shown'}`,
+  ];
 }
+
+/** The settings as a mrkdwn-safe list, for a notification fallback. */
+export function describeSettings(settings: CommitteeSettings): string {
+  return settingsItems(settings, inertMrkdwn)
+    .map((item) => `• ${item}`)
+    .join('\n');
+}
+
+/** The settings as a rich text list: unit names are shown exactly as the admin typed them. */
+const settingsList = (settings: CommitteeSettings) =>
+  bulleted(settingsItems(settings, (words) => words).map((item) => [text(item)]));
 
 /** Posted in the channel when it is subscribed or its settings change, so the committee knows. */
 export function buildCommitteeSavedMessage(
@@ -217,14 +230,13 @@ export function buildCommitteeSavedMessage(
   userId: string,
 ): SlackMessage {
   const settings = settingsOf(committee);
-  const head = created
-    ? `<@${userId}> subscribed this channel to the weekly service digest.`
-    : `<@${userId}> changed this channel’s service digest settings.`;
-  const text = `${head}\n${describeSettings(settings)}`;
+  const did = created
+    ? ' subscribed this channel to the weekly service digest.'
+    : ' changed this channel’s service digest settings.';
   return {
-    text: head,
+    text: `<@${userId}>${did}`,
     blocks: [
-      { type: 'section', text: mrkdwn(text) },
+      richText(paragraph(user(userId), text(did)), settingsList(settings)),
       {
         type: 'context',
         elements: [
@@ -237,10 +249,21 @@ export function buildCommitteeSavedMessage(
   };
 }
 
+const GETS_THE_DIGEST = 'This channel gets the weekly service digest:';
+
 export function settingsText(committee: Committee | undefined): string {
   if (!committee)
     return 'This channel is not a committee channel. An admin can subscribe it with `/service-digest subscribe`.';
-  return `This channel gets the weekly service digest:\n${describeSettings(settingsOf(committee))}`;
+  return `${GETS_THE_DIGEST}\n${describeSettings(settingsOf(committee))}`;
+}
+
+/** A committee's settings, told to one person; `note` (the app's own words, mrkdwn) follows them. */
+export function buildSettingsMessage(committee: Committee, note?: string): SlackMessage {
+  const noteBlocks: KnownBlock[] = note ? [{ type: 'section', text: mrkdwn(note) }] : [];
+  return {
+    text: note ? `${settingsText(committee)}\n\n${note}` : settingsText(committee),
+    blocks: [richText(paragraph(text(GETS_THE_DIGEST)), settingsList(settingsOf(committee))), ...noteBlocks],
+  };
 }
 
 export const SERVICE_DIGEST_HELP = [
@@ -252,8 +275,17 @@ export const SERVICE_DIGEST_HELP = [
   'Subscribing, changing settings and unsubscribing are for workspace admins and owners (and people named in the app’s `ADMIN_USER_IDS`). Invite the app first: `/invite @Service Radar`.',
 ].join('\n');
 
-export function unknownServiceDigestText(text: string): string {
-  return `I don't know \`${escapeMrkdwn(text.slice(0, 40))}\`. Try \`/service-digest help\`.`;
+/** The answer to a `/service-digest` it does not understand, echoing (at most 40 characters of) what was typed. */
+export function buildUnknownServiceDigestMessage(typed: string): SlackMessage {
+  const echo = truncate(typed, 40);
+  return {
+    text: `I don't know \`${inertMrkdwn(echo)}\`. Try \`/service-digest help\`.`,
+    blocks: [
+      richText(
+        paragraph(text("I don't know "), code(echo), text('. Try '), code('/service-digest help'), text('.')),
+      ),
+    ],
+  };
 }
 
 export function unsubscribedText(): string {

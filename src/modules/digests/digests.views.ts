@@ -1,7 +1,17 @@
-import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { KnownBlock, RichTextBlock } from '@slack/types';
 import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { formatDay } from '../../lib/clock.js';
 import { forTerminal } from '../../lib/control-characters.js';
+import {
+  bold,
+  bulleted,
+  emoji,
+  type Inline,
+  italic,
+  paragraph,
+  richText,
+  text,
+} from '../../lib/rich-text.js';
 import { escapeMrkdwn, truncate } from '../../lib/text.js';
 import { formatGap } from '../rounds/rounds.gap.js';
 import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from './digests.build.js';
@@ -9,19 +19,18 @@ import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from 
 /**
  * The digest as Block Kit (for the channel) and as plain text (for the CLI and the demo), both pure
  * functions of DigestData. Long lists are cut to the worst rows and the rest summed up by light, so a
- * digest of hundreds of units stays inside Slack's limits (50 blocks, 3,000 characters a section,
- * about 12,000 in all).
+ * digest of hundreds of units stays inside Slack's limits (50 blocks, about 12,000 characters in
+ * all). Unit and staff names are typed by people, so every line that holds one is rich text.
  */
 
 /** Rows listed per section; the rest are counted by light. */
 export const MAX_LISTED_ROWS = 25;
-const SECTION_TEXT_MAX = 2900;
 const NAME_MAX = 40;
 
 const LIGHT_EMOJI: Record<Light, string> = {
-  green: ':large_green_circle:',
-  yellow: ':large_yellow_circle:',
-  red: ':red_circle:',
+  green: 'large_green_circle',
+  yellow: 'large_yellow_circle',
+  red: 'red_circle',
 };
 
 /** One decimal always, with formatGap's sign: +0.5, 0.0, -1.3. */
@@ -73,8 +82,15 @@ function trendText(data: DigestData): string | null {
   return `Average gap, last ${recent.length} weeks: ${sparkline(gaps)}  (${formatAverageGap(first.gap)} → ${formatAverageGap(last.gap)})`;
 }
 
-function rowText(name: string, figures: Figures, light = true): string {
-  return `${light ? `${LIGHT_EMOJI[figures.light]} ` : ''}*${name}*  self ${score(figures.self)} · customer ${score(figures.customer)} · gap *${formatAverageGap(figures.gap)}* · ${plural(figures.rounds, 'round')}`;
+function row(name: string, figures: Figures): Inline[] {
+  return [
+    emoji(LIGHT_EMOJI[figures.light]),
+    text(' '),
+    bold(name),
+    text(`  self ${score(figures.self)} · customer ${score(figures.customer)} · gap `),
+    bold(formatAverageGap(figures.gap)),
+    text(` · ${plural(figures.rounds, 'round')}`),
+  ];
 }
 
 function restByLight(rows: Figures[], noun: string): string | null {
@@ -83,39 +99,28 @@ function restByLight(rows: Figures[], noun: string): string | null {
   const parts = (['red', 'yellow', 'green'] as const)
     .map((light) => (count(light) > 0 ? `${count(light)} ${light}` : null))
     .filter(Boolean);
-  return `_…and ${plural(rows.length, `more ${noun}`, `more ${noun}s`)} not listed: ${parts.join(', ')}._`;
+  return `…and ${plural(rows.length, `more ${noun}`, `more ${noun}s`)} not listed: ${parts.join(', ')}.`;
 }
 
-/** Puts lines into as few section blocks as fit Slack's 3,000 characters each. */
-function sections(lines: string[]): SectionBlock[] {
-  const blocks: SectionBlock[] = [];
-  let current = '';
-  for (const line of lines) {
-    const next = current ? `${current}\n${line}` : line;
-    if (next.length > SECTION_TEXT_MAX && current) {
-      blocks.push({ type: 'section', text: mrkdwn(current) });
-      current = line;
-    } else {
-      current = next;
-    }
-  }
-  if (current) blocks.push({ type: 'section', text: mrkdwn(current) });
-  return blocks;
+/** A titled list of rows, one a line, as one rich text block. */
+function rowsBlock(title: Inline[], lines: Inline[][]): RichTextBlock {
+  const joined = lines.flatMap((line) => [text('\n'), ...line]);
+  return richText(paragraph(...title, ...joined));
 }
 
-const unitName = (unit: string) => escapeMrkdwn(truncate(unit, NAME_MAX));
+const unitName = (unit: string) => truncate(unit, NAME_MAX);
 const personName = (row: { name: string | null; staffUserId: string }) =>
-  escapeMrkdwn(truncate(row.name ?? row.staffUserId, NAME_MAX));
+  truncate(row.name ?? row.staffUserId, NAME_MAX);
 
 function followUpLines(data: DigestData): string[] {
   const { awaitingCustomer, expiredThisWeek, noLongerNeed } = data.followUps;
   const lines = [
-    `• ${plural(awaitingCustomer, 'round')} awaiting a customer’s answer at the end of the week`,
-    `• ${plural(expiredThisWeek, 'round')} expired this week without an answer`,
+    `${plural(awaitingCustomer, 'round')} awaiting a customer’s answer at the end of the week`,
+    `${plural(expiredThisWeek, 'round')} expired this week without an answer`,
   ];
   if (noLongerNeed !== null && noLongerNeed > 0)
     lines.push(
-      `• ${plural(noLongerNeed, 'round')} where the customer named something they no longer need: worth asking the staff involved what could stop`,
+      `${plural(noLongerNeed, 'round')} where the customer named something they no longer need: worth asking the staff involved what could stop`,
     );
   const { plans } = data.followUps;
   if (plans.open > 0 || plans.improved > 0) {
@@ -126,8 +131,8 @@ function followUpLines(data: DigestData): string[] {
       .slice(0, 10)
       .map((row) => `${unitName(row.unit)} ${row.open}${row.improved ? ` (${row.improved} improved)` : ''}`)
       .join(', ');
-    lines.push(`• ${plural(plans.open, 'open action plan')}${next}${byUnit ? `: ${byUnit}` : ''}`);
-    lines.push(`• ${plural(plans.improved, 'action plan')} closed as improved so far`);
+    lines.push(`${plural(plans.open, 'open action plan')}${next}${byUnit ? `: ${byUnit}` : ''}`);
+    lines.push(`${plural(plans.improved, 'action plan')} closed as improved so far`);
   }
   return lines;
 }
@@ -150,13 +155,13 @@ function emptyWeekLine(data: DigestData): string {
 
 /** The digest as the channel sees it. */
 export function buildDigestMessage(data: DigestData, options: { preview?: boolean } = {}): SlackMessage {
-  const text = notificationText(data);
+  const fallback = notificationText(data);
   const { headline, committee } = data;
   const min = committee.minGroupSize;
   if (headline.rounds === 0) {
     const line = emptyWeekLine(data);
     return {
-      text,
+      text: fallback,
       blocks: [{ type: 'section', text: mrkdwn(options.preview ? `_Preview._ ${line}` : line) }],
     };
   }
@@ -165,10 +170,10 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
     { type: 'header', text: plain(`Service digest · ${data.week.label}`) },
     {
       type: 'context',
+      // The scope names units as the admin typed them: plain_text, beside the app's own bold words.
       elements: [
-        mrkdwn(
-          `${options.preview ? '*Preview, only you can see this.* ' : ''}${escapeMrkdwn(scopeText(data))} · week ${data.week.id} · ${committee.timeZone}`,
-        ),
+        ...(options.preview ? [mrkdwn('*Preview, only you can see this.*')] : []),
+        plain(`${scopeText(data)} · week ${data.week.id} · ${committee.timeZone}`),
       ],
     },
   ];
@@ -188,7 +193,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
       fields: [
         mrkdwn(`*Completed rounds*\n${headline.rounds} _(${previous.rounds} the week before)_`),
         mrkdwn(
-          `*Average gap*\n${LIGHT_EMOJI[figures.light]} ${formatAverageGap(figures.gap)}${change ? ` _(${change})_` : ''}`,
+          `*Average gap*\n:${LIGHT_EMOJI[figures.light]}: ${formatAverageGap(figures.gap)}${change ? ` _(${change})_` : ''}`,
         ),
         mrkdwn(`*Self-rating (average)*\n${score(figures.self)} / 10`),
         mrkdwn(`*Customer rating (average)*\n${score(figures.customer)} / 10`),
@@ -199,31 +204,34 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
 
     blocks.push({ type: 'divider' });
     const listed = data.units.slice(0, MAX_LISTED_ROWS);
-    const unitLines = ['*By unit*, worst gap first'];
+    const unitLines: Inline[][] = [];
     if (data.units.length === 0) {
-      unitLines.push(
-        `No unit could be shown on its own this week (each needs ${min} or more completed rounds, and the rest must pool to ${min} or more).`,
-      );
+      unitLines.push([
+        text(
+          `No unit could be shown on its own this week (each needs ${min} or more completed rounds, and the rest must pool to ${min} or more).`,
+        ),
+      ]);
     }
-    unitLines.push(...listed.map((row) => rowText(unitName(row.unit), row)));
+    unitLines.push(...listed.map((unit) => row(unitName(unit.unit), unit)));
     const rest = restByLight(data.units.slice(MAX_LISTED_ROWS), 'unit');
-    if (rest) unitLines.push(rest);
+    if (rest) unitLines.push([italic(rest)]);
     if (data.otherUnits)
-      unitLines.push(rowText(`Other units (${data.otherUnits.unitCount}, pooled)`, data.otherUnits));
-    blocks.push(...sections(unitLines));
+      unitLines.push(row(`Other units (${data.otherUnits.unitCount}, pooled)`, data.otherUnits));
+    blocks.push(rowsBlock([bold('By unit'), text(', worst gap first')], unitLines));
 
     if (data.individuals) {
       const people = data.individuals.slice(0, MAX_LISTED_ROWS);
-      const personLines = ['*By staff member*, worst gap first'];
-      personLines.push(...people.map((row) => rowText(personName(row), row)));
+      const personLines = people.map((person) => row(personName(person), person));
       const more = restByLight(data.individuals.slice(MAX_LISTED_ROWS), 'person');
-      if (more) personLines.push(more);
-      blocks.push(...sections(personLines));
+      if (more) personLines.push([italic(more)]);
+      blocks.push(rowsBlock([bold('By staff member'), text(', worst gap first')], personLines));
     }
   }
 
   blocks.push({ type: 'divider' });
-  blocks.push({ type: 'section', text: mrkdwn(['*Follow-ups*', ...followUpLines(data)].join('\n')) });
+  blocks.push(
+    richText(paragraph(bold('Follow-ups')), bulleted(followUpLines(data).map((line) => [text(line)]))),
+  );
   blocks.push({
     type: 'context',
     elements: [
@@ -234,7 +242,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
       ),
     ],
   });
-  return { text, blocks };
+  return { text: fallback, blocks };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,7 +290,7 @@ export function renderDigestText(data: DigestData): string {
       for (const row of data.individuals) lines.push(textRow(row.name ?? row.staffUserId, row));
     }
   }
-  lines.push('', 'Follow-ups:', ...followUpLines(data).map((line) => `  ${line}`));
+  lines.push('', 'Follow-ups:', ...followUpLines(data).map((line) => `  • ${line}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,7 +1,8 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { ActionPlan, PlanStep, Round, RoundResponse } from '../../db/schema.js';
 import { button, mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
-import { escapeMrkdwn, quote, truncate } from '../../lib/text.js';
+import { bold, emoji, italic, paragraph, quoted, richText, strike, text, user } from '../../lib/rich-text.js';
+import { truncate } from '../../lib/text.js';
 import { INTERVIEW_QUESTIONS } from '../rounds/rounds.content.js';
 import { classifyGap, formatGap, gapOf } from '../rounds/rounds.gap.js';
 
@@ -79,8 +80,8 @@ export function buildPlanParentMessage(
       {
         type: 'context',
         elements: [
-          mrkdwn(
-            `From round ${start.round.id} (${escapeMrkdwn(start.round.service)}), answered ${start.round.completedAt?.toISOString().slice(0, 10) ?? ''}.`,
+          plain(
+            `From round ${start.round.id} (${start.round.service}), answered ${start.round.completedAt?.toISOString().slice(0, 10) ?? ''}.`,
           ),
         ],
       },
@@ -193,29 +194,34 @@ export function buildPlanModal(
 }
 
 function stepBlock(step: PlanStep, withButton: boolean): KnownBlock {
-  // Escaping can grow a 200-character step fivefold; a cap keeps fifteen of them within budget.
-  const label = `${step.position}. ${truncate(escapeMrkdwn(step.text), 300)}`;
+  // A cap keeps fifteen steps within a message's budget even if one were stored longer than allowed.
+  const label = `${step.position}. ${truncate(step.text, 300)}`;
   if (step.doneAt) {
-    return {
-      type: 'section',
-      text: mrkdwn(`:white_check_mark: ~${label}~  _done by <@${step.doneByUserId}>_`),
-    };
+    return richText(
+      paragraph(
+        emoji('white_check_mark'),
+        text(' '),
+        strike(label),
+        text('  '),
+        italic('done by '),
+        step.doneByUserId && user(step.doneByUserId, { italic: true }),
+      ),
+    );
   }
   return {
     type: 'section',
     block_id: `step_${step.id}`,
-    text: mrkdwn(label),
+    // plain_text, not rich text: a section is the block that can carry the button beside the step.
+    text: plain(label),
     ...(withButton ? { accessory: button(PLAN_ACTIONS.markStep, 'Mark done', String(step.id)) } : {}),
   };
 }
 
 /** The plan as posted in the thread; re-rendered when a step is marked done. */
 export function buildPlanMessage(plan: ActionPlan, steps: PlanStep[]): SlackMessage {
-  const section = (title: string, body: string | null): KnownBlock => ({
-    type: 'section',
-    // Three of these and fifteen steps must fit one message's ~12,000 characters.
-    text: mrkdwn(truncate(`*${title}*\n${quote(escapeMrkdwn(body ?? ''))}`, 1900)),
-  });
+  // Three of these and fifteen steps must fit one message's ~12,000 characters.
+  const section = (title: string, body: string | null): KnownBlock =>
+    richText(paragraph(bold(title)), body && quoted(truncate(body, 1900)));
   const every =
     plan.checkinEveryDays === 7 ? 'every week' : `every ${(plan.checkinEveryDays ?? 14) / 7} weeks`;
   return {
@@ -245,18 +251,12 @@ export function buildSharedAnswersMessage(
   return {
     text: `<@${plan.staffUserId}> shared two of their customer's answers.`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `<@${plan.staffUserId}> chose to share two of ${escapeMrkdwn(round.customerName)}'s answers:`,
-        ),
-      },
+      richText(
+        paragraph(user(plan.staffUserId), text(` chose to share two of ${round.customerName}'s answers:`)),
+      ),
       ...pick.map((key): KnownBlock => {
         const question = INTERVIEW_QUESTIONS.find((q) => q.key === key)?.text ?? key;
-        return {
-          type: 'section',
-          text: mrkdwn(truncate(`*${question}*\n${quote(escapeMrkdwn(response[key]))}`, 2900)),
-        };
+        return richText(paragraph(bold(question)), quoted(truncate(response[key], 2900)));
       }),
     ],
   };
@@ -297,17 +297,18 @@ export function buildRemeasureMessage(plan: ActionPlan, round: Round | undefined
   // This goes into the channel's thread: the customer is not named there (nor @-mentioned, which
   // would notify them). The button's form is prefilled with them for the staff member alone.
   const who = round ? 'the same customer' : 'your customer';
-  const service = round ? ` about *${escapeMrkdwn(round.service)}*` : '';
   return {
     text: `Time to re-measure, <@${plan.staffUserId}>.`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `<@${plan.staffUserId}>, it's the re-measure date. Start a new round with ${who}${service}: ` +
-            'when they answer, the before and after appear here.',
+      richText(
+        paragraph(
+          user(plan.staffUserId),
+          text(`, it's the re-measure date. Start a new round with ${who}`),
+          round && text(' about '),
+          round && bold(round.service),
+          text(': when they answer, the before and after appear here.'),
         ),
-      },
+      ),
       {
         type: 'actions',
         block_id: `remeasure_${plan.id}`,
@@ -400,25 +401,31 @@ export function buildNoteModal(plan: ActionPlan): ModalView {
   };
 }
 
-export function buildNoteMessage(userId: string, text: string): SlackMessage {
+export function buildNoteMessage(userId: string, note: string): SlackMessage {
   return {
     text: `Note from <@${userId}>`,
     blocks: [
-      { type: 'section', text: mrkdwn(truncate(`:memo: <@${userId}>:\n${quote(escapeMrkdwn(text))}`, 2900)) },
+      richText(paragraph(emoji('memo'), text(' '), user(userId), text(':')), quoted(truncate(note, 2900))),
     ],
   };
 }
 
 export function buildClosedMessage(plan: ActionPlan, userId: string): SlackMessage {
   const label = OUTCOMES.find((outcome) => outcome.value === plan.outcome)?.label ?? 'Closed';
-  const note = plan.outcomeNote ? `\n${quote(escapeMrkdwn(plan.outcomeNote))}` : '';
   return {
     text: `Plan closed by <@${userId}>: ${label}.`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(truncate(`:checkered_flag: Plan closed by <@${userId}>: *${label}*.${note}`, 2900)),
-      },
+      richText(
+        paragraph(
+          emoji('checkered_flag'),
+          text(' Plan closed by '),
+          user(userId),
+          text(': '),
+          bold(label),
+          text('.'),
+        ),
+        plan.outcomeNote && quoted(truncate(plan.outcomeNote, 2900)),
+      ),
     ],
   };
 }

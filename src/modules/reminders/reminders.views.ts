@@ -1,8 +1,9 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { Round } from '../../db/schema.js';
 import { button, mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
-import { escapeMrkdwn, truncate } from '../../lib/text.js';
-import { ROUND_ACTIONS, who } from '../rounds/rounds.views.js';
+import { bold, paragraph, richText, text, user } from '../../lib/rich-text.js';
+import { inertMrkdwn, truncate } from '../../lib/text.js';
+import { customer, ROUND_ACTIONS } from '../rounds/rounds.views.js';
 
 /** Buttons on reminders. Values carry a reminder or round id; listeners re-check who may press. */
 export const REMINDER_ACTIONS = {
@@ -26,7 +27,6 @@ export function buildInterviewDueMessage(
   reminderId: number,
   options: { snoozeDays: number; muteDays: number },
 ): SlackMessage {
-  const service = escapeMrkdwn(round.service);
   const elements: Button[] = round.customerUserId
     ? [button(REMINDER_ACTIONS.askAgain, 'Ask again', String(reminderId), 'primary')]
     : [button(ROUND_ACTIONS.answer, 'Record the interview', String(round.id), 'primary')];
@@ -43,31 +43,42 @@ export function buildInterviewDueMessage(
     },
     muteButton(options.muteDays),
   );
-  const body = round.customerUserId
-    ? `Today is the day you planned to talk with ${who(round)} about *${service}* (round ${round.id}). ` +
-      "They haven't answered yet: a word in person helps, and *Ask again* sends them the questions once more."
-    : `Today is the day you planned to talk with ${who(round)} about *${service}* (round ${round.id}). ` +
-      'Ask them the six questions and their rating, then record their answers.';
+  const next = round.customerUserId
+    ? [
+        text("They haven't answered yet: a word in person helps, and "),
+        bold('Ask again'),
+        text(' sends them the questions once more.'),
+      ]
+    : [text('Ask them the six questions and their rating, then record their answers.')];
+  const body = paragraph(
+    text('Today is the day you planned to talk with '),
+    customer(round),
+    text(' about '),
+    bold(round.service),
+    text(` (round ${round.id}). `),
+    ...next,
+  );
   return {
-    text: `Reminder: talk with ${escapeMrkdwn(round.customerName)} about ${service} today.`,
-    blocks: [{ type: 'section', text: mrkdwn(body) }, actions(`interview_due_${reminderId}`, elements)],
+    text: `Reminder: talk with ${inertMrkdwn(round.customerName)} about ${inertMrkdwn(round.service)} today.`,
+    blocks: [richText(body), actions(`interview_due_${reminderId}`, elements)],
   };
 }
 
 /** A gentle nudge to a customer in Slack who has not answered. */
 export function buildCustomerNudgeMessage(round: Round, nudge: number, of: number): SlackMessage {
-  const service = escapeMrkdwn(round.service);
   const last = nudge >= of;
   return {
-    text: `A gentle reminder: <@${round.staffUserId}> would still like your view of ${service}.`,
+    text: `A gentle reminder: <@${round.staffUserId}> would still like your view of ${inertMrkdwn(round.service)}.`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `A gentle reminder: <@${round.staffUserId}> would still value your view of the service they give you, *${service}*. ` +
-            'It takes a few minutes.',
+      richText(
+        paragraph(
+          text('A gentle reminder: '),
+          user(round.staffUserId),
+          text(' would still value your view of the service they give you, '),
+          bold(round.service),
+          text('. It takes a few minutes.'),
         ),
-      },
+      ),
       {
         type: 'context',
         elements: [
@@ -87,17 +98,20 @@ export function buildCustomerNudgeMessage(round: Round, nudge: number, of: numbe
 
 /** Told once when a round expires unanswered. */
 export function buildRoundExpiredMessage(round: Round, expiryDays: number): SlackMessage {
-  const service = escapeMrkdwn(round.service);
   return {
-    text: `Round ${round.id} with ${escapeMrkdwn(round.customerName)} expired without an answer.`,
+    text: `Round ${round.id} with ${inertMrkdwn(round.customerName)} expired without an answer.`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `Round ${round.id} with ${who(round)} about *${service}* got no answer in ${expiryDays} days, so it has expired. ` +
-            'You can start a new one whenever it suits you.',
+      richText(
+        paragraph(
+          text(`Round ${round.id} with `),
+          customer(round),
+          text(' about '),
+          bold(round.service),
+          text(
+            ` got no answer in ${expiryDays} days, so it has expired. You can start a new one whenever it suits you.`,
+          ),
         ),
-      },
+      ),
       actions(`expired_${round.id}`, [
         button(REMINDER_ACTIONS.startRound, 'Start a new round', String(round.id), 'primary'),
       ]),

@@ -1,7 +1,18 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Round, RoundResponse } from '../../db/schema.js';
 import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
-import { escapeMrkdwn, quote, truncate } from '../../lib/text.js';
+import {
+  bold,
+  code,
+  type Inline,
+  paragraph,
+  quoted,
+  richText,
+  type Style,
+  text,
+  user,
+} from '../../lib/rich-text.js';
+import { inertMrkdwn, truncate } from '../../lib/text.js';
 import {
   CUSTOMER_RATING_PROMPT,
   INTERVIEW_QUESTIONS,
@@ -67,8 +78,11 @@ const segmentOptions: PlainTextOption[] = SEGMENTS.map((segment) => ({
   value: segment.value,
 }));
 
-export function who(round: Pick<Round, 'customerUserId' | 'customerName'>): string {
-  return round.customerUserId ? `<@${round.customerUserId}>` : `*${escapeMrkdwn(round.customerName)}*`;
+/** The customer as rich text: a mention when they are in Slack, else their name as typed, in bold. */
+export function customer(round: Pick<Round, 'customerUserId' | 'customerName'>, style?: Style): Inline {
+  return round.customerUserId
+    ? user(round.customerUserId, style)
+    : text(round.customerName, { ...style, bold: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,10 +232,20 @@ export function buildRoundModal(defaults: RoundFormDefaults, origin: { planId?: 
 export function buildResponseModal({ round, onBehalf }: { round: Round; onBehalf: boolean }): ModalView {
   const { blocks: ids, actionId } = RESPONSE_MODAL;
   const intro = onBehalf
-    ? `Record *${escapeMrkdwn(round.customerName)}*'s answers about *${escapeMrkdwn(round.service)}*, in their words.`
-    : `<@${round.staffUserId}> asked how well they serve you with *${escapeMrkdwn(round.service)}*. ` +
-      'They will see your name beside your answers, so this is not anonymous.';
-  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(intro) }];
+    ? paragraph(
+        text('Record '),
+        bold(round.customerName),
+        text("'s answers about "),
+        bold(round.service),
+        text(', in their words.'),
+      )
+    : paragraph(
+        user(round.staffUserId),
+        text(' asked how well they serve you with '),
+        bold(round.service),
+        text('. They will see your name beside your answers, so this is not anonymous.'),
+      );
+  const blocks: KnownBlock[] = [richText(intro)];
   for (const question of INTERVIEW_QUESTIONS) {
     blocks.push({
       type: 'input',
@@ -283,18 +307,20 @@ function answerButton(round: Round, label: string) {
 
 /** The DM that asks a customer in Slack to answer. */
 export function buildCustomerRequestMessage(round: Round): SlackMessage {
-  const service = escapeMrkdwn(round.service);
   return {
-    text: `<@${round.staffUserId}> would like your view of the service they give you (${escapeMrkdwn(round.service)}).`,
+    text: `<@${round.staffUserId}> would like your view of the service they give you (${inertMrkdwn(round.service)}).`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `<@${round.staffUserId}> is working on the service they give you: *${service}*. ` +
-            'They would like to hear, in your own words, what you need from them and how well they provide it, ' +
-            'and how you would rate their service from 1 to 10.',
+      richText(
+        paragraph(
+          user(round.staffUserId),
+          text(' is working on the service they give you: '),
+          bold(round.service),
+          text(
+            '. They would like to hear, in your own words, what you need from them and how well they provide it, ' +
+              'and how you would rate their service from 1 to 10.',
+          ),
         ),
-      },
+      ),
       {
         type: 'context',
         elements: [
@@ -314,81 +340,100 @@ export function buildCustomerThanksMessage(round: Round): SlackMessage {
   return {
     text: `Thank you: your answers went to <@${round.staffUserId}>.`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `Thank you. Your answers about *${escapeMrkdwn(round.service)}* went to <@${round.staffUserId}>.`,
+      richText(
+        paragraph(
+          text('Thank you. Your answers about '),
+          bold(round.service),
+          text(' went to '),
+          user(round.staffUserId),
+          text('.'),
         ),
-      },
+      ),
     ],
   };
 }
 
 /** Tells the staff member the round has started, and what happens next. */
 export function buildRoundStartedMessage(round: Round, problem?: { requestFailed: string }): SlackMessage {
-  const service = escapeMrkdwn(round.service);
+  const name = inertMrkdwn(round.customerName);
   if (round.customerUserId && problem) {
     return {
-      text: `Round ${round.id} started, but we couldn't message ${escapeMrkdwn(round.customerName)}.`,
+      text: `Round ${round.id} started, but we couldn't message ${name}.`,
       blocks: [
-        {
-          type: 'section',
-          text: mrkdwn(
-            `*Round ${round.id} started*, but Slack would not let us message ${who(round)} ` +
-              `(\`${escapeMrkdwn(problem.requestFailed)}\`). Ask them in person, or let them know to expect a message from this app.`,
+        richText(
+          paragraph(
+            bold(`Round ${round.id} started`),
+            text(', but Slack would not let us message '),
+            customer(round),
+            text(' ('),
+            code(problem.requestFailed),
+            text('). Ask them in person, or let them know to expect a message from this app.'),
           ),
-        },
+        ),
       ],
     };
   }
+  const rated = [
+    bold(`Round ${round.id} started.`),
+    text(' You rated your service to '),
+    customer(round),
+    text(` (${round.service}) `),
+    bold(`${round.selfScore}/10`),
+  ];
   if (round.customerUserId) {
     return {
-      text: `Round ${round.id} started: we asked ${escapeMrkdwn(round.customerName)} to rate your service.`,
+      text: `Round ${round.id} started: we asked ${name} to rate your service.`,
       blocks: [
-        {
-          type: 'section',
-          text: mrkdwn(
-            `*Round ${round.id} started.* You rated your service to ${who(round)} (${service}) *${round.selfScore}/10*. ` +
-              `We've asked them for their view; you'll hear here when they answer. ` +
-              `Plan to talk with them on *${round.interviewOn}*.`,
+        richText(
+          paragraph(
+            ...rated,
+            text(
+              ". We've asked them for their view; you'll hear here when they answer. Plan to talk with them on ",
+            ),
+            bold(round.interviewOn),
+            text('.'),
           ),
-        },
+        ),
       ],
     };
   }
   return {
-    text: `Round ${round.id} started with ${escapeMrkdwn(round.customerName)}. Record the interview when you have talked.`,
+    text: `Round ${round.id} started with ${name}. Record the interview when you have talked.`,
     blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `*Round ${round.id} started.* You rated your service to ${who(round)} (${service}) *${round.selfScore}/10*. ` +
-            `When you talk with them (planned for *${round.interviewOn}*), ask the six questions and their rating, ` +
-            'then record their answers here.',
+      richText(
+        paragraph(
+          ...rated,
+          text('. When you talk with them (planned for '),
+          bold(round.interviewOn),
+          text('), ask the six questions and their rating, then record their answers here.'),
         ),
-      },
+      ),
       answerButton(round, 'Record the interview'),
     ],
   };
 }
 
 /**
- * Six answers of up to 1,500 characters fit a message's ~12,000-character budget as typed; escaping
- * (`&` becomes `&amp;`) and quoting can grow them, so each section is capped to keep the total safe.
+ * Six answers of up to 1,500 characters fit a message's ~12,000-character budget as typed, and rich
+ * text shows them as typed (nothing is escaped, so nothing grows); the cap only guards against a
+ * stored answer longer than the form allows.
  */
-const ANSWER_SECTION_MAX = 1_800;
+const ANSWER_MAX = LIMITS.answer;
 
 /** The staff member's result: the customer's raw score beside the gap, then the answers. */
 export function buildResponseResultMessage(round: Round, response: RoundResponse): SlackMessage {
   const gap = gapOf(round.selfScore, response.customerScore);
   const kind = classifyGap(gap);
   const badge = kind === 'blind_spot' ? ':warning: ' : kind === 'hidden_strength' ? ':sparkles: ' : '';
-  const from = response.recordedOnBehalf ? `${who(round)} (recorded by you)` : who(round);
   const blocks: KnownBlock[] = [
-    {
-      type: 'section',
-      text: mrkdwn(`*${from} answered about ${escapeMrkdwn(round.service)}* (round ${round.id}).`),
-    },
+    richText(
+      paragraph(
+        customer(round, { bold: true }),
+        response.recordedOnBehalf && bold(' (recorded by you)'),
+        bold(` answered about ${round.service}`),
+        text(` (round ${round.id}).`),
+      ),
+    ),
     {
       type: 'section',
       fields: [
@@ -403,15 +448,10 @@ export function buildResponseResultMessage(round: Round, response: RoundResponse
   for (const question of INTERVIEW_QUESTIONS) {
     const answer = response[question.key];
     if (!answer) continue;
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(
-        truncate(`*${escapeMrkdwn(question.text)}*\n${quote(escapeMrkdwn(answer))}`, ANSWER_SECTION_MAX),
-      ),
-    });
+    blocks.push(richText(paragraph(bold(question.text)), quoted(truncate(answer, ANSWER_MAX))));
   }
   return {
-    text: `${escapeMrkdwn(round.customerName)} rated your service ${response.customerScore}/10 (you: ${round.selfScore}/10, gap ${formatGap(gap)}).`,
+    text: `${inertMrkdwn(round.customerName)} rated your service ${response.customerScore}/10 (you: ${round.selfScore}/10, gap ${formatGap(gap)}).`,
     blocks,
   };
 }
@@ -426,6 +466,25 @@ export const RATE_SERVICE_HELP = [
   "You'll get a message with the customer's score and the gap (their score minus yours) when they answer.",
 ].join('\n');
 
-export function unknownRateServiceText(text: string): string {
-  return `I don't know \`${truncate(text.replace(/`/g, "'"), 100)}\`. Type \`/rate-service\` to start a round, \`/rate-service mute\` to pause reminders, or \`/rate-service help\`.`;
+/** The answer to a `/rate-service` it does not understand, echoing (at most 100 characters of) what was typed. */
+export function buildUnknownRateServiceMessage(typed: string): SlackMessage {
+  const echo = truncate(typed, 100);
+  return {
+    text: `I don't know \`${inertMrkdwn(echo)}\`. Type \`/rate-service\` to start a round, \`/rate-service mute\` to pause reminders, or \`/rate-service help\`.`,
+    blocks: [
+      richText(
+        paragraph(
+          text("I don't know "),
+          code(echo),
+          text('. Type '),
+          code('/rate-service'),
+          text(' to start a round, '),
+          code('/rate-service mute'),
+          text(' to pause reminders, or '),
+          code('/rate-service help'),
+          text('.'),
+        ),
+      ),
+    ],
+  };
 }

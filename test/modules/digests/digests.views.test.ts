@@ -9,6 +9,7 @@ import {
   sparkline,
 } from '../../../src/modules/digests/digests.views.js';
 import { blockKitViolations, expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
+import { slackTexts, visibleText } from '../../helpers/slack-text.js';
 import { sampleDigest } from './digest-data.js';
 
 describe('digest message', () => {
@@ -30,7 +31,7 @@ describe('digest message', () => {
   it('lists the worst units first and sums up the rest by light', () => {
     const data = sampleDigest({ units: 200 });
     data.units.sort((a, b) => a.gap - b.gap);
-    const text = JSON.stringify(buildDigestMessage(data).blocks);
+    const text = visibleText(buildDigestMessage(data).blocks);
     expect(text).toContain(`*${data.units[0]?.unit}*`);
     expect(text).toContain(`*${data.units[MAX_LISTED_ROWS - 1]?.unit}*`);
     expect(text).not.toContain(`*${data.units[MAX_LISTED_ROWS]?.unit}*`);
@@ -38,10 +39,10 @@ describe('digest message', () => {
     expect(text).toContain('Other units (2, pooled)');
   });
 
-  it('escapes names typed by staff, so a unit cannot mention the channel', () => {
-    const text = JSON.stringify(buildDigestMessage(sampleDigest({ longNames: true })).blocks);
-    expect(text).not.toContain('<!channel>');
-    expect(text).toContain('&lt;!channel&gt; &amp;');
+  it('shows names typed by staff as rich text, so a unit cannot mention the channel', () => {
+    const texts = slackTexts(buildDigestMessage(sampleDigest({ longNames: true })));
+    for (const s of texts.mrkdwn) expect(s).not.toContain('channel');
+    expect(texts.literal).toContain('Unit 0 <!channel> & WWWWWWWWWWWWWWWWWWW…');
   });
 
   it('says an empty week in one line', () => {

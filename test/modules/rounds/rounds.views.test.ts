@@ -1,3 +1,4 @@
+import type { RichTextBlock, RichTextSection } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { Round, RoundResponse } from '../../../src/db/schema.js';
 import { INTERVIEW_QUESTIONS, LIMITS } from '../../../src/modules/rounds/rounds.content.js';
@@ -11,10 +12,11 @@ import {
   buildResponseResultMessage,
   buildRoundModal,
   buildRoundStartedMessage,
+  buildUnknownRateServiceMessage,
   RATE_SERVICE_HELP,
-  unknownRateServiceText,
 } from '../../../src/modules/rounds/rounds.views.js';
 import { blockKitViolations, expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
+import { visibleText } from '../../helpers/slack-text.js';
 
 /** The longest, most awkward values the forms accept: every limit hit, with characters that grow when escaped. */
 const worst = (length: number, unit = '&<>😀') =>
@@ -127,7 +129,41 @@ describe('round views stay within Block Kit limits', () => {
 
   it('help and unknown-command texts are plain and short', () => {
     expect(RATE_SERVICE_HELP.length).toBeLessThan(3000);
-    expect(unknownRateServiceText('`x`'.repeat(500)).length).toBeLessThan(300);
+    const unknown = buildUnknownRateServiceMessage('`x`'.repeat(500));
+    expect(unknown.text.length).toBeLessThan(300);
+    expectWithinBlockKitLimits('message', unknown);
+  });
+
+  it('starts an outside customer’s result with their name in bold, not a doubled asterisk', () => {
+    const outside = round({
+      customerUserId: null,
+      customerName: 'Pat Patron',
+      service: 'Interlibrary loans',
+    });
+    const onBehalf = buildResponseResultMessage(outside, response({ recordedOnBehalf: true }));
+    const first = visibleText(onBehalf.blocks[0]);
+    expect(first.slice(0, 2)).not.toBe('**');
+    expect(first).toBe(
+      `*Pat Patron (recorded by you) answered about Interlibrary loans* (round ${outside.id}).`,
+    );
+    // In Slack's words: the first thing shown is the name, bold, and nothing before it.
+    const block = onBehalf.blocks[0] as RichTextBlock;
+    expect(block.type).toBe('rich_text');
+    expect((block.elements[0] as RichTextSection).elements[0]).toEqual({
+      type: 'text',
+      text: expect.stringMatching(/^Pat Patron /),
+      style: { bold: true },
+    });
+    const inSlack = buildResponseResultMessage(
+      round({ customerUserId: 'UCUST', service: 'Interlibrary loans' }),
+      response(),
+    );
+    expect(
+      ((inSlack.blocks[0] as RichTextBlock).elements[0] as RichTextSection).elements.slice(0, 2),
+    ).toEqual([
+      { type: 'user', user_id: 'UCUST', style: { bold: true } },
+      { type: 'text', text: ' answered about Interlibrary loans', style: { bold: true } },
+    ]);
   });
 });
 

@@ -4,8 +4,8 @@ import { muteReminders, unmuteReminders } from '../../../modules/reminders/remin
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import {
   buildRoundModal,
+  buildUnknownRateServiceMessage,
   RATE_SERVICE_HELP,
-  unknownRateServiceText,
 } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 
@@ -43,7 +43,7 @@ export function rateServiceCommand({ rounds, clock, logger, reminderDeps, seal }
       return;
     }
     if (text !== '') {
-      await ack({ response_type: 'ephemeral', text: unknownRateServiceText(text) });
+      await ack({ response_type: 'ephemeral', ...buildUnknownRateServiceMessage(text) });
       return;
     }
     // The form's defaults are read before the acknowledgement, within a budget that leaves room in

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { SlackMessage } from '../../../lib/block-kit.js';
 import {
   prepareCommitteeForm,
   REFUSALS,
@@ -8,11 +9,12 @@ import {
   buildCommitteeLoadingModal,
   buildCommitteeModal,
   buildCommitteeRefusalModal,
+  buildSettingsMessage,
+  buildUnknownServiceDigestMessage,
   buildUnsubscribedNotice,
   SERVICE_DIGEST_COMMAND,
   SERVICE_DIGEST_HELP,
   settingsText,
-  unknownServiceDigestText,
   unsubscribedText,
 } from '../../../modules/committees/committees.views.js';
 import { previewDigest } from '../../../modules/digests/digests.usecases.js';
@@ -30,8 +32,10 @@ const QUICK_CHECK_MS = 1_200;
 
 const SORRY = "Sorry, that didn't work just now. Please try again in a moment.";
 
-const ephemeral = (respond: RespondFn, text: string) =>
-  respond({ response_type: 'ephemeral', text }).catch(() => undefined);
+const ephemeral = (respond: RespondFn, said: string | SlackMessage) =>
+  respond({ response_type: 'ephemeral', ...(typeof said === 'string' ? { text: said } : said) }).catch(
+    () => undefined,
+  );
 
 /** `/service-digest subscribe | settings | preview | unsubscribe | help`, run in a committee's channel. */
 export function serviceDigestCommand(deps: ListenerDeps) {
@@ -49,7 +53,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
       return;
     }
     if (!['subscribe', 'settings', 'preview', 'unsubscribe'].includes(action)) {
-      await ack({ response_type: 'ephemeral', text: unknownServiceDigestText(text) });
+      await ack({ response_type: 'ephemeral', ...buildUnknownServiceDigestMessage(text) });
       return;
     }
     await ack();
@@ -102,10 +106,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
             action === 'settings' && quick.refusal === REFUSALS.notAdmin
               ? await committees.findActiveByChannel(channelId)
               : undefined;
-          await ephemeral(
-            respond,
-            existing ? `${settingsText(existing)}\n\n${quick.refusal}` : quick.refusal,
-          );
+          await ephemeral(respond, existing ? buildSettingsMessage(existing, quick.refusal) : quick.refusal);
           return;
         }
         if (action === 'settings' && !quick.existing) {
