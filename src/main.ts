@@ -18,15 +18,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const radar = await startServiceRadar({ config, logger });
-
+  // The signal handlers go in before anything starts: a SIGTERM that lands while the app is still
+  // starting (the server already answers, the start-up checks still run) waits for the start and
+  // then shuts down as gracefully as one that lands later.
+  const starting = startServiceRadar({ config, logger });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    radar
-      .stop()
+    starting
+      .then((radar) => radar.stop())
       .then(() => {
         logger.info('stopped');
         process.exit(0);
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  await starting;
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled rejection');
   });
