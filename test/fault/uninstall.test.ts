@@ -10,7 +10,13 @@ import { describeEachDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound as seedCompletedRound } from '../helpers/digests.js';
 import { countRows } from '../helpers/fault-rows.js';
 import { seedRound } from '../helpers/reminders.js';
-import { plainInput, type SlackRequest, staticSelect, viewSubmission } from '../helpers/slack-requests.js';
+import {
+  plainInput,
+  type SlackRequest,
+  sealedMetadata,
+  staticSelect,
+  viewSubmission,
+} from '../helpers/slack-requests.js';
 import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
@@ -141,7 +147,9 @@ describeEachDatabase('uninstall and revoked tokens', (getDb) => {
         view: {
           id: 'VANSWER1',
           callback_id: RESPONSE_MODAL.callbackId,
-          private_metadata: JSON.stringify({ roundId: round.id }),
+          private_metadata: sealedMetadata(RESPONSE_MODAL.callbackId, ANSWERING_CUSTOMER, {
+            roundId: round.id,
+          }),
           state_values: { ...answers, [ids.customerScore]: { [actionId]: staticSelect('6') } },
         },
       }),
