@@ -1,4 +1,3 @@
-import 'dotenv/config';
 import { Command } from 'commander';
 import { registerDigestCommands } from './cli/digest.js';
 import { registerRemindersCommands } from './cli/reminders.js';
@@ -10,7 +9,7 @@ import { openMigratedDatabase } from './service.js';
 
 /**
  * Operator commands: `npm run cli -- <command>`. They read the same DATABASE_URL / PGLITE_DIR as the
- * app. With the embedded database, stop the app first (one process at a time may open it).
+ * app (`npm run cli` loads `.env` first; this file reads only the environment). With the embedded database, stop the app first (one process at a time may open it).
  */
 
 async function withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T> {

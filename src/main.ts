@@ -1,9 +1,12 @@
-import 'dotenv/config';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServiceRadar } from './service.js';
 
-/** Composition root: config -> logger -> database -> Slack app -> signals. */
+/**
+ * Composition root: config -> logger -> database -> Slack app -> signals. It reads only the
+ * environment: `npm start` loads `.env` first (`--import dotenv/config`), so whatever else starts
+ * this file (a supervisor, the tests) is configured by what it passes and never by a stray `.env`.
+ */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {

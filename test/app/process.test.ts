@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -25,10 +25,25 @@ afterAll(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function startProcess(env: Record<string, string>) {
-  const app = startAppProcess(env);
+function startProcess(env: Record<string, string>, options?: { cwd?: string }) {
+  const app = startAppProcess(env, options);
   started.push(app.child);
   return app;
+}
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** A complete configuration, as a developer's .env would hold it. */
+function envFile(folder: string): string {
+  return [
+    'SLACK_BOT_TOKEN=xoxb-from-dotenv',
+    `SLACK_SIGNING_SECRET=${TEST_SIGNING_SECRET}`,
+    `SLACK_API_URL=${standIn.url}`,
+    'PORT=0',
+    'LOG_LEVEL=info',
+    `PGLITE_DIR=${join(folder, 'data')}`,
+    '',
+  ].join('\n');
 }
 
 let standIn: SlackStandIn;
@@ -44,6 +59,57 @@ describe('the app process', () => {
     expect(await exited(child)).toBe(78);
     expect(output()).toContain('SLACK_BOT_TOKEN is required');
     expect(output()).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
+  });
+
+  it('reads only its environment, never a .env file in the folder it runs from', async () => {
+    // A developer who followed the README has a complete .env; the entry point (what tests and
+    // supervisors start) must not pick it up, only `npm start` and `npm run cli` do.
+    const folder = await mkdtemp(join(tmpdir(), 'service-radar-dotenv-'));
+    try {
+      await writeFile(join(folder, '.env'), envFile(folder));
+      const { child, output } = startProcess({}, { cwd: folder });
+      expect(await exited(child)).toBe(78);
+      expect(output()).toContain('SLACK_BOT_TOKEN is required');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('`npm start` reads .env, as the README says', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'service-radar-dotenv-'));
+    // npm runs its scripts from the project folder; dotenv's own variable points it at this file.
+    await writeFile(join(folder, '.env'), envFile(folder));
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOTENV_CONFIG_PATH: join(folder, '.env') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // npm, its shell and the app form one group, stopped together below
+    });
+    started.push(npm);
+    let output = '';
+    npm.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    npm.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const match = /"port":(\d+)[^\n]*service radar is running/.exec(output);
+          if (match) resolve(Number(match[1]));
+        }, 50);
+        npm.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+        npm.once('exit', () => clearInterval(timer));
+        setTimeout(() => clearInterval(timer), 25_000);
+      });
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      if (npm.pid) process.kill(-npm.pid, 'SIGTERM');
+      await exited(npm);
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   for (const kind of databaseKinds()) {

@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('../..', import.meta.url).pathname;
+/** Absolute, so the app can be started from any working directory (a folder holding a `.env`). */
+const tsxLoader = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
+const entryPoint = join(root, 'src/main.ts');
 
 export interface AppProcess {
   child: ChildProcess;
@@ -9,10 +15,13 @@ export interface AppProcess {
   port: Promise<number>;
 }
 
-/** Runs `npm start`'s entry point in its own process, configured only through the environment. */
-export function startAppProcess(env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+/**
+ * Runs `npm start`'s entry point in its own process, configured only through the environment: only
+ * PATH and HOME are passed on, never the variables of the shell that runs the tests.
+ */
+export function startAppProcess(env: Record<string, string>, { cwd = root }: { cwd?: string } = {}): AppProcess {
+  const child = spawn(process.execPath, ['--import', tsxLoader, entryPoint], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
