@@ -81,7 +81,11 @@ describe('the app process', () => {
     await writeFile(join(folder, '.env'), envFile(folder));
     const npm = spawn('npm', ['start', '--silent'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOTENV_CONFIG_PATH: join(folder, '.env') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DOTENV_CONFIG_PATH: join(folder, '.env'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // npm, its shell and the app form one group, stopped together below
     });

@@ -19,7 +19,10 @@ export interface AppProcess {
  * Runs `npm start`'s entry point in its own process, configured only through the environment: only
  * PATH and HOME are passed on, never the variables of the shell that runs the tests.
  */
-export function startAppProcess(env: Record<string, string>, { cwd = root }: { cwd?: string } = {}): AppProcess {
+export function startAppProcess(
+  env: Record<string, string>,
+  { cwd = root }: { cwd?: string } = {},
+): AppProcess {
   const child = spawn(process.execPath, ['--import', tsxLoader, entryPoint], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
