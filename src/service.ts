@@ -8,6 +8,7 @@ import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js'
 import { lockPgliteDir } from './db/pglite-lock.js';
 import { createJobs, type JobDeps } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import type { HttpLimits } from './http/guarded-server.js';
 import { withTimeout } from './lib/timeout.js';
 import type { Logger } from './logger.js';
 import { createInstallationRepository } from './modules/installation/installation.repository.js';
@@ -137,16 +138,19 @@ export async function startServiceRadar({
   logger,
   database,
   clock = systemClock,
+  httpLimits,
 }: {
   config: Config;
   logger: Logger;
   database?: DatabaseHandle;
   clock?: Clock;
+  /** The HTTP server's limits (src/http/guarded-server.ts); tests shorten the time-outs. */
+  httpLimits?: HttpLimits;
 }): Promise<ServiceRadar> {
   const db = database ?? (await openMigratedDatabase(config));
   const ownsDatabase = !database;
   const installation = createInstallationStanding({ config, logger, database: db, clock });
-  const slack = createSlackService({ config, logger, database: db, clock, installation });
+  const slack = createSlackService({ config, logger, database: db, clock, installation, httpLimits });
   const { jobDeps, scheduler } = createScheduledWork({ config, logger, database: db, clock, installation });
   let port: number;
   try {

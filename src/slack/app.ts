@@ -1,10 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
+import { createGuardedServer, HTTP_LIMITS, type HttpLimits, type Routes } from '../http/guarded-server.js';
+import { createRefusalLog } from '../http/refusal-log.js';
 import type { Clock } from '../lib/clock.js';
 import { InFlight } from '../lib/in-flight.js';
 import { withTimeout } from '../lib/timeout.js';
@@ -21,12 +23,11 @@ import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { createMessenger } from './messenger.js';
 import { createMetadataSeal } from './sealed-metadata.js';
+import { slackEventsRoute } from './slack-events-route.js';
 import { reportTokenRefusals, watchTokenRefusals } from './token-refusals.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
-/** Slack's own rule: a signed request more than five minutes from now, either way, is refused. */
-export const MAX_REQUEST_SKEW_SECONDS = 300;
 
 export interface SlackService {
   app: App;
@@ -49,12 +50,15 @@ export function createSlackService({
   database,
   clock,
   installation,
+  httpLimits,
 }: {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
   clock: Clock;
   installation: Installation;
+  /** The HTTP server's limits; tests shorten the time-outs. */
+  httpLimits?: HttpLimits;
 }): SlackService {
   const secrets = [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN].filter(
     (secret): secret is string => Boolean(secret),
@@ -143,40 +147,32 @@ export function createSlackService({
 
   let server: Server | undefined;
   let stopping = false;
-
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      void health(database, installation, stopping).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
-      });
-      return;
-    }
-    if (path === SLACK_EVENTS_PATH && !socketMode) {
-      if (stopping) {
-        // Slack retries events; a user pressing a button again will reach a copy that is running.
-        res.writeHead(503, { 'retry-after': '1' }).end();
-        return;
-      }
-      if (!timestampIsFresh(req.headers['x-slack-request-timestamp'])) {
-        logger.warn({ path }, 'refused a request outside the five-minute signing window');
-        res.writeHead(401).end();
-        return;
-      }
-      (receiver as HTTPReceiver).requestListener(req, res);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  const limits = httpLimits ?? HTTP_LIMITS;
+  const refusals = createRefusalLog({ logger });
+  const routes: Routes = {
+    [HEALTH_PATH]: {
+      GET: (_req, res) => answerHealth(res, database, installation, stopping),
+      HEAD: (_req, res) => answerHealth(res, database, installation, stopping),
+    },
   };
+  // In Socket Mode, Slack's requests arrive over the socket: the path is not served at all.
+  if (!socketMode)
+    routes[SLACK_EVENTS_PATH] = {
+      POST: slackEventsRoute({
+        receiver: receiver as HTTPReceiver,
+        signingSecret: config.SLACK_SIGNING_SECRET as string,
+        refusals,
+        maxBodyBytes: limits.maxBodyBytes,
+        isStopping: () => stopping,
+      }),
+    };
 
   return {
     app,
     deps,
     inFlight,
     async start() {
-      server = createServer(handle);
-      server.keepAliveTimeout = 5_000;
+      server = createGuardedServer({ routes, logger, refusals, limits });
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
         server?.listen(config.PORT, () => resolve());
@@ -202,6 +198,7 @@ export function createSlackService({
       if (!drained) logger.warn({ running: inFlight.size }, 'shutdown timeout: some work was still running');
       server?.closeAllConnections();
       await closed;
+      refusals.flush();
     },
   };
 }
@@ -210,18 +207,22 @@ function ensureTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
-/** Signing freshness is about the wire, so it uses the machine's time, never the app's business clock. */
-function timestampIsFresh(header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string' || !/^\d{1,12}$/.test(header)) return false;
-  const skew = Math.abs(Math.floor(Date.now() / 1000) - Number(header));
-  return skew <= MAX_REQUEST_SKEW_SECONDS;
-}
-
 /**
  * 200 only while the app can do its work. A refused bot token is a 503 like a lost database: a
  * supervisor or load balancer that watches for one sees the other, and nothing Slack could send
  * meanwhile needs this copy (an uninstalled app gets no commands); the body says which it is.
  */
+async function answerHealth(
+  res: ServerResponse,
+  database: DatabaseHandle,
+  installation: Installation,
+  stopping: boolean,
+): Promise<void> {
+  const { status, body } = await health(database, installation, stopping);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
 async function health(database: DatabaseHandle, installation: Installation, stopping: boolean) {
   if (stopping) return { status: 503, body: { ok: false, reason: 'shutting down' } };
   let slack: Awaited<ReturnType<Installation['status']>>;

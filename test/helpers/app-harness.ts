@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
+import type { HttpLimits } from '../../src/http/guarded-server.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { type ServiceRadar, startServiceRadar } from '../../src/service.js';
@@ -46,11 +47,13 @@ export async function startTestApp({
   standIn,
   clock = systemClock,
   env = {},
+  httpLimits,
 }: {
   database: TestDatabase;
   standIn: SlackStandIn;
   clock?: Clock;
   env?: Record<string, string>;
+  httpLimits?: HttpLimits;
 }): Promise<TestApp> {
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
@@ -69,6 +72,7 @@ export async function startTestApp({
     logger: createLogger(config.LOG_LEVEL, logs),
     database: database.handle,
     clock,
+    httpLimits,
   });
   const baseUrl = `http://127.0.0.1:${radar.port}`;
   return {
