@@ -15,7 +15,10 @@ export type Routes = Record<string, Partial<Record<Method, Handler>>>;
  * Slack and may not hold a connection for long.
  */
 export interface HttpLimits {
-  /** Time to receive the request line and all headers (Node's default: 60 s). */
+  /**
+   * Time to receive the request line and all headers, counted from the connection's start, so a
+   * connection that sends nothing is closed too (Node's default: 60 s).
+   */
   headersTimeoutMs: number;
   /** Time to receive the whole request, body included (Node's default: 300 s). */
   requestTimeoutMs: number;
@@ -55,13 +58,15 @@ export function refuse(
     res.destroy();
     return;
   }
+  const body = `${message}\n`;
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
     'cache-control': 'no-store',
     connection: 'close',
     ...headers,
   });
-  res.end(`${message}\n`);
+  res.end(body);
 }
 
 /** The path of a request-target, or undefined when it is not one a URL parser accepts. */
@@ -98,12 +103,14 @@ export function createGuardedServer({
       res.destroy();
       return;
     }
+    const body = JSON.stringify({ ok: false, error: 'internal_error', incident });
     res.writeHead(500, {
       'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
       'cache-control': 'no-store',
       connection: 'close',
     });
-    res.end(JSON.stringify({ ok: false, error: 'internal_error', incident }));
+    res.end(body);
   };
   const refused = (
     res: ServerResponse,
