@@ -116,7 +116,8 @@ describe('operator CLI', () => {
     await writeFile(join(dir, 'service-radar.lock'), String(process.ppid));
     const { code, err } = await cli('rounds', 'list');
     expect(code).toBe(1);
-    expect(err).toContain('in use by process');
+    expect(err).toContain(`in use by process ${process.ppid}`);
+    expect(err).toContain(`delete ${join(dir, 'service-radar.lock')}`);
     await rm(join(dir, 'service-radar.lock'));
   });
 
