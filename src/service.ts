@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import type { Config, DatabaseConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js';
-import { lockPgliteDir } from './db/pglite-lock.js';
+import { claimPgliteFolder, DatabaseFolderDamagedError } from './db/pglite-folder.js';
+import { DatabaseInUseError } from './db/pglite-lock.js';
+import type { HttpLimits } from './http/guarded-server.js';
 import { createJobs, type JobDeps } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
-import type { HttpLimits } from './http/guarded-server.js';
 import { withTimeout } from './lib/timeout.js';
 import type { Logger } from './logger.js';
 import { createInstallationRepository } from './modules/installation/installation.repository.js';
@@ -34,14 +34,17 @@ export interface ServiceRadar {
 /** The start-up token check never holds the app back longer than this; its answer still counts. */
 const STARTUP_CHECK_MS = 5_000;
 
-/** Opens the configured database and brings its schema up to date. */
+/**
+ * Opens the configured database and brings its schema up to date. The embedded database's folder
+ * is checked before PGlite sees it: a damaged one (DatabaseFolderDamagedError) or one another
+ * process holds (DatabaseInUseError) is refused and left exactly as it was.
+ */
 export async function openMigratedDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.DATABASE_URL) {
     await migratePostgresDatabase(config.DATABASE_URL);
     return openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   }
-  await mkdir(config.PGLITE_DIR, { recursive: true });
-  const unlock = await lockPgliteDir(config.PGLITE_DIR);
+  const unlock = await claimPgliteFolder(config.PGLITE_DIR);
   try {
     const pglite = await PGlite.create(config.PGLITE_DIR);
     await migratePgliteDatabase(pglite);
@@ -57,6 +60,18 @@ export async function openMigratedDatabase(config: DatabaseConfig): Promise<Data
     await unlock();
     throw error;
   }
+}
+
+/**
+ * A refused embedded-database folder is logged by its code and path only: the error's message
+ * (the problems found, the fix) goes to stderr from main.ts and to the operator from the CLI.
+ */
+function logRefusedFolder(logger: Logger, config: DatabaseConfig) {
+  return (error: unknown): never => {
+    if (error instanceof DatabaseFolderDamagedError || error instanceof DatabaseInUseError)
+      logger.error({ code: error.code, dir: config.PGLITE_DIR }, 'embedded database folder refused');
+    throw error;
+  };
 }
 
 /**
@@ -147,7 +162,7 @@ export async function startServiceRadar({
   /** The HTTP server's limits (src/http/guarded-server.ts); tests shorten the time-outs. */
   httpLimits?: HttpLimits;
 }): Promise<ServiceRadar> {
-  const db = database ?? (await openMigratedDatabase(config));
+  const db = database ?? (await openMigratedDatabase(config).catch(logRefusedFolder(logger, config)));
   const ownsDatabase = !database;
   const installation = createInstallationStanding({ config, logger, database: db, clock });
   const slack = createSlackService({ config, logger, database: db, clock, installation, httpLimits });

@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -25,18 +24,18 @@ export interface DatabaseHandle {
 
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
-  pgliteDir?: string;
   poolSize?: number;
-  /** A PGlite instance made elsewhere (tests clone a migrated one). */
+  /**
+   * A PGlite instance opened elsewhere: on a folder only through openMigratedDatabase
+   * (src/service.ts), which checks and locks the folder first; tests also clone a migrated one.
+   */
   pglite?: PGlite;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
   if (options.pglite) return wrapPglite(options.pglite);
-  const dir = options.pgliteDir ?? './data';
-  await mkdir(dir, { recursive: true });
-  return wrapPglite(await PGlite.create(dir));
+  throw new Error('openDatabase needs a databaseUrl or a PGlite instance');
 }
 
 function openPostgres(url: string, max: number): DatabaseHandle {
