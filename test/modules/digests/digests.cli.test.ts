@@ -55,6 +55,7 @@ afterAll(async () => {
   process.env = savedEnv;
   await standIn.close();
   await rm(dir, { recursive: true, force: true });
+  await rm(`${dir}-chart.png`, { force: true });
 });
 
 describe('digest CLI', () => {
@@ -77,7 +78,8 @@ describe('digest CLI', () => {
       headline: { rounds: 3, figures: { self: 8, customer: 5, gap: -3, light: 'red' } },
     });
 
-    const chart = join(dir, 'chart.png');
+    // Beside the database folder, never in it: the folder check refuses files a database does not hold.
+    const chart = `${dir}-chart.png`;
     expect(
       (await cli('digest', 'show', '--channel', 'C0COMMITTEE', '--week', '2026-W40', '--chart', chart)).code,
     ).toBe(0);
