@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   smallint,
@@ -76,6 +77,8 @@ export const rounds = pgTable(
     sourceViewId: text('source_view_id').notNull(),
     /** Where the request to the customer (or the staff member's interview button) was posted. */
     requestChannelId: text('request_channel_id'),
+    /** When the customer's identity and the staff member's note were erased; the scores stay. */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
     requestTs: text('request_ts'),
     createdAt: createdAt(),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
@@ -111,12 +114,21 @@ export const roundResponses = pgTable(
       .primaryKey()
       .references(() => rounds.id, { onDelete: 'cascade' }),
     customerScore: smallint('customer_score').notNull(),
-    needFromMe: text('need_from_me').notNull(),
-    whyDependOnMe: text('why_depend_on_me').notNull(),
-    notAdequatelyProviding: text('not_adequately_providing').notNull(),
-    concentrateOn: text('concentrate_on').notNull(),
-    noLongerNeed: text('no_longer_need').notNull(),
+    // The written answers are null once erased (retention or a request); the score stays.
+    needFromMe: text('need_from_me'),
+    whyDependOnMe: text('why_depend_on_me'),
+    notAdequatelyProviding: text('not_adequately_providing'),
+    concentrateOn: text('concentrate_on'),
+    noLongerNeed: text('no_longer_need'),
     additionalComments: text('additional_comments'),
+    /**
+     * The customer's own opt-in (off unless they tick it): the staff member may share the written
+     * answers with their manager for an action plan. For a recorded interview, the staff member's
+     * confirmation that the customer agreed to that.
+     */
+    shareWithManager: boolean('share_with_manager').notNull().default(false),
+    /** When the written answers were erased. */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
     /** Who typed the answers: the customer, or the staff member recording an outside customer's interview. */
     answeredByUserId: text('answered_by_user_id').notNull(),
     recordedOnBehalf: boolean('recorded_on_behalf').notNull(),
@@ -191,6 +203,8 @@ export const reminders = pgTable(
     uniqueIndex('reminders_dedupe_key_key').on(table.dedupeKey),
     index('reminders_pending_due_idx').on(table.dueAt).where(sql`${table.state} = 'pending'`),
     index('reminders_sending_claimed_idx').on(table.claimedAt).where(sql`${table.state} = 'sending'`),
+    // A person's pending reminders, found at once when they mute, leave Slack or are erased.
+    index('reminders_pending_recipient_idx').on(table.recipientUserId).where(sql`${table.state} = 'pending'`),
     index('reminders_round_idx').on(table.roundId),
     check('reminders_attempts_not_negative', sql`${table.attempts} >= 0`),
     check('reminders_sent_has_ts', sql`(${table.state} = 'sent') = (${table.sentAt} is not null)`),
@@ -346,9 +360,11 @@ export const planNotes = pgTable(
       .notNull()
       .references(() => actionPlans.id, { onDelete: 'cascade' }),
     userId: text('user_id').notNull(),
-    text: text('text').notNull(),
+    /** Null once erased. */
+    text: text('text'),
     sourceViewId: text('source_view_id').notNull(),
     createdAt: createdAt(),
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
   },
   (table) => [
     uniqueIndex('plan_notes_source_view_id_key').on(table.sourceViewId),
@@ -397,3 +413,22 @@ export const slackEvents = pgTable(
 );
 
 export type SlackInstallation = typeof slackInstallation.$inferSelect;
+
+export const erasureKindEnum = pgEnum('erasure_kind', ['person', 'outside_customer', 'retention']);
+
+/**
+ * A record that an erasure happened: what kind, who ran it, when, and how many rows of each table
+ * it changed. Never what was erased, nor whose it was (the record would otherwise keep the identity
+ * it removed).
+ */
+export const erasures = pgTable('erasures', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  kind: erasureKindEnum('kind').notNull(),
+  /** The operator's login for a CLI request, `retention` for the daily job. */
+  requestedBy: text('requested_by').notNull(),
+  /** Rows changed per table, e.g. {"rounds": 3, "round_responses": 2}. */
+  changed: jsonb('changed').$type<Record<string, number>>().notNull(),
+  createdAt: createdAt(),
+});
+
+export type Erasure = typeof erasures.$inferSelect;

@@ -256,7 +256,7 @@ export function buildSharedAnswersMessage(
       ),
       ...pick.map((key): KnownBlock => {
         const question = INTERVIEW_QUESTIONS.find((q) => q.key === key)?.text ?? key;
-        return richText(paragraph(bold(question)), quoted(truncate(response[key], 2900)));
+        return richText(paragraph(bold(question)), quoted(truncate(response[key] ?? '(erased)', 2900)));
       }),
     ],
   };

@@ -71,6 +71,7 @@ const round: Round = {
   sourceViewId: 'V',
   requestChannelId: null,
   requestTs: null,
+  erasedAt: null,
   createdAt: new Date(),
   completedAt: new Date(),
   closedAt: null,
@@ -86,6 +87,8 @@ const response: RoundResponse = {
   additionalComments: null,
   answeredByUserId: 'U1',
   recordedOnBehalf: true,
+  shareWithManager: false,
+  erasedAt: null,
   sourceViewId: 'VR',
   createdAt: new Date(),
 };
