@@ -556,7 +556,12 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
                   roundId: record.id,
                   userId: customer ?? person.id,
                   sourceViewId: `VANSWER${n}`,
-                  draft: { answers: answers(`Round ${n}`), customerScore: String(rand.int(3, 9)) },
+                  draft: {
+                    answers: answers(`Round ${n}`),
+                    customerScore: String(rand.int(3, 9)),
+                    shareWithManager: false,
+                    customerAgreed: true,
+                  },
                 });
                 if (!result.ok)
                   throw new Error(`answer to round ${n} refused: ${JSON.stringify(result.errors)}`);

@@ -64,15 +64,29 @@ export function roundFormState(form: RoundForm): StateValues {
   });
 }
 
-export type Answers = Record<Exclude<keyof typeof RESPONSE_MODAL.blocks, 'customerScore'>, string>;
+export type Answers = Record<
+  Exclude<keyof typeof RESPONSE_MODAL.blocks, 'customerScore' | 'share' | 'consent'>,
+  string
+>;
 
-export function responseState(answers: Answers, score = '4'): StateValues {
+/**
+ * The answers form, as submitted. `agreed` is a recorded interview's required confirmation (the
+ * customer's form has no such box, and ignores it); `share` is the customer's opt-in, off by default.
+ */
+export function responseState(
+  answers: Answers,
+  score = '4',
+  { share = false, agreed = true }: { share?: boolean; agreed?: boolean } = {},
+): StateValues {
   const ids = RESPONSE_MODAL.blocks;
+  const { values } = RESPONSE_MODAL;
   return stateOf(RESPONSE_MODAL.actionId, {
     ...Object.fromEntries(
       Object.entries(answers).map(([key, value]) => [ids[key as keyof Answers], plainInput(value)]),
     ),
     [ids.customerScore]: staticSelect(score),
+    [ids.share]: checkboxes(share ? [values.share] : []),
+    [ids.consent]: checkboxes(agreed ? [values.agreed] : []),
   });
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { addNote, closePlan, type PlanField, writePlan } from '../../../modules/plans/plans.usecases.js';
 import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL } from '../../../modules/plans/plans.views.js';
 import type { ListenerDeps } from '../../deps.js';
-import { parseViewState, readDate, readSelected, readText } from '../../view-state.js';
+import { parseViewState, readChecked, readDate, readSelected, readText } from '../../view-state.js';
 import { TRY_AGAIN } from './round-submission.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -39,14 +39,6 @@ function sealedPlanId(
     'refused a form the server did not open for this person',
   );
   return undefined;
-}
-
-function readChecked(state: ReturnType<typeof parseViewState>, blockId: string, actionId: string): string[] {
-  const value = state[blockId]?.[actionId] as { selected_options?: unknown } | undefined;
-  const options = Array.isArray(value?.selected_options) ? value.selected_options : [];
-  return options
-    .map((option) => (option as { value?: unknown }).value)
-    .filter((v): v is string => typeof v === 'string');
 }
 
 export function planWriteSubmission(deps: ListenerDeps) {
