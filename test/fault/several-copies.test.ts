@@ -577,7 +577,7 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
         event(new Date(writtenAt.getTime() - 20 * 60_000), `plan for ${plan.staff} opened`, async () => {
           const said = await openPlan(planDeps, {
             callerId: plan.opener,
-            channelId: `CPLANS${plan.staff.slice(1)}`,
+            place: { kind: 'private_channel', channelId: `CPLANS${plan.staff.slice(1)}` },
             staffUserId: plan.staff,
             now: userClock.now(),
           });
