@@ -409,6 +409,36 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     );
   });
 
+  it('a check-in whose post timed out in the group DM is found in its thread after, never posted twice', async () => {
+    // A short Web API cut-off, so Slack can post the check-in after the app stopped waiting.
+    await app.stop();
+    app = await startTestApp({ database: getDb(), standIn, clock, env: { SLACK_API_TIMEOUT_MS: '300' } });
+    await completedRound(8, 4, '2026-11-10T10:00:00Z');
+    const { planId } = await openAndWrite(false);
+    const DM = groupDm();
+    const [first] = (
+      await db().select().from(reminders).where(eq(reminders.planId, planId)).orderBy(asc(reminders.dueAt))
+    ).filter((row) => row.kind === 'plan_checkin');
+    if (!first) throw new Error('no check-in');
+    standIn.on('chat.postMessage', async (call) => {
+      if (String(call.args.text).startsWith('Check-in')) await new Promise((done) => setTimeout(done, 600));
+      return undefined;
+    });
+    const checkins = () => postsIn(DM).filter((c) => String(c.args.text).startsWith('Check-in'));
+    await tick(first.dueAt);
+    await expect.poll(() => checkins().length).toBe(1);
+    expect((await db().select().from(reminders).where(eq(reminders.id, first.id)))[0]?.state).not.toBe(
+      'sent',
+    );
+    // The next tick asks Slack for the group DM's thread (mpim:history), finds it, and records it.
+    await tick(new Date(first.dueAt.getTime() + 3 * 60_000));
+    const [row] = await db().select().from(reminders).where(eq(reminders.id, first.id));
+    expect(row).toMatchObject({ state: 'sent', messageTs: checkins()[0]?.reply?.body.ts });
+    const asked = standIn.callsTo('conversations.replies');
+    expect(asked.map((c) => c.args.channel)).toContain(DM);
+    expect(checkins()).toHaveLength(1);
+  });
+
   it('keeps the customer’s words out of the thread unless the staff member shares them', async () => {
     await completedRound(8, 4, '2026-11-10T10:00:00Z');
     await openAndWrite(false);
