@@ -560,6 +560,39 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     },
   );
 
+  it('when Slack is slow to say who is a manager, opens a small form at once and turns it into the plan form', async () => {
+    let slow = true;
+    standIn.on('users.info', async (call) => {
+      if (slow && call.args.user === MANAGER) await new Promise((done) => setTimeout(done, 1_600));
+      return undefined;
+    });
+    const sentAt = Date.now();
+    const typed = await command(MANAGER, `<@${STAFF}|sam>`);
+    expect(typed.body).toBe('');
+    const loading = await standIn.waitForCall('views.open');
+    // Opened before Slack answered, while the trigger_id is fresh.
+    expect(loading.at - sentAt).toBeLessThan(1_500);
+    expect(loading.args.view.callback_id ?? '').toBe('');
+    await expect.poll(() => loading.reply?.body.ok).toBe(true);
+    const loadingId = (loading.reply?.body.view as { id: string } | undefined)?.id;
+    const filled = await standIn.waitForCall(
+      'views.update',
+      (c) => c.args.view_id === loadingId && c.args.view?.callback_id === PLAN_OPEN_MODAL.callbackId,
+      5_000,
+    );
+    slow = false;
+    const submitted = await submitPlace(
+      {
+        id: loadingId ?? '',
+        callback_id: PLAN_OPEN_MODAL.callbackId,
+        private_metadata: filled.args.view.private_metadata,
+      },
+      null,
+    );
+    expect(submitted.json.response_action).toBe('update');
+    await expect.poll(async () => (await db().select().from(actionPlans)).length).toBe(1);
+  });
+
   it('refuses a manager demoted while the form was open, on the field', async () => {
     const form = await openForm();
     standIn.addUser({ id: MANAGER, name: 'morgan', tz: 'Europe/London', is_admin: false });
