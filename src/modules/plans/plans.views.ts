@@ -156,8 +156,12 @@ export function buildPlanOpenModal(opening: {
         optional: true,
         label: plain('Or a private channel'),
         hint: plain(
-          'Private channels only, with Service Radar in them (/invite @Service Radar). ' +
-            (self ? '' : 'The staff member must be in it too, to write the plan.'),
+          [
+            'Private channels only, with Service Radar in them (/invite @Service Radar).',
+            self ? '' : 'The staff member must be in it too, to write the plan.',
+          ]
+            .filter(Boolean)
+            .join(' '),
         ),
         element: {
           type: 'conversations_select',
