@@ -476,6 +476,18 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     await click(STAFF, PLAN_ACTIONS.write, String(plan.id), plan.channelId);
     const form = await opened(PLAN_MODAL.callbackId, mark);
     expect(JSON.stringify(form)).not.toContain(PLAN_MODAL.blocks.share);
+    const { blocks: ids, actionId } = PLAN_MODAL;
+    const forged = await submit(STAFF, form, {
+      [ids.strengths]: { [actionId]: plainInput('Catalogue.') },
+      [ids.improvements]: { [actionId]: plainInput('Updates.') },
+      [ids.steps]: { [actionId]: plainInput('- Reply within a day') },
+      [ids.successMeasure]: { [actionId]: plainInput('Fewer emails.') },
+      [ids.checkinEvery]: { [actionId]: staticSelect('14') },
+      [ids.remeasureOn]: { [actionId]: datePicker('2027-01-25') },
+      [ids.share]: { [actionId]: checkboxes([PLAN_MODAL.shareValue]) },
+    });
+    expect(forged.json.errors).toEqual({ [ids.share]: expect.stringContaining('no manager to share with') });
+    expect((await db().select().from(actionPlans))[0]?.state).toBe('awaiting_plan');
     expect(everythingIn(PUBLIC)).toEqual([]);
   });
 

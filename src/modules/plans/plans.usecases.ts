@@ -404,6 +404,9 @@ export type PlanField =
 export const SHARE_REFUSED =
   'Your customer did not agree to their written answers being shared, so there is nothing to share. Untick this; the rest of your plan is as you typed it.';
 
+export const SHARE_REFUSED_OWN_PLAN =
+  'This plan is your own, so there is no manager to share with. Untick this; the rest of your plan is as you typed it.';
+
 /**
  * The customer's answers the staff member may share with their manager: only when the customer
  * ticked the opt-in in their form (or, for a recorded interview, the staff member recorded that
@@ -466,7 +469,9 @@ export async function writePlan(
   else if (remeasureOn <= today) errors.remeasureOn = 'Choose a day after today.';
   else if (remeasureOn > addDays(today, 365)) errors.remeasureOn = 'Choose a day within the next year.';
   // The option is only offered with the customer's agreement; sent without it, it is refused.
-  if (draft.share && !(await shareableAnswers(deps, owned.plan))) errors.share = SHARE_REFUSED;
+  if (draft.share && !(await shareableAnswers(deps, owned.plan)))
+    errors.share =
+      owned.plan.managerUserId === owned.plan.staffUserId ? SHARE_REFUSED_OWN_PLAN : SHARE_REFUSED;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const stored = await deps.plans.write(
