@@ -128,6 +128,24 @@ export function createMessenger({
     return failure;
   };
 
+  /**
+   * The app's private conversation with these people (conversations.open): the DM for one person
+   * (`im:write`), a group DM of the app and them for two to eight (`mpim:write`). Slack gives the
+   * same conversation back each time for the same people.
+   */
+  const openConversation = async (
+    userIds: readonly string[],
+  ): Promise<{ ok: true; channel: string } | PostFailure> => {
+    const users = userIds.join(',');
+    try {
+      const response = await client.conversations.open({ users });
+      const id = response.channel?.id;
+      return id ? { ok: true, channel: id } : { ok: false, kind: 'error', error: 'no_channel' };
+    } catch (error) {
+      return fail('conversations.open', users, error);
+    }
+  };
+
   return {
     /** Posts to a channel, or to a person's DM with the app when `channel` is a user id. */
     async post(
@@ -198,14 +216,10 @@ export function createMessenger({
 
     /** The app's DM channel with a person (conversations.open), or a failure. */
     async openDm(userId: string): Promise<{ ok: true; channel: string } | PostFailure> {
-      try {
-        const response = await client.conversations.open({ users: userId });
-        const id = response.channel?.id;
-        return id ? { ok: true, channel: id } : { ok: false, kind: 'error', error: 'no_channel' };
-      } catch (error) {
-        return fail('conversations.open', userId, error);
-      }
+      return openConversation([userId]);
     },
+
+    openConversation,
 
     /**
      * Looks for a message of ours carrying this metadata, posted at or after `since`: the way to tell,

@@ -10,12 +10,16 @@ export const WEB_API_SCOPES: Record<string, string | readonly string[] | null> =
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'users.info': 'users:read',
-  // After a crash or a timed-out send: is the reminder already in the person's DM?
-  'conversations.open': 'im:write',
+  // After a crash or a timed-out send: is the reminder already in the person's DM? (im:write). An
+  // action plan lives in the app's group DM with the manager and the staff member (mpim:write), or
+  // in the app's DM with someone who opens a plan for themselves (im:write).
+  'conversations.open': ['im:write', 'mpim:write'],
   // ...and, for digests, whether a committee channel already has this week's digest: public
   // channels, private channels, DMs.
   'conversations.history': ['im:history', 'channels:history', 'groups:history'],
-  // Committee digests: is the app in the channel (public or private)?
+  // Committee digests: is the app in the channel (public or private)? Action plans: is the channel
+  // a manager chose private, with the app in it (groups:read), or a public one sent in its place
+  // (channels:read), refused?
   'conversations.info': ['channels:read', 'groups:read'],
   // A settings modal opened while Slack was slow to answer is updated in place.
   'views.update': null,
@@ -23,8 +27,11 @@ export const WEB_API_SCOPES: Record<string, string | readonly string[] | null> =
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
   // Action plans: who is a manager (MANAGER_USERGROUP), and, after a crash, whether a check-in is
-  // already in the plan's thread.
+  // already in the plan's thread: in a private channel (groups:history), the group DM
+  // (mpim:history), or the app's DM with someone planning for themselves (im:history). Plans
+  // opened before they moved into private conversations may still be in public channels
+  // (channels:history).
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
-  'conversations.replies': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history', 'mpim:history', 'im:history'],
 };

@@ -14,6 +14,7 @@ const stateValue = z
     selected_option: z.object({ value: z.string() }).nullish(),
     selected_user: z.string().nullish(),
     selected_date: z.string().nullish(),
+    selected_conversation: z.string().nullish(),
   })
   .loose();
 
@@ -46,6 +47,20 @@ export const readUser = (state: ViewState, blockId: string, actionId: string): s
 
 export const readDate = (state: ViewState, blockId: string, actionId: string): string | null =>
   clean(read(state, blockId, actionId)?.selected_date);
+
+/** The values of the ticked checkboxes (or of a multi-select); nothing ticked reads as []. */
+export function readChecked(state: ViewState, blockId: string, actionId: string): string[] {
+  const value = state[blockId]?.[actionId] as { selected_options?: unknown } | undefined;
+  const options = Array.isArray(value?.selected_options) ? value.selected_options : [];
+  return options
+    .map((option) => (option as { value?: unknown } | null)?.value)
+    .filter((v): v is string => typeof v === 'string')
+    .map(removeControlCharacters);
+}
+
+/** The conversation chosen in a conversations_select; an id the app checks before using it. */
+export const readConversation = (state: ViewState, blockId: string, actionId: string): string | null =>
+  clean(read(state, blockId, actionId)?.selected_conversation);
 
 /** Parses a view's private_metadata against a schema; tampered or missing metadata is undefined. */
 export function readMetadata<T>(raw: unknown, schema: z.ZodType<T>): T | undefined {

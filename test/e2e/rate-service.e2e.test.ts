@@ -9,6 +9,7 @@ import { expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import {
   blockAction,
+  checkboxes,
   datePicker,
   plainInput,
   sealedMetadata,
@@ -55,8 +56,16 @@ function roundState(overrides: StateValues = {}): StateValues {
   return { ...values, ...overrides };
 }
 
-function responseState(score: string, overrides: Record<string, string | null> = {}) {
-  const { blocks: ids, actionId } = RESPONSE_MODAL;
+function responseState(
+  score: string,
+  overrides: Record<string, string | null> = {},
+  { share = false, agreed = false }: { share?: boolean; agreed?: boolean } = {},
+) {
+  const { blocks: ids, actionId, values } = RESPONSE_MODAL;
+  const ticked = {
+    [ids.share]: { [actionId]: checkboxes(share ? [values.share] : []) },
+    [ids.consent]: { [actionId]: checkboxes(agreed ? [values.agreed] : []) },
+  };
   const text: Record<string, string | null> = {
     needFromMe: 'Articles from other libraries.',
     whyDependOnMe: 'Nobody else can order them.',
@@ -74,6 +83,7 @@ function responseState(score: string, overrides: Record<string, string | null> =
       ]),
     ),
     [ids.customerScore]: { [actionId]: staticSelect(score) },
+    ...ticked,
   };
 }
 
@@ -159,6 +169,10 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     expectWithinBlockKitLimits('message', request.args);
     expect(request.args.text).toContain(`<@${STAFF}>`);
     expect(JSON.stringify(request.args.blocks)).toContain('not anonymous');
+    expect(JSON.stringify(request.args.blocks)).toContain(
+      `<@${STAFF}> sees your score and your answers. Their manager may see your score in an action plan. Committees see group figures only, never yours alone.`,
+    );
+    expect(JSON.stringify(request.args.blocks)).not.toContain('go to them alone');
     const button = (
       request.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]
     )
@@ -182,6 +196,14 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     const responseModal = openedView(
       await standIn.waitForCall('views.open', (c) => c.args.view?.callback_id === RESPONSE_MODAL.callbackId),
     );
+    // It says who will see what, and offers the opt-in to share with the manager, unticked.
+    const form = JSON.stringify(responseModal);
+    expect(form).toContain(
+      ' sees your score and your answers. Their manager may see your score in an action plan. Committees see group figures only, never yours alone.',
+    );
+    expect(form).toContain('Sam Staff may share my written answers with their manager for an action plan');
+    expect(form).not.toContain('initial_options');
+    expect(form).not.toContain(RESPONSE_MODAL.blocks.consent);
     // Sealed for the customer who pressed the button: the round it names is the server's.
     const envelope = JSON.parse(responseModal.private_metadata);
     expect(envelope).toMatchObject({ seal: 1, for: CUSTOMER });
@@ -210,6 +232,8 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
       customerScore: 4,
       answeredByUserId: CUSTOMER,
       recordedOnBehalf: false,
+      // Not ticked: the staff member may not share the written answers.
+      shareWithManager: false,
     });
 
     const result = await standIn.waitForCall(
@@ -255,6 +279,32 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
       await standIn.waitForCall('views.open', (c) => c.args.view?.callback_id === RESPONSE_MODAL.callbackId),
     );
     expect(JSON.stringify(responseModal)).toContain('Record the interview');
+    expect(JSON.stringify(responseModal)).toContain('Pat Patron agreed to my recording their answers here');
+    expect(JSON.stringify(responseModal)).toContain(
+      'Pat Patron agreed that I may share their written answers with my manager',
+    );
+
+    // Without the confirmation that Pat agreed, nothing is recorded: the error is on that box, and
+    // the form stays as typed (Slack keeps what was typed when the app answers with errors).
+    const unconfirmed = await app.send({
+      kind: 'interactive',
+      payload: viewSubmission({
+        userId: STAFF,
+        view: {
+          id: responseModal.id,
+          callback_id: RESPONSE_MODAL.callbackId,
+          private_metadata: responseModal.private_metadata,
+          state_values: responseState('10', {}, { share: true }),
+        },
+      }),
+    });
+    expect(unconfirmed.json).toEqual({
+      response_action: 'errors',
+      errors: { [RESPONSE_MODAL.blocks.consent]: expect.stringContaining('they agreed') },
+    });
+    expect(await db().select().from(roundResponses)).toHaveLength(0);
+    expect((await db().select().from(rounds))[0]?.status).toBe('awaiting_customer');
+
     const answered = await app.send({
       kind: 'interactive',
       payload: viewSubmission({
@@ -263,13 +313,18 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
           id: responseModal.id,
           callback_id: RESPONSE_MODAL.callbackId,
           private_metadata: responseModal.private_metadata,
-          state_values: responseState('10'),
+          state_values: responseState('10', {}, { agreed: true, share: true }),
         },
       }),
     });
     expect(answered.body).toBe('');
     const [stored] = await db().select().from(roundResponses);
-    expect(stored).toMatchObject({ customerScore: 10, recordedOnBehalf: true, answeredByUserId: STAFF });
+    expect(stored).toMatchObject({
+      customerScore: 10,
+      recordedOnBehalf: true,
+      answeredByUserId: STAFF,
+      shareWithManager: true,
+    });
     const result = await standIn.waitForCall(
       'chat.postMessage',
       (c) => c.args.channel === STAFF && String(c.args.text).includes('10/10'),

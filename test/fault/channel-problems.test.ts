@@ -3,12 +3,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { actionPlans, digestPosts, planNotes, reminders } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { DIGEST_EVENT_TYPE } from '../../src/modules/digests/digests.usecases.js';
-import { NOTE_MODAL, PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
+import { NOTE_MODAL, PLAN_MODAL, PLAN_OPEN_MODAL } from '../../src/modules/plans/plans.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound } from '../helpers/digests.js';
 import {
   checkboxes,
+  conversationsSelect,
   datePicker,
   plainInput,
   sealedMetadata,
@@ -28,7 +29,10 @@ import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.
 const STAFF = 'USTAFF';
 const MANAGER = 'UMANAGER';
 const ADMIN = 'UADMIN';
-const PLANS = 'C0PLANS';
+/** A private channel the manager chose for a plan (the stand-in says it is private, with the app in it). */
+const PLANS = 'G0PLANS';
+/** Where the manager typed the command. */
+const TYPED_IN = 'C0GENERAL';
 const COMMITTEE = 'C0COMMITTEE';
 const NOW = '2026-11-24T10:00:00Z'; // Tuesday, 10:00 in London
 // 2026-W47's digest is due on Monday 23 November at 09:00 UTC.
@@ -67,44 +71,68 @@ describeEachDatabase('channel problems', (getDb) => {
     standIn.callsTo('chat.postMessage').filter((call) => call.args.channel === userId);
   const settle = () => expect.poll(() => app.radar.slack.inFlight.size, { timeout: 10_000 }).toBe(0);
 
-  it.each([
-    ['not_in_channel', '/invite @Service Radar'],
-    ['is_archived', 'archived'],
-  ])(
-    'opening a plan in a channel that answers %s tells the manager how to fix it, and stores nothing',
-    async (error, fix) => {
-      broken.set(PLANS, error);
-      const response = await app.send({
-        kind: 'command',
-        fields: slashCommand({
-          command: '/action-plan',
-          text: `<@${STAFF}>`,
-          userId: MANAGER,
-          channelId: PLANS,
-          responseUrl: app.responseUrl,
-        }),
-      });
-      expect(response.status).toBe(200);
-      const said = await standIn.waitForCall('respond');
-      expect(String(said.args.text)).toContain(fix);
-      expect(said.args.response_type).toBe('ephemeral');
-      expect(await db().select().from(actionPlans)).toHaveLength(0);
-      expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
-    },
-  );
-
-  it('a plan whose channel is archived later: the note is kept, the check-in fails once, the manager hears each time', async () => {
-    await app.send({
+  /**
+   * `/action-plan @staff`, then the manager's form with a private channel chosen: the form's
+   * acknowledgement, and what the form says once Slack has answered the post.
+   */
+  async function openPlanIn(channelId: string) {
+    const mark = standIn.calls.length;
+    const response = await app.send({
       kind: 'command',
       fields: slashCommand({
         command: '/action-plan',
         text: `<@${STAFF}>`,
         userId: MANAGER,
-        channelId: PLANS,
+        channelId: TYPED_IN,
         responseUrl: app.responseUrl,
       }),
     });
-    await standIn.waitForCall('respond');
+    expect(response.status).toBe(200);
+    const opened = await standIn.waitForCall(
+      'views.open',
+      (c) => standIn.calls.indexOf(c) >= mark && c.args.view?.callback_id === PLAN_OPEN_MODAL.callbackId,
+    );
+    await expect.poll(() => opened.reply?.body.ok).toBe(true);
+    const viewId = (opened.reply?.body.view as { id: string } | undefined)?.id ?? '';
+    const submitted = await app.send({
+      kind: 'interactive',
+      payload: viewSubmission({
+        userId: MANAGER,
+        view: {
+          id: viewId,
+          callback_id: PLAN_OPEN_MODAL.callbackId,
+          private_metadata: opened.args.view.private_metadata,
+          state_values: {
+            [PLAN_OPEN_MODAL.blocks.channel]: { [PLAN_OPEN_MODAL.actionId]: conversationsSelect(channelId) },
+          },
+        },
+      }),
+    });
+    expect(submitted.json.response_action).toBe('update');
+    const told = await standIn.waitForCall('views.update', (c) => c.args.view_id === viewId);
+    return JSON.stringify(told.args.view);
+  }
+
+  it.each([
+    ['not_in_channel', '/invite @Service Radar'],
+    ['is_archived', 'archived'],
+  ])(
+    'opening a plan in a private channel that answers %s tells the manager how to fix it, and stores nothing',
+    async (error, fix) => {
+      broken.set(PLANS, error);
+      const told = await openPlanIn(PLANS);
+      expect(told).toContain("Couldn't open the plan");
+      expect(told).toContain(fix);
+      expect(await db().select().from(actionPlans)).toHaveLength(0);
+      // Nothing where the command was typed, nor through its response URL.
+      expect(standIn.calls.filter((c) => c.args.channel === TYPED_IN)).toEqual([]);
+      expect(standIn.callsTo('respond')).toEqual([]);
+      expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
+    },
+  );
+
+  it('a plan whose channel is archived later: the note is kept, the check-in fails once, the manager hears each time', async () => {
+    expect(await openPlanIn(PLANS)).toContain(`is open in <#${PLANS}>`);
     const [plan] = await db().select().from(actionPlans);
     if (!plan) throw new Error('no plan');
     const { blocks: ids, actionId } = PLAN_MODAL;

@@ -143,7 +143,7 @@ describeEachDatabase('control characters in every text field', (getDb) => {
     await accepted(
       walk
         .openResponseModal(CUSTOMER, round.id, `D${CUSTOMER}`)
-        .then((view) => walk.submit(CUSTOMER, view, responseState(typedAnswers))),
+        .then((view) => walk.submit(CUSTOMER, view, responseState(typedAnswers, '4', { share: true }))),
     );
     const [response] = await db().select().from(roundResponses);
     expect(response).toMatchObject({
@@ -162,12 +162,15 @@ describeEachDatabase('control characters in every text field', (getDb) => {
         walk.submit(
           STAFF,
           view,
-          planState({
-            strengths: hostile('strengths'),
-            improvements: hostile('improvements'),
-            steps: `- ${hostile('reply in a day')}`,
-            successMeasure: hostile('fewer emails'),
-          }),
+          planState(
+            {
+              strengths: hostile('strengths'),
+              improvements: hostile('improvements'),
+              steps: `- ${hostile('reply in a day')}`,
+              successMeasure: hostile('fewer emails'),
+            },
+            { share: true },
+          ),
         ),
       ),
     );

@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/db/client.js';
 import { COMMITTEE_MODAL } from '../../src/modules/committees/committees.views.js';
-import { CLOSE_MODAL, NOTE_MODAL, PLAN_ACTIONS, PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
+import {
+  CLOSE_MODAL,
+  NOTE_MODAL,
+  PLAN_ACTIONS,
+  PLAN_MODAL,
+  PLAN_OPEN_MODAL,
+} from '../../src/modules/plans/plans.views.js';
 import { REMINDER_ACTIONS } from '../../src/modules/reminders/reminders.views.js';
 import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
@@ -69,7 +75,7 @@ type Ids = { roundA: number; roundB: number; roundC: number; planP: number; plan
 
 /** What Slack would put in state.values for one element, valid or not. */
 function stateValue(
-  kind: 'text' | 'select' | 'user' | 'date' | 'checkboxes' | 'radio',
+  kind: 'text' | 'select' | 'user' | 'date' | 'checkboxes' | 'radio' | 'conversation',
   valid: fc.Arbitrary<string>,
 ) {
   const wrap = (value: unknown) => {
@@ -89,6 +95,8 @@ function stateValue(
         return { type: 'checkboxes', selected_options: Array.isArray(value) ? value : [{ value }] };
       case 'radio':
         return { type: 'radio_buttons', selected_option: value === null ? null : { value } };
+      case 'conversation':
+        return { type: 'conversations_select', selected_conversation: value };
     }
   };
   return fc.oneof(
@@ -135,6 +143,11 @@ const FIELDS: Record<string, Field[]> = {
       q.additionalComments,
     ].map((block): Field => ({ block, kind: 'text', valid: fc.constantFrom('Books on time.') })),
     { block: q.customerScore, kind: 'select', valid: fc.constantFrom('3', '9') },
+    { block: q.share, kind: 'checkboxes', valid: fc.constantFrom(RESPONSE_MODAL.values.share) },
+    { block: q.consent, kind: 'checkboxes', valid: fc.constantFrom(RESPONSE_MODAL.values.agreed) },
+  ],
+  [PLAN_OPEN_MODAL.callbackId]: [
+    { block: PLAN_OPEN_MODAL.blocks.channel, kind: 'conversation', valid: fc.constantFrom('GPRIVATE') },
   ],
   [PLAN_MODAL.callbackId]: [
     ...[p.strengths, p.improvements, p.successMeasure].map(
@@ -323,6 +336,38 @@ function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
             .map((v) => value(p.checkinEvery, select(v))),
         }),
       );
+    case PLAN_OPEN_MODAL.callbackId: {
+      const opening = { staffUserId: STAFF, roundId: null };
+      return fc.oneof(
+        fc.record({ user: anyone, metadata: tamperedMetadata, overrides: fc.constant({}) }),
+        fc.record({
+          user: fc.constant(MANAGER),
+          metadata: fc.oneof(fc.constant(JSON.stringify(opening)), foreignSeal(opening)),
+          overrides: fc.constant({}),
+        }),
+        // Sealed for themselves, but not managers: they may open a plan only for themselves.
+        fc.record({
+          user: fc.constantFrom(CUSTOMER, OTHER, ...STRANGERS),
+          metadata: fc.constant(sealed(opening)),
+          overrides: fc.constant({}),
+        }),
+        // A manager, and a place that is not a private channel with the app in it.
+        fc.record({
+          user: fc.constant(MANAGER),
+          metadata: fc.constant(sealed(opening)),
+          overrides: fc
+            .oneof(fc.constantFrom('C0PUBLIC', 'D0SOMEONE', 'U0SOMEONE', '', 'G', 'g0lower'), text)
+            // Any G id would be a private channel with the app in it, as far as the stand-in knows.
+            .filter((v) => !/^G[A-Z0-9]{2,30}$/.test(v))
+            .map((v) =>
+              value(PLAN_OPEN_MODAL.blocks.channel, {
+                type: 'conversations_select',
+                selected_conversation: v,
+              }),
+            ),
+        }),
+      );
+    }
     case NOTE_MODAL.callbackId:
     case CLOSE_MODAL.callbackId: {
       const field =

@@ -132,7 +132,9 @@ describeEachDatabase('the log at trace level', (getDb) => {
     const round = await walk.latestRound(STAFF);
     await standIn.waitForCall('chat.postMessage', (c) => c.args.channel === CUSTOMER);
     const answering = await walk.openResponseModal(CUSTOMER, round.id, `D${CUSTOMER}`);
-    expect((await walk.submit(CUSTOMER, answering, responseState(answersFor('round')))).body).toBe('');
+    expect(
+      (await walk.submit(CUSTOMER, answering, responseState(answersFor('round'), '4', { share: true }))).body,
+    ).toBe('');
     const result = await standIn.waitForCall(
       'chat.postMessage',
       (c) =>
@@ -159,12 +161,15 @@ describeEachDatabase('the log at trace level', (getDb) => {
     // An action plan: written, a note, closed with a note.
     const planId = await walk.openPlan(MANAGER, STAFF, PLAN_CHANNEL);
     const writing = await walk.openPlanModal(STAFF, 'write', planId, PLAN_CHANNEL);
-    const plan = planState({
-      strengths: TYPED.strengths,
-      improvements: TYPED.improvements,
-      steps: `- ${TYPED.step}`,
-      successMeasure: TYPED.successMeasure,
-    });
+    const plan = planState(
+      {
+        strengths: TYPED.strengths,
+        improvements: TYPED.improvements,
+        steps: `- ${TYPED.step}`,
+        successMeasure: TYPED.successMeasure,
+      },
+      { share: true },
+    );
     expect((await walk.submit(STAFF, writing, plan)).body).toBe('');
     await standIn.waitForCall('chat.postMessage', (c) => JSON.stringify(c.args).includes(TYPED.step));
     const noting = await walk.openPlanModal(MANAGER, 'addNote', planId, PLAN_CHANNEL);

@@ -3,12 +3,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { actionPlans, reminders } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { DIGEST_EVENT_TYPE } from '../../src/modules/digests/digests.usecases.js';
-import { PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
+import { PLAN_MODAL, PLAN_OPEN_MODAL } from '../../src/modules/plans/plans.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound } from '../helpers/digests.js';
 import {
   checkboxes,
+  conversationsSelect,
   datePicker,
   plainInput,
   sealedMetadata,
@@ -21,8 +22,9 @@ import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../help
 /**
  * What reaches a channel. A committee with a minimum group size of 5 must not show a unit with 4
  * completed rounds, by name or by figures, nor let it be worked out by subtracting the units shown
- * from the total. No channel payload (digest, chart upload, action-plan thread) may carry a
- * customer's Slack id, name or words, unless the staff member chose to share them in the thread.
+ * from the total. No channel payload (digest, chart upload) may carry a customer's Slack id, name
+ * or words; no action plan reaches a channel at all (it lives in a group DM), and a customer's words
+ * leave the staff member only with the customer's agreement, for the manager alone.
  */
 
 const COMMITTEE = 'C0PRIVACY';
@@ -129,8 +131,13 @@ describeEachDatabase('privacy of what reaches channels', (getDb) => {
     },
   );
 
+  /**
+   * A whole plan for `staff`: `/action-plan` typed in a public channel, the manager's form left on
+   * the group DM, the plan written (sharing or not), then every check-in and the re-measure.
+   */
   async function planLoop(staff: string, share: boolean) {
-    const opened = await app.send({
+    const mark = standIn.calls.length;
+    const typed = await app.send({
       kind: 'command',
       fields: slashCommand({
         command: '/action-plan',
@@ -140,7 +147,27 @@ describeEachDatabase('privacy of what reaches channels', (getDb) => {
         responseUrl: app.responseUrl,
       }),
     });
-    expect(opened.status).toBe(200);
+    expect(typed.status).toBe(200);
+    const form = await standIn.waitForCall(
+      'views.open',
+      (c) => standIn.calls.indexOf(c) >= mark && c.args.view?.callback_id === PLAN_OPEN_MODAL.callbackId,
+    );
+    await expect.poll(() => form.reply?.body.ok).toBe(true);
+    const opened = await app.send({
+      kind: 'interactive',
+      payload: viewSubmission({
+        userId: MANAGER,
+        view: {
+          id: (form.reply?.body.view as { id: string } | undefined)?.id ?? '',
+          callback_id: PLAN_OPEN_MODAL.callbackId,
+          private_metadata: form.args.view.private_metadata,
+          state_values: {
+            [PLAN_OPEN_MODAL.blocks.channel]: { [PLAN_OPEN_MODAL.actionId]: conversationsSelect(null) },
+          },
+        },
+      }),
+    });
+    expect(opened.json.response_action).toBe('update');
     await expect
       .poll(
         async () => (await db().select().from(actionPlans).where(eq(actionPlans.staffUserId, staff))).length,
@@ -185,7 +212,7 @@ describeEachDatabase('privacy of what reaches channels', (getDb) => {
       .toBe(true);
   }
 
-  it('keeps the customer out of the action plan thread unless the staff member shares', async () => {
+  it('keeps every action plan out of channels, and the customer out of the plan unless they agreed to share', async () => {
     // One customer in Slack, one outside it: neither may be named in the channel.
     clock.set('2026-11-24T10:00:00Z');
     await seedRound(db(), {
@@ -205,20 +232,33 @@ describeEachDatabase('privacy of what reaches channels', (getDb) => {
       completedAt: new Date('2026-11-20T10:00:00Z'),
       customerUserId: 'UCUSTSECRETB',
       answers: `${SECRET_WORDS} B`,
+      shareWithManager: true,
     });
     await planLoop('USTAFF', false);
-    const unshared = textOf(channelPayloads(PLANS));
+    const [first] = await db().select().from(actionPlans).where(eq(actionPlans.staffUserId, 'USTAFF'));
+    const unshared = textOf(channelPayloads(first?.channelId ?? ''));
     expect(unshared).toContain('re-measure');
     expect(unshared).not.toContain('UCUSTSECRET');
     expect(unshared).not.toContain(SECRET_WORDS);
     expect(unshared).not.toMatch(/Customer \d/);
 
-    // Shared on purpose: the two chosen answers appear, still nothing else of the customer's.
+    // Shared on purpose, as the customer allowed: the two chosen answers go to the manager alone,
+    // without the customer's name; nothing else of the customer's goes anywhere.
     clock.set('2026-11-24T10:00:00Z');
     await planLoop('USTAFF2', true);
-    const shared = textOf(channelPayloads(PLANS));
-    expect(shared).toContain(`${SECRET_WORDS} B`);
-    expect(shared).not.toContain(`${SECRET_WORDS} A`);
-    expect(shared).not.toContain('UCUSTSECRETA');
+    const [second] = await db().select().from(actionPlans).where(eq(actionPlans.staffUserId, 'USTAFF2'));
+    expect(second?.sharedCustomerAnswers).toBe(true);
+    const thread = textOf(channelPayloads(second?.channelId ?? ''));
+    expect(thread).toContain('re-measure');
+    expect(thread).not.toContain(SECRET_WORDS);
+    const toManager = textOf(channelPayloads(MANAGER));
+    expect(toManager).toContain(`${SECRET_WORDS} B`);
+    expect(toManager).not.toContain(`${SECRET_WORDS} A`);
+    expect(toManager).not.toContain('UCUSTSECRET');
+    expect(toManager).not.toMatch(/Customer \d/);
+
+    // The channel the command was typed in got nothing at all.
+    expect(channelPayloads(PLANS)).toEqual([]);
+    expect(standIn.callsTo('respond')).toEqual([]);
   });
 });

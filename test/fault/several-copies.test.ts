@@ -556,7 +556,12 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
                   roundId: record.id,
                   userId: customer ?? person.id,
                   sourceViewId: `VANSWER${n}`,
-                  draft: { answers: answers(`Round ${n}`), customerScore: String(rand.int(3, 9)) },
+                  draft: {
+                    answers: answers(`Round ${n}`),
+                    customerScore: String(rand.int(3, 9)),
+                    shareWithManager: false,
+                    customerAgreed: true,
+                  },
                 });
                 if (!result.ok)
                   throw new Error(`answer to round ${n} refused: ${JSON.stringify(result.errors)}`);
@@ -572,7 +577,7 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
         event(new Date(writtenAt.getTime() - 20 * 60_000), `plan for ${plan.staff} opened`, async () => {
           const said = await openPlan(planDeps, {
             callerId: plan.opener,
-            channelId: `CPLANS${plan.staff.slice(1)}`,
+            place: { kind: 'private_channel', channelId: `CPLANS${plan.staff.slice(1)}` },
             staffUserId: plan.staff,
             now: userClock.now(),
           });

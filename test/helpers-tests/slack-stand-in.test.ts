@@ -188,6 +188,22 @@ describe('the stand-in as seen by a real WebClient', () => {
       team_id: 'T1',
     });
     expect((await client.conversations.open({ users: 'U0ALICE' })).channel).toEqual({ id: 'D0ALICE' });
+    // Several users: the app's group DM with them, the same one whatever their order, private.
+    const group = (await client.conversations.open({ users: 'U0ALICE,U0BOB' })).channel?.id ?? '';
+    expect(group).toMatch(/^G[A-Z0-9]+$/);
+    expect((await client.conversations.open({ users: 'U0BOB,U0ALICE' })).channel?.id).toBe(group);
+    expect((await client.conversations.open({ users: 'U0BOB,U0CAROL' })).channel?.id).not.toBe(group);
+    expect(standIn.groupDmMembers(group)).toEqual(['U0ALICE', 'U0BOB']);
+    expect(standIn.groupDmMembers('GPRIVATE')).toBeUndefined();
+    expect((await client.conversations.info({ channel: group })).channel).toMatchObject({
+      is_mpim: true,
+      is_private: true,
+      is_member: true,
+    });
+    expect((await client.conversations.info({ channel: 'GPRIVATE' })).channel).toMatchObject({
+      is_mpim: false,
+      is_private: true,
+    });
     expect((await client.conversations.info({ channel: 'C9' })).channel).toMatchObject({
       id: 'C9',
       is_member: true,

@@ -33,6 +33,8 @@ export async function seedRound(
     noLongerNeed?: string;
     answers?: string;
     customerUserId?: string;
+    /** The customer's opt-in to their written answers being shared with the staff member's manager. */
+    shareWithManager?: boolean;
   },
 ): Promise<number> {
   seq++;
@@ -74,6 +76,7 @@ export async function seedRound(
       concentrateOn: text,
       noLongerNeed: round.noLongerNeed ?? 'Nothing.',
       additionalComments: text,
+      shareWithManager: round.shareWithManager ?? false,
       answeredByUserId: customerUserId,
       recordedOnBehalf: false,
       sourceViewId: `VRESP${seq}`,

@@ -359,6 +359,10 @@ export function usersSelect(userId: string | null): ViewStateValue {
   return { type: 'users_select', selected_user: userId };
 }
 
+export function conversationsSelect(channelId: string | null): ViewStateValue {
+  return { type: 'conversations_select', selected_conversation: channelId };
+}
+
 export function datePicker(date: string | null): ViewStateValue {
   return { type: 'datepicker', selected_date: date };
 }

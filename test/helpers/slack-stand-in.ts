@@ -62,6 +62,11 @@ export interface SlackStandIn {
   /** users.info answers from these; unknown ids answer { ok: false, error: 'user_not_found' }. */
   addUser(user: StandInUser): void;
   /**
+   * The members of a group DM the app opened with conversations.open (several `users`), or
+   * undefined for any other id. Kept across reset(), like users: Slack keeps a group DM too.
+   */
+  groupDmMembers(channelId: string): string[] | undefined;
+  /**
    * Overrides the reply for a method. The newest handler for a method is asked first; returning
    * undefined falls back to the previous handler and finally to the default reply. An override wins
    * over the invalid_blocks answer (the violations are still on `call.violations`).
@@ -331,6 +336,18 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
 
   /** Posting to a user id opens the DM: Slack answers with the DM channel id. */
   const dmIdFor = (userId: string): string => `D${userId.slice(1)}`;
+  /**
+   * Group DMs opened with conversations.open, by their sorted members. Their ids start with G, as
+   * many of Slack's do; conversations.info tells them from private channels by `is_mpim`.
+   */
+  const groupDms = new Map<string, string[]>();
+  const groupDmIdFor = (userIds: string[]): string => {
+    const members = [...new Set(userIds)].sort();
+    for (const [id, known] of groupDms) if (known.join(',') === members.join(',')) return id;
+    const id = `GMPIM${String(groupDms.size + 1).padStart(6, '0')}`;
+    groupDms.set(id, members);
+    return id;
+  };
   const isUserId = (id: string): boolean => /^[UW][A-Z0-9]+$/.test(id);
 
   const record = (call: RecordedCall): void => {
@@ -465,9 +482,18 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         if (!isObject(a.view)) return { ok: false, error: 'invalid_arguments' };
         return { ok: true, view: echoView(a.view, nextViewId()) };
       case 'conversations.open': {
-        // `users` is a comma-separated list; one user gives the DM.
-        const first = str(a.users)?.split(',')[0]?.trim();
-        if (first) return { ok: true, channel: { id: dmIdFor(first) } };
+        // `users` is a comma-separated list; one user gives the DM, two to eight the group DM of the
+        // app and them (the same one each time for the same people, as Slack does).
+        const people = (str(a.users) ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
+        if (people.length === 1) return { ok: true, channel: { id: dmIdFor(people[0] as string) } };
+        if (people.length > 8) return { ok: false, error: 'too_many_users' };
+        if (people.length > 1) {
+          const id = groupDmIdFor(people);
+          return { ok: true, channel: { id, is_mpim: true, is_private: true } };
+        }
         const channel = str(a.channel);
         if (channel) return { ok: true, channel: { id: channel } };
         return { ok: false, error: 'users_list_not_supplied' };
@@ -496,6 +522,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       case 'conversations.info': {
         const channel = str(a.channel);
         if (!channel) return { ok: false, error: 'channel_not_found' };
+        const mpim = groupDms.has(channel);
         return {
           ok: true,
           channel: {
@@ -503,6 +530,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
             is_member: true,
             is_archived: false,
             is_im: channel.startsWith('D'),
+            is_mpim: mpim,
             is_private: channel.startsWith('G'),
           },
         };
@@ -710,6 +738,10 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     callsTo: (method) => calls.filter((c) => c.method === method),
     addUser: (user) => {
       users.set(user.id, { ...user });
+    },
+    groupDmMembers: (channelId) => {
+      const members = groupDms.get(channelId);
+      return members ? [...members] : undefined;
     },
     on: (method, handler) => {
       const list = overrides.get(method) ?? [];

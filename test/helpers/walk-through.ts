@@ -4,12 +4,19 @@ import { expect } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { actionPlans, rounds } from '../../src/db/schema.js';
 import { COMMITTEE_MODAL } from '../../src/modules/committees/committees.views.js';
-import { CLOSE_MODAL, NOTE_MODAL, PLAN_ACTIONS, PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
+import {
+  CLOSE_MODAL,
+  NOTE_MODAL,
+  PLAN_ACTIONS,
+  PLAN_MODAL,
+  PLAN_OPEN_MODAL,
+} from '../../src/modules/plans/plans.views.js';
 import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import type { TestApp } from './app-harness.js';
 import {
   blockAction,
   checkboxes,
+  conversationsSelect,
   datePicker,
   type PostResult,
   plainInput,
@@ -64,15 +71,29 @@ export function roundFormState(form: RoundForm): StateValues {
   });
 }
 
-export type Answers = Record<Exclude<keyof typeof RESPONSE_MODAL.blocks, 'customerScore'>, string>;
+export type Answers = Record<
+  Exclude<keyof typeof RESPONSE_MODAL.blocks, 'customerScore' | 'share' | 'consent'>,
+  string
+>;
 
-export function responseState(answers: Answers, score = '4'): StateValues {
+/**
+ * The answers form, as submitted. `agreed` is a recorded interview's required confirmation (the
+ * customer's form has no such box, and ignores it); `share` is the customer's opt-in, off by default.
+ */
+export function responseState(
+  answers: Answers,
+  score = '4',
+  { share = false, agreed = true }: { share?: boolean; agreed?: boolean } = {},
+): StateValues {
   const ids = RESPONSE_MODAL.blocks;
+  const { values } = RESPONSE_MODAL;
   return stateOf(RESPONSE_MODAL.actionId, {
     ...Object.fromEntries(
       Object.entries(answers).map(([key, value]) => [ids[key as keyof Answers], plainInput(value)]),
     ),
     [ids.customerScore]: staticSelect(score),
+    [ids.share]: checkboxes(share ? [values.share] : []),
+    [ids.consent]: checkboxes(agreed ? [values.agreed] : []),
   });
 }
 
@@ -83,7 +104,8 @@ export interface PlanForm {
   successMeasure: string;
 }
 
-export function planState(form: PlanForm): StateValues {
+/** The plan's form; `share` ticks the share option (refused unless the customer agreed). */
+export function planState(form: PlanForm, { share = false }: { share?: boolean } = {}): StateValues {
   const ids = PLAN_MODAL.blocks;
   return stateOf(PLAN_MODAL.actionId, {
     [ids.strengths]: plainInput(form.strengths),
@@ -92,7 +114,7 @@ export function planState(form: PlanForm): StateValues {
     [ids.successMeasure]: plainInput(form.successMeasure),
     [ids.checkinEvery]: staticSelect('14'),
     [ids.remeasureOn]: datePicker(inDays(60)),
-    [ids.share]: checkboxes([PLAN_MODAL.shareValue]),
+    [ids.share]: checkboxes(share ? [PLAN_MODAL.shareValue] : []),
   });
 }
 
@@ -193,12 +215,32 @@ export function walkThrough(app: TestApp, standIn: SlackStandIn, db: () => Datab
       expect((await click(userId, ROUND_ACTIONS.answer, String(roundId), channelId)).status).toBe(200);
       return openedAfter(mark, RESPONSE_MODAL.callbackId);
     },
-    /** `/action-plan @staff` by a manager in a channel; the plan's id once stored. */
-    async openPlan(managerId: string, staffUserId: string, channelId: string): Promise<number> {
+    /**
+     * `/action-plan @staff` by a manager, typed in a channel, then the manager's form submitted: in
+     * the group DM, or in the private channel `privateChannelId`. The plan's id once stored.
+     */
+    async openPlan(
+      managerId: string,
+      staffUserId: string,
+      channelId: string,
+      privateChannelId: string | null = null,
+    ): Promise<number> {
       const mark = standIn.calls.length;
       expect((await command('/action-plan', managerId, `<@${staffUserId}>`, channelId)).status).toBe(200);
-      const said = await standIn.waitForCall('respond', (c) => standIn.calls.indexOf(c) >= mark);
-      expect(String(said.args.text)).toContain('opened');
+      const form = await openedAfter(mark, PLAN_OPEN_MODAL.callbackId);
+      const submitted = await submit(
+        managerId,
+        form,
+        stateOf(PLAN_OPEN_MODAL.actionId, {
+          [PLAN_OPEN_MODAL.blocks.channel]: conversationsSelect(privateChannelId),
+        }),
+      );
+      expect(submitted.json.response_action).toBe('update');
+      const told = await standIn.waitForCall(
+        'views.update',
+        (c) => standIn.calls.indexOf(c) >= mark && c.args.view_id === form.id,
+      );
+      expect(JSON.stringify(told.args.view)).toContain('is open');
       const [plan] = await db().select().from(actionPlans).orderBy(desc(actionPlans.id)).limit(1);
       if (!plan) throw new Error('no plan stored');
       return plan.id;

@@ -12,6 +12,7 @@ import {
   buildClosedMessage,
   buildNoteMessage,
   buildPlanMessage,
+  buildPlanOpenModal,
   buildPlanParentMessage,
   buildRemeasureMessage,
   buildSharedAnswersMessage,
@@ -201,9 +202,14 @@ const cases: Case[] = [
   {
     name: 'the response modal, for a customer in Slack',
     surface: 'modal',
-    fields: { service: {} },
+    // The staff member's name comes from their Slack profile, typed by them.
+    fields: { service: {}, staffName: {} },
     build: (typed) =>
-      buildResponseModal({ round: round(typed, { customerUserId: 'UCUST' }), onBehalf: false }),
+      buildResponseModal({
+        round: round(typed, { customerUserId: 'UCUST' }),
+        onBehalf: false,
+        staffName: typed('staffName'),
+      }),
   },
   {
     name: 'the response modal, recorded on behalf of an outside customer',
@@ -294,6 +300,17 @@ const cases: Case[] = [
       }),
   },
   {
+    name: 'the manager’s form that opens a plan',
+    surface: 'modal',
+    fields: { service: {} },
+    build: (typed) =>
+      buildPlanOpenModal({
+        staffUserId: 'USTAFF',
+        managerUserId: 'UMANAGER',
+        start: { round: round(typed, { status: 'completed' }), response: response(typed) },
+      }),
+  },
+  {
     name: 'the plan as posted',
     surface: 'message',
     fields: { strengths: {}, improvements: {}, successMeasure: {}, step1: {}, step2: {} },
@@ -302,7 +319,7 @@ const cases: Case[] = [
   {
     name: 'the shared answers',
     surface: 'message',
-    fields: { customer: {}, notAdequatelyProviding: {}, concentrateOn: {} },
+    fields: { service: {}, notAdequatelyProviding: {}, concentrateOn: {} },
     build: (typed) => buildSharedAnswersMessage(plan(typed), round(typed), response(typed)),
   },
   {

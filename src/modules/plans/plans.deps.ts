@@ -4,6 +4,7 @@ import type { Database } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
 import { createManagerAccess } from '../../slack/manager-access.js';
 import type { Messenger } from '../../slack/messenger.js';
+import { createPlanConversations } from '../../slack/plan-conversations.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import { createRemindersRepository } from '../reminders/reminders.repository.js';
 import { reminderSettingsFrom } from '../reminders/reminders.usecases.js';
@@ -32,6 +33,7 @@ export function createPlanDeps({
     reminders: createRemindersRepository({ db }),
     directory,
     messenger,
+    conversations: createPlanConversations({ client, messenger }),
     managers: createManagerAccess({ client, config, logger }),
     logger,
     settings: reminderSettingsFrom(config),

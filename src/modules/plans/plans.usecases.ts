@@ -28,12 +28,24 @@ import {
 
 export const DEFAULT_REMEASURE_AFTER_DAYS = 60;
 
+/** What a channel a manager chose for a plan turns out to be, asked of Slack at that moment. */
+export type ChannelCheck = 'private' | 'public' | 'direct_message' | 'not_member' | 'archived' | 'unknown';
+
+/** The private conversations plans live in (src/slack/plan-conversations.ts). */
+export interface PlanConversations {
+  /** The app's conversation with these people: the DM for one, a group DM for several. */
+  open(userIds: readonly string[]): Promise<{ ok: true; channel: string } | { ok: false; error: string }>;
+  /** Whether a channel is a private channel the app is in (a cut-off leaves it 'unknown'). */
+  check(channelId: string, options: { timeoutMs: number }): Promise<ChannelCheck>;
+}
+
 export interface PlanDeps {
   plans: PlansRepository;
   rounds: RoundsRepository;
   reminders: RemindersRepository;
   directory: PeopleDirectory;
   messenger: Messenger;
+  conversations: PlanConversations;
   managers: ManagerAccess;
   logger: Logger;
   settings: ReminderSettings;
@@ -71,11 +83,28 @@ export function channelProblem(error: string): string {
     case 'channel_not_found':
       return "I'm not in that channel, so I can't post the plan there. Invite me with `/invite @Service Radar`, then try again.";
     case 'is_archived':
-      return 'That channel is archived. Unarchive it, or open the plan in another channel.';
+      return 'That channel is archived. Unarchive it, or open the plan in a group DM or another private channel.';
     default:
-      return `Slack would not let me post there (\`${error}\`). Please try again, or use another channel.`;
+      return `Slack would not let me post there (\`${error}\`). Please try again, or choose another private channel.`;
   }
 }
+
+/**
+ * Why a channel chosen for a plan is refused, said on the form's field. A plan lives in private:
+ * a public channel is refused even when its id arrives in place of a private one.
+ */
+export const PLACE_REFUSALS = {
+  public:
+    'That is a public channel. An action plan lives in private: choose a private channel, or leave this empty for a group DM.',
+  direct_message:
+    'Choose a private channel here, or leave this empty: the plan then lives in a group DM of you, the staff member and Service Radar.',
+  not_member:
+    "I'm not in that channel. Invite me there with /invite @Service Radar, then choose it again (or leave this empty for a group DM).",
+  archived: 'That channel is archived. Choose another private channel, or leave this empty for a group DM.',
+  unknown:
+    "Slack didn't answer when I checked that channel, so nothing was opened yet. Please press Open the plan again.",
+  not_a_channel: 'Choose a private channel from the list, or leave this empty for a group DM.',
+} as const;
 
 /** Every post into a plan's thread goes through here: a failure is told to the manager, with the fix. */
 export async function postInThread(
@@ -109,16 +138,42 @@ async function completedRound(deps: PlanDeps, roundId: number | null) {
   return found?.response ? { round: found.round, response: found.response } : undefined;
 }
 
-export async function openPlan(
+/** The round a plan starts from: the one named, the staff member's latest when undefined, none for null. */
+async function startingRound(
   deps: PlanDeps,
-  {
-    callerId,
-    channelId,
-    staffUserId,
-    roundId,
-    now,
-  }: { callerId: string; channelId: string; staffUserId: string; roundId?: number | undefined; now: Date },
-): Promise<Said> {
+  staffUserId: string,
+  roundId: number | null | undefined,
+): Promise<{ ok: true; start: { round: Round; response: RoundResponse } | undefined } | PlanRefusal> {
+  if (roundId === null) return { ok: true, start: undefined };
+  if (roundId === undefined) {
+    const latest = await deps.plans.latestCompletedRound(staffUserId);
+    return { ok: true, start: latest ? { round: latest.round, response: latest.response } : undefined };
+  }
+  const start = await completedRound(deps, roundId);
+  if (!start || start.round.staffUserId !== staffUserId || start.round.status !== 'completed') {
+    return {
+      ok: false,
+      text: `Round ${roundId} isn't a completed round of <@${staffUserId}>. Leave out \`round:\` to use their latest.`,
+    };
+  }
+  return { ok: true, start };
+}
+
+/** What the manager's form to open a plan shows: who it is for, and the round it starts from. */
+export interface PlanOpening {
+  staffUserId: string;
+  managerUserId: string;
+  start: { round: Round; response: RoundResponse } | undefined;
+}
+
+/**
+ * `/action-plan @staff [round:N]`: may the caller open a plan for them, and from which round. The
+ * answer opens the form where the manager chooses where the plan lives.
+ */
+export async function preparePlanOpening(
+  deps: PlanDeps,
+  { callerId, staffUserId, roundId }: { callerId: string; staffUserId: string; roundId?: number | undefined },
+): Promise<{ ok: true; opening: PlanOpening } | PlanRefusal> {
   if (callerId !== staffUserId) {
     const role = await deps.managers.check(callerId);
     if (role === 'unknown')
@@ -138,23 +193,103 @@ export async function openPlan(
     return { ok: false, text: "Slack didn't answer when I looked that person up. Please try again." };
   if (!staff || staff.isBot || staff.deleted)
     return { ok: false, text: "That isn't a person in this workspace." };
+  const found = await startingRound(deps, staffUserId, roundId);
+  if (!found.ok) return found;
+  return { ok: true, opening: { staffUserId, managerUserId: callerId, start: found.start } };
+}
 
-  let start: { round: Round; response: RoundResponse } | undefined;
-  if (roundId) {
-    start = await completedRound(deps, roundId);
-    if (!start || start.round.staffUserId !== staffUserId || start.round.status !== 'completed') {
+/**
+ * Where a plan lives: the app's group DM with the manager and the staff member (the app's DM when
+ * they are the same person), or a private channel the manager chose. Never a public channel.
+ */
+export type PlanPlace = { kind: 'group_dm' } | { kind: 'private_channel'; channelId: string };
+
+/**
+ * Before the manager's form is acknowledged: still a manager, and the channel they chose (if any)
+ * a private channel the app is in, both asked of Slack now, together, within ROLE_CHECK_MS. A
+ * public channel's id sent in place of a private one is refused here.
+ */
+export async function checkPlanPlace(
+  deps: PlanDeps,
+  { callerId, staffUserId, channelId }: { callerId: string; staffUserId: string; channelId: string | null },
+): Promise<{ ok: true; place: PlanPlace } | PlanRefusal> {
+  if (channelId !== null && !/^[CG][A-Z0-9]{2,30}$/.test(channelId))
+    return {
+      ok: false,
+      text: channelId.startsWith('D') ? PLACE_REFUSALS.direct_message : PLACE_REFUSALS.not_a_channel,
+    };
+  const [role, channel] = await Promise.all([
+    callerId === staffUserId
+      ? ('manager' as const)
+      : deps.managers.check(callerId, { timeoutMs: ROLE_CHECK_MS }),
+    channelId === null
+      ? ('group_dm' as const)
+      : deps.conversations.check(channelId, { timeoutMs: ROLE_CHECK_MS }),
+  ]);
+  if (role === 'unknown')
+    return {
+      ok: false,
+      text: "Slack didn't answer when I checked that you are a manager, so nothing was opened yet. Please press Open the plan again.",
+    };
+  if (role === 'not_manager')
+    return {
+      ok: false,
+      text: 'Slack no longer lists you as a manager, so you can only open a plan for yourself.',
+    };
+  if (channel === 'group_dm') return { ok: true, place: { kind: 'group_dm' } };
+  if (channel !== 'private') return { ok: false, text: PLACE_REFUSALS[channel] };
+  return { ok: true, place: { kind: 'private_channel', channelId: channelId as string } };
+}
+
+/** Where the plan went, in words for the manager who opened it. */
+function placeWords(place: PlanPlace, plan: ActionPlan): string {
+  if (place.kind === 'private_channel') return `in <#${plan.channelId}>`;
+  return plan.managerUserId === plan.staffUserId
+    ? 'in your direct messages with Service Radar'
+    : `in a group DM of you, <@${plan.staffUserId}> and Service Radar`;
+}
+
+/**
+ * Opens the plan where the manager chose, after their form was acknowledged: the thread's parent
+ * (names and scores only, never the customer), the plan row, and the prompt to write it. The place
+ * was checked by checkPlanPlace; a group DM is opened here.
+ */
+export async function openPlan(
+  deps: PlanDeps,
+  {
+    callerId,
+    staffUserId,
+    roundId,
+    place,
+    now,
+  }: {
+    callerId: string;
+    staffUserId: string;
+    /** The round the manager's form showed; null for none, undefined for the latest. */
+    roundId?: number | null | undefined;
+    place: PlanPlace;
+    now: Date;
+  },
+): Promise<Said> {
+  const found = await startingRound(deps, staffUserId, roundId);
+  if (!found.ok) return found;
+  const { start } = found;
+
+  let channel: string;
+  if (place.kind === 'private_channel') channel = place.channelId;
+  else {
+    const people = callerId === staffUserId ? [staffUserId] : [callerId, staffUserId];
+    const opened = await deps.conversations.open(people);
+    if (!opened.ok)
       return {
         ok: false,
-        text: `Round ${roundId} isn't a completed round of <@${staffUserId}>. Leave out \`round:\` to use their latest.`,
+        text: `Slack would not open a group DM with <@${staffUserId}> (\`${opened.error}\`), so no plan was opened. Please try again, or choose a private channel.`,
       };
-    }
-  } else {
-    const latest = await deps.plans.latestCompletedRound(staffUserId);
-    start = latest ? { round: latest.round, response: latest.response } : undefined;
+    channel = opened.channel;
   }
 
   const parent = await deps.messenger.post(
-    channelId,
+    channel,
     buildPlanParentMessage({ staffUserId, managerUserId: callerId }, start),
   );
   if (!parent.ok) return { ok: false, text: channelProblem(parent.error) };
@@ -167,12 +302,16 @@ export async function openPlan(
     createdAt: now,
   });
   await postInThread(deps, plan, buildWritePromptMessage(plan));
-  deps.logger.info({ plan: plan.id, staff: staffUserId, manager: callerId }, 'action plan opened');
+  deps.logger.info(
+    { plan: plan.id, staff: staffUserId, manager: callerId, place: place.kind },
+    'action plan opened',
+  );
+  const where = placeWords(place, plan);
   return {
     ok: true,
     text: start
-      ? `Plan ${plan.id} opened: <@${staffUserId}> can write it in the thread.`
-      : `Plan ${plan.id} opened. <@${staffUserId}> has no completed round yet, so the thread starts without scores; the re-measure will be their first.`,
+      ? `Plan ${plan.id} is open ${where}. <@${staffUserId}> can write it there.`
+      : `Plan ${plan.id} is open ${where}. <@${staffUserId}> has no completed round yet, so the thread starts without scores; the re-measure will be their first.`,
   };
 }
 
@@ -259,7 +398,31 @@ export type PlanField =
   | 'successMeasure'
   | 'checkinEvery'
   | 'remeasureOn'
+  | 'share'
   | 'form';
+
+export const SHARE_REFUSED =
+  'Your customer did not agree to their written answers being shared, so there is nothing to share. Untick this; the rest of your plan is as you typed it.';
+
+export const SHARE_REFUSED_OWN_PLAN =
+  'This plan is your own, so there is no manager to share with. Untick this; the rest of your plan is as you typed it.';
+
+/**
+ * The customer's answers the staff member may share with their manager: only when the customer
+ * ticked the opt-in in their form (or, for a recorded interview, the staff member recorded that
+ * they agreed), only when the plan has a manager besides the staff member, and only while the words
+ * are still kept (retention or an erasure request removes them).
+ */
+export async function shareableAnswers(
+  deps: PlanDeps,
+  plan: ActionPlan,
+): Promise<{ round: Round; response: RoundResponse } | undefined> {
+  if (plan.roundId === null || plan.managerUserId === plan.staffUserId) return undefined;
+  const start = await completedRound(deps, plan.roundId);
+  if (!start?.response.shareWithManager || start.response.erasedAt) return undefined;
+  if (!start.response.notAdequatelyProviding && !start.response.concentrateOn) return undefined;
+  return start;
+}
 
 export async function writePlan(
   deps: PlanDeps,
@@ -305,6 +468,10 @@ export async function writePlan(
     errors.remeasureOn = 'Choose a date.';
   else if (remeasureOn <= today) errors.remeasureOn = 'Choose a day after today.';
   else if (remeasureOn > addDays(today, 365)) errors.remeasureOn = 'Choose a day within the next year.';
+  // The option is only offered with the customer's agreement; sent without it, it is refused.
+  if (draft.share && !(await shareableAnswers(deps, owned.plan)))
+    errors.share =
+      owned.plan.managerUserId === owned.plan.staffUserId ? SHARE_REFUSED_OWN_PLAN : SHARE_REFUSED;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const stored = await deps.plans.write(
@@ -355,10 +522,14 @@ export async function writePlan(
   const after = async () => {
     const posted = await postInThread(deps, plan, buildPlanMessage(plan, stored.steps));
     if (posted.ok) await deps.plans.setPlanMessage(plan.id, posted.ts);
-    if (plan.sharedCustomerAnswers) {
-      const start = await completedRound(deps, plan.roundId);
-      if (start) await postInThread(deps, plan, buildSharedAnswersMessage(plan, start.round, start.response));
-    }
+    // The customer agreed to their manager seeing them: the manager alone gets them, in the app's
+    // DM with them, whoever else is in the plan's conversation.
+    const shared = plan.sharedCustomerAnswers ? await shareableAnswers(deps, plan) : undefined;
+    if (shared)
+      await deps.messenger.post(
+        plan.managerUserId,
+        buildSharedAnswersMessage(plan, shared.round, shared.response),
+      );
   };
   return { ok: true, created: true, after };
 }

@@ -29,6 +29,13 @@ export const PLAN_MODAL = {
   shareValue: 'share_customer_answers',
 } as const;
 
+/** The manager's form that opens a plan: where it lives. */
+export const PLAN_OPEN_MODAL = {
+  callbackId: 'plan_open',
+  blocks: { channel: 'plan_private_channel' },
+  actionId: 'value',
+} as const;
+
 export const NOTE_MODAL = { callbackId: 'plan_note', block: 'plan_note_text', actionId: 'value' } as const;
 export const CLOSE_MODAL = {
   callbackId: 'plan_close',
@@ -95,6 +102,78 @@ export function buildPlanParentMessage(
   return { text: opener.replace(/:dart: /, ''), blocks };
 }
 
+/**
+ * The manager's form, opened by `/action-plan @staff`: who the plan is for, the round it starts from
+ * (scores and service only), and where it will live: a group DM of the manager, the staff member and
+ * the app unless the manager chooses a private channel. The picker lists private channels only; a
+ * public one sent anyway is refused when the form is submitted.
+ */
+export function buildPlanOpenModal(opening: {
+  staffUserId: string;
+  managerUserId: string;
+  start: { round: Round; response: RoundResponse } | undefined;
+}): ModalView {
+  const self = opening.managerUserId === opening.staffUserId;
+  const { start } = opening;
+  const from = start
+    ? (() => {
+        const gap = gapOf(start.round.selfScore, start.response.customerScore);
+        return (
+          `It starts from round ${start.round.id} (${start.round.service}), answered ` +
+          `${start.round.completedAt?.toISOString().slice(0, 10) ?? ''}: customer ${start.response.customerScore}/10, ` +
+          `self ${start.round.selfScore}/10, gap ${formatGap(gap)}.`
+        );
+      })()
+    : 'No completed round yet: the re-measure will be the first.';
+  return {
+    type: 'modal',
+    callback_id: PLAN_OPEN_MODAL.callbackId,
+    title: plain('Open an action plan'),
+    submit: plain('Open the plan'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ staffUserId: opening.staffUserId, roundId: start?.round.id ?? null }),
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(
+          self ? 'An action plan for your own service.' : `An action plan for <@${opening.staffUserId}>.`,
+        ),
+      },
+      // The service is typed text: plain_text, never mrkdwn.
+      { type: 'context', elements: [plain(truncate(from, 2000))] },
+      {
+        type: 'section',
+        text: mrkdwn(
+          (self
+            ? 'It lives in your direct messages with Service Radar'
+            : `It lives in a group DM of you, <@${opening.staffUserId}> and Service Radar`) +
+            ', unless you choose a private channel below. Never in a public channel, and the customer is never named in it.',
+        ),
+      },
+      {
+        type: 'input',
+        block_id: PLAN_OPEN_MODAL.blocks.channel,
+        optional: true,
+        label: plain('Or a private channel'),
+        hint: plain(
+          [
+            'Private channels only, with Service Radar in them (/invite @Service Radar).',
+            self ? '' : 'The staff member must be in it too, to write the plan.',
+          ]
+            .filter(Boolean)
+            .join(' '),
+        ),
+        element: {
+          type: 'conversations_select',
+          action_id: PLAN_OPEN_MODAL.actionId,
+          placeholder: plain(self ? 'Leave empty for your DM' : 'Leave empty for the group DM'),
+          filter: { include: ['private'], exclude_bot_users: true },
+        },
+      },
+    ],
+  };
+}
+
 export function buildWritePromptMessage(plan: ActionPlan): SlackMessage {
   return {
     text: `<@${plan.staffUserId}>, write your plan here.`,
@@ -122,9 +201,13 @@ function checkinOptions(): PlainTextOption[] {
   }));
 }
 
+/**
+ * The staff member's plan. `canShare`: the customer agreed that their written answers may go to
+ * the manager (see shareableAnswers); without it the form has no share option at all.
+ */
 export function buildPlanModal(
   plan: ActionPlan,
-  defaults: { remeasureOn: string; hasRound: boolean },
+  defaults: { remeasureOn: string; canShare: boolean },
 ): ModalView {
   const { blocks: ids, actionId } = PLAN_MODAL;
   const text = (blockId: string, label: string, max: number, hint?: string): KnownBlock => ({
@@ -163,23 +246,35 @@ export function buildPlanModal(
       element: { type: 'datepicker', action_id: actionId, initial_date: defaults.remeasureOn },
     },
   ];
-  if (defaults.hasRound) {
+  if (defaults.canShare) {
     blocks.push({
       type: 'input',
       block_id: ids.share,
       optional: true,
       label: plain("Your customer's answers"),
+      hint: plain(
+        "Your customer agreed to this. Your manager alone gets them, in a direct message, without the customer's name.",
+      ),
       element: {
         type: 'checkboxes',
         action_id: actionId,
         options: [
           {
-            text: plain('Share two of them in this thread'),
+            text: plain('Share two of them with your manager'),
             description: plain('"What am I not adequately providing?" and "What should I concentrate on?"'),
             value: PLAN_MODAL.shareValue,
           },
         ],
       },
+    });
+  } else if (plan.roundId !== null && plan.managerUserId !== plan.staffUserId) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        plain(
+          "Your customer's written answers stay with you: sharing them with your manager needs the customer's agreement, given in their form.",
+        ),
+      ],
     });
   }
   return {
@@ -241,7 +336,10 @@ export function buildPlanMessage(plan: ActionPlan, steps: PlanStep[]): SlackMess
   };
 }
 
-/** Only when the staff member chose to share: two of the customer's answers. */
+/**
+ * Only when the customer agreed and the staff member chose to share: two of the customer's answers,
+ * for the manager alone (the app's DM with them). The customer is not named: their words are enough.
+ */
 export function buildSharedAnswersMessage(
   plan: ActionPlan,
   round: Round,
@@ -249,15 +347,28 @@ export function buildSharedAnswersMessage(
 ): SlackMessage {
   const pick = ['notAdequatelyProviding', 'concentrateOn'] as const;
   return {
-    text: `<@${plan.staffUserId}> shared two of their customer's answers.`,
+    text: `<@${plan.staffUserId}> shared two of their customer's answers with you, for plan ${plan.id}.`,
     blocks: [
       richText(
-        paragraph(user(plan.staffUserId), text(` chose to share two of ${round.customerName}'s answers:`)),
+        paragraph(
+          user(plan.staffUserId),
+          text(' shared two answers from their customer about '),
+          bold(round.service),
+          text(
+            ` with you, for their action plan (plan ${plan.id}). The customer agreed to their manager seeing them.`,
+          ),
+        ),
       ),
       ...pick.map((key): KnownBlock => {
         const question = INTERVIEW_QUESTIONS.find((q) => q.key === key)?.text ?? key;
         return richText(paragraph(bold(question)), quoted(truncate(response[key] ?? '(erased)', 2900)));
       }),
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(`Only you and <@${plan.staffUserId}> have these words. Please keep them out of channels.`),
+        ],
+      },
     ],
   };
 }
@@ -431,8 +542,8 @@ export function buildClosedMessage(plan: ActionPlan, userId: string): SlackMessa
 }
 
 export const ACTION_PLAN_HELP = [
-  '*Action plans* turn a gap into change, in a thread.',
-  '• `/action-plan @someone`: open a plan for them in this channel (managers), or `/action-plan @yourself`.',
+  '*Action plans* turn a gap into change, in a thread that lives in private.',
+  '• `/action-plan @someone`: open a plan for them (managers), or `/action-plan @yourself`. It lives in a group DM of you, them and Service Radar, or in a private channel you choose; never in a public channel, and the customer is never named there.',
   '• `/action-plan @someone round:42`: start from a particular completed round.',
   '• `/action-plan list`: your open plans, as staff member or manager.',
   'The staff member writes the plan; check-ins come in the thread; on the re-measure date the same customer is asked again, and the thread shows before and after.',

@@ -3,6 +3,7 @@ import type { Round } from '../../db/schema.js';
 import { button, mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { bold, paragraph, richText, text, user } from '../../lib/rich-text.js';
 import { inertMrkdwn, truncate } from '../../lib/text.js';
+import { PRIVACY_PROMISE } from '../rounds/rounds.content.js';
 import { customer, ROUND_ACTIONS } from '../rounds/rounds.views.js';
 
 /** Buttons on reminders. Values carry a reminder or round id; listeners re-check who may press. */
@@ -85,7 +86,7 @@ export function buildCustomerNudgeMessage(round: Round, nudge: number, of: numbe
           mrkdwn(
             last
               ? "This is the last reminder: we won't ask about this again."
-              : `Reminder ${nudge} of ${of}. Not anonymous: <@${round.staffUserId}> sees your name with your answers.`,
+              : `Reminder ${nudge} of ${of}. Not anonymous: <@${round.staffUserId}>${PRIVACY_PROMISE}`,
           ),
         ],
       },

@@ -55,3 +55,23 @@ export const LIMITS = {
   selfNote: 500,
   answer: 1500,
 } as const;
+
+/**
+ * What the customer is told about who sees what, word for word the same in the request, the nudges
+ * and the form. Each sentence follows the staff member's name (a mention, or their name as text).
+ */
+export const PRIVACY_PROMISE =
+  ' sees your score and your answers. Their manager may see your score in an action plan. ' +
+  'Committees see group figures only, never yours alone.';
+
+/** The customer's own opt-in, after the staff member's name. Off unless they tick it. */
+export const SHARE_OPT_IN = ' may share my written answers with their manager for an action plan';
+
+/** A recorded interview: the staff member confirms the outside customer agreed (after their name). */
+export const INTERVIEW_CONSENT = ' agreed to my recording their answers here';
+
+/** A recorded interview: the outside customer's opt-in, as the staff member records it. */
+export const INTERVIEW_SHARE_OPT_IN = ' agreed that I may share their written answers with my manager';
+
+/** The values of the form's two checkboxes. */
+export const CONSENT_VALUES = { share: 'share_with_manager', agreed: 'customer_agreed' } as const;

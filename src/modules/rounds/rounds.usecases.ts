@@ -265,9 +265,23 @@ export async function openAnswerForm({
 export interface ResponseDraft {
   answers: Record<AnswerKey, string | null>;
   customerScore: string | null;
+  /**
+   * The customer's opt-in (ticked by them, or for an outside customer by the staff member saying
+   * they agreed): the staff member may share the written answers with their manager for an action
+   * plan. Stored as `share_with_manager`; false unless ticked.
+   */
+  shareWithManager: boolean;
+  /**
+   * A recorded interview only: the staff member confirms the customer agreed to their answers being
+   * recorded. Required to submit, so it needs no column: every recorded response has it.
+   */
+  customerAgreed: boolean;
 }
 
-export type ResponseField = AnswerKey | 'customerScore' | 'form';
+export type ResponseField = AnswerKey | 'customerScore' | 'consent' | 'form';
+
+export const CONSENT_MISSING =
+  "Tick this to confirm they agreed to your recording their answers here. If they didn't, don't record them.";
 
 export async function recordResponse({
   rounds,
@@ -311,6 +325,7 @@ export async function recordResponse({
     }
     return { ok: false, errors: { form: refusalText(permission.refusal) } };
   }
+  if (permission.permission.onBehalf && !draft.customerAgreed) errors.consent = CONSENT_MISSING;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   try {
@@ -324,6 +339,7 @@ export async function recordResponse({
         concentrateOn: answers.concentrateOn as string,
         noLongerNeed: answers.noLongerNeed as string,
         additionalComments: answers.additionalComments,
+        shareWithManager: draft.shareWithManager === true,
         answeredByUserId: userId,
         recordedOnBehalf: permission.permission.onBehalf,
         sourceViewId,

@@ -14,12 +14,17 @@ import {
 } from '../../lib/rich-text.js';
 import { inertMrkdwn, truncate } from '../../lib/text.js';
 import {
+  CONSENT_VALUES,
   CUSTOMER_RATING_PROMPT,
+  INTERVIEW_CONSENT,
   INTERVIEW_QUESTIONS,
+  INTERVIEW_SHARE_OPT_IN,
   LIMITS,
+  PRIVACY_PROMISE,
   SCORE_WORDS,
   SEGMENTS,
   SELF_RATING_PROMPT,
+  SHARE_OPT_IN,
 } from './rounds.content.js';
 import { classifyGap, describeGap, formatGap, gapOf } from './rounds.gap.js';
 import type { RoundFormDefaults } from './rounds.usecases.js';
@@ -56,9 +61,17 @@ export const RESPONSE_MODAL = {
     noLongerNeed: 'answer_no_longer_need',
     additionalComments: 'answer_additional_comments',
     customerScore: 'customer_score',
+    /** The customer's opt-in: the staff member may share the written answers with their manager. */
+    share: 'share_with_manager',
+    /** A recorded interview only: the staff member confirms the customer agreed (required). */
+    consent: 'customer_agreed',
   },
   actionId: 'value',
+  values: CONSENT_VALUES,
 } as const;
+
+/** Said in place of the staff member's name when Slack could not tell it in time. */
+export const UNNAMED_STAFF = 'The staff member';
 
 export const ROUND_ACTIONS = {
   /** Opens the response modal; the button's value is the round id. */
@@ -229,23 +242,74 @@ export function buildRoundModal(defaults: RoundFormDefaults, origin: { planId?: 
 // ---------------------------------------------------------------------------------------------
 // The customer's modal (also used by staff for outside customers)
 
-export function buildResponseModal({ round, onBehalf }: { round: Round; onBehalf: boolean }): ModalView {
-  const { blocks: ids, actionId } = RESPONSE_MODAL;
+function checkbox(
+  blockId: string,
+  label: string,
+  option: string,
+  value: string,
+  extra: {
+    optional: boolean;
+    hint?: string;
+  },
+): KnownBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: extra.optional,
+    label: plain(truncate(label, 2000)),
+    ...(extra.hint ? { hint: plain(extra.hint) } : {}),
+    element: {
+      type: 'checkboxes',
+      action_id: RESPONSE_MODAL.actionId,
+      // No initial option: the opt-in is off until the customer (or staff member, for them) ticks it.
+      options: [{ text: plain(option), value }],
+    },
+  };
+}
+
+/**
+ * The customer's form, or the staff member's record of an outside customer's interview. It says who
+ * will see what, offers the opt-in to share the written answers with the staff member's manager (off
+ * by default) and, for a recorded interview, asks the staff member to confirm the customer agreed.
+ * `staffName` is the staff member's name as Slack gives it (a label is plain text: no mention).
+ */
+export function buildResponseModal({
+  round,
+  onBehalf,
+  staffName,
+}: {
+  round: Round;
+  onBehalf: boolean;
+  staffName?: string | undefined;
+}): ModalView {
+  const { blocks: ids, actionId, values } = RESPONSE_MODAL;
   const intro = onBehalf
-    ? paragraph(
-        text('Record '),
-        bold(round.customerName),
-        text("'s answers about "),
-        bold(round.service),
-        text(', in their words.'),
-      )
-    : paragraph(
-        user(round.staffUserId),
-        text(' asked how well they serve you with '),
-        bold(round.service),
-        text('. They will see your name beside your answers, so this is not anonymous.'),
-      );
-  const blocks: KnownBlock[] = [richText(intro)];
+    ? [
+        paragraph(
+          text('Record '),
+          bold(round.customerName),
+          text("'s answers about "),
+          bold(round.service),
+          text(', in their words.'),
+        ),
+        paragraph(
+          text(
+            'Before you record, tell them who will see what: you see their score and their answers. ' +
+              'Your manager may see their score in an action plan. ' +
+              'Committees see group figures only, never theirs alone.',
+          ),
+        ),
+      ]
+    : [
+        paragraph(
+          user(round.staffUserId),
+          text(' asked how well they serve you with '),
+          bold(round.service),
+          text('. They will see your name beside your answers, so this is not anonymous.'),
+        ),
+        paragraph(user(round.staffUserId), text(PRIVACY_PROMISE)),
+      ];
+  const blocks: KnownBlock[] = intro.map((line) => richText(line));
   for (const question of INTERVIEW_QUESTIONS) {
     blocks.push({
       type: 'input',
@@ -266,6 +330,32 @@ export function buildResponseModal({ round, onBehalf }: { round: Round; onBehalf
       placeholder: plain('Rating'),
     },
   });
+  if (onBehalf) {
+    blocks.push(
+      checkbox(ids.consent, `${round.customerName}${INTERVIEW_CONSENT}`, 'Yes, they agreed', values.agreed, {
+        optional: false,
+        hint: "Without their agreement, don't record their answers.",
+      }),
+      checkbox(
+        ids.share,
+        `${round.customerName}${INTERVIEW_SHARE_OPT_IN}`,
+        'Yes, they agreed',
+        values.share,
+        {
+          optional: true,
+          hint: 'Leave it unticked unless they said so. Without it, their written answers stay with you.',
+        },
+      ),
+    );
+  } else {
+    const staff = staffName || UNNAMED_STAFF;
+    blocks.push(
+      checkbox(ids.share, `${staff}${SHARE_OPT_IN}`, 'Yes, I agree', values.share, {
+        optional: true,
+        hint: `Off unless you tick it. Without it, your written answers stay with ${staff}.`,
+      }),
+    );
+  }
   return {
     type: 'modal',
     callback_id: RESPONSE_MODAL.callbackId,
@@ -325,8 +415,9 @@ export function buildCustomerRequestMessage(round: Round): SlackMessage {
         type: 'context',
         elements: [
           mrkdwn(
-            `This is not anonymous: <@${round.staffUserId}> will see your name with your answers. ` +
-              'Your written answers go to them alone; committees only ever see scores, and only in groups.',
+            `This is not anonymous. <@${round.staffUserId}>${PRIVACY_PROMISE} ` +
+              'In the form you choose whether they may share your written answers with their manager; ' +
+              'unless you do, they may not.',
           ),
         ],
       },
@@ -446,10 +537,25 @@ export function buildResponseResultMessage(round: Round, response: RoundResponse
     { type: 'divider' },
   ];
   for (const question of INTERVIEW_QUESTIONS) {
+    // An answer erased (retention or a request) is left out; the score stays.
     const answer = response[question.key];
     if (!answer) continue;
     blocks.push(richText(paragraph(bold(question.text)), quoted(truncate(answer, ANSWER_MAX))));
   }
+  // Whether these words may go further: the customer's own choice, said back to the staff member.
+  const sharing = !response.shareWithManager
+    ? paragraph(customer(round), text(' did not agree to sharing their written answers: they stay with you.'))
+    : response.recordedOnBehalf
+      ? paragraph(
+          text('You recorded that '),
+          customer(round),
+          text(' agreed you may share their written answers with your manager for an action plan.'),
+        )
+      : paragraph(
+          customer(round),
+          text(' allowed you to share their written answers with your manager for an action plan.'),
+        );
+  blocks.push(richText(sharing));
   return {
     text: `${inertMrkdwn(round.customerName)} rated your service ${response.customerScore}/10 (you: ${round.selfScore}/10, gap ${formatGap(gap)}).`,
     blocks,

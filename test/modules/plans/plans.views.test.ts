@@ -10,11 +10,14 @@ import {
   buildNoteModal,
   buildPlanMessage,
   buildPlanModal,
+  buildPlanOpenModal,
   buildPlanParentMessage,
   buildRemeasureMessage,
   buildSharedAnswersMessage,
   buildWritePromptMessage,
   PLAN_LIMITS,
+  PLAN_MODAL,
+  PLAN_OPEN_MODAL,
 } from '../../../src/modules/plans/plans.views.js';
 import { LIMITS } from '../../../src/modules/rounds/rounds.content.js';
 import { expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
@@ -120,8 +123,14 @@ describe('action plan views stay within Block Kit limits, with the longest conte
   });
 
   it('modals', () => {
-    expectWithinBlockKitLimits('modal', buildPlanModal(plan, { remeasureOn: '2027-01-25', hasRound: true }));
-    expectWithinBlockKitLimits('modal', buildPlanModal(plan, { remeasureOn: '2027-01-25', hasRound: false }));
+    expectWithinBlockKitLimits('modal', buildPlanModal(plan, { remeasureOn: '2027-01-25', canShare: true }));
+    expectWithinBlockKitLimits('modal', buildPlanModal(plan, { remeasureOn: '2027-01-25', canShare: false }));
+    for (const start of [{ round, response }, undefined])
+      for (const managerUserId of [plan.managerUserId, plan.staffUserId])
+        expectWithinBlockKitLimits(
+          'modal',
+          buildPlanOpenModal({ staffUserId: plan.staffUserId, managerUserId, start }),
+        );
     expectWithinBlockKitLimits('modal', buildNoteModal(plan));
     expectWithinBlockKitLimits('modal', buildCloseModal(plan));
   });
@@ -132,6 +141,51 @@ describe('action plan views stay within Block Kit limits, with the longest conte
     );
     expect(text).not.toContain('SECRET');
     expect(text).toContain('2/10');
+  });
+});
+
+describe('the customer is never named in a plan, and their words are shared only with their agreement', () => {
+  const named = { ...round, customerName: 'Casey Customer', customerUserId: 'UCASEY' };
+  const start = { round: named, response };
+
+  it('no builder of the plan’s messages or forms names the customer', () => {
+    for (const payload of [
+      buildPlanParentMessage(plan, start),
+      buildPlanOpenModal({ staffUserId: plan.staffUserId, managerUserId: plan.managerUserId, start }),
+      buildSharedAnswersMessage(plan, named, response),
+      buildRemeasureMessage(plan, named),
+      buildBeforeAfterMessage(plan, start, start),
+      buildPlanModal(plan, { remeasureOn: '2027-01-25', canShare: true }),
+    ]) {
+      const text = JSON.stringify(payload);
+      expect(text).not.toContain('Casey');
+      expect(text).not.toContain('UCASEY');
+    }
+  });
+
+  it('offers the share only when it is allowed, and says why not otherwise', () => {
+    const allowed = buildPlanModal(plan, { remeasureOn: '2027-01-25', canShare: true });
+    const refused = buildPlanModal(plan, { remeasureOn: '2027-01-25', canShare: false });
+    const ids = (view: { blocks: { block_id?: string }[] }) => view.blocks.map((block) => block.block_id);
+    expect(ids(allowed)).toContain(PLAN_MODAL.blocks.share);
+    expect(ids(refused)).not.toContain(PLAN_MODAL.blocks.share);
+    expect(JSON.stringify(refused)).not.toContain(PLAN_MODAL.shareValue);
+    expect(JSON.stringify(refused)).toContain('needs the customer');
+  });
+
+  it('the opening form lists private channels only, and says where the plan lives', () => {
+    const view = buildPlanOpenModal({ staffUserId: 'USAM', managerUserId: 'UMORGAN', start });
+    const picker = view.blocks.find((block) => block.block_id === PLAN_OPEN_MODAL.blocks.channel) as {
+      optional?: boolean;
+      element?: Record<string, unknown>;
+    };
+    expect(picker.optional).toBe(true);
+    expect(picker.element).toMatchObject({
+      type: 'conversations_select',
+      filter: { include: ['private'], exclude_bot_users: true },
+    });
+    expect(JSON.stringify(view)).toContain('a group DM of you, <@USAM> and Service Radar');
+    expect(JSON.stringify(view)).toContain('Never in a public channel');
   });
 });
 

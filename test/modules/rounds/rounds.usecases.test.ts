@@ -7,6 +7,7 @@ import { createPeopleDirectory } from '../../../src/modules/people/people.direct
 import { createPeopleRepository } from '../../../src/modules/people/people.repository.js';
 import { createRoundsRepository } from '../../../src/modules/rounds/rounds.repository.js';
 import {
+  CONSENT_MISSING,
   listRounds,
   prepareRoundForm,
   type RoundDraft,
@@ -173,7 +174,7 @@ describeEachDatabase('rounds use cases', (getDb) => {
       roundId: started.round.id,
       userId: 'UCUST',
       sourceViewId: 'VRESP',
-      draft: { answers, customerScore: '5' },
+      draft: { answers, customerScore: '5', shareWithManager: false, customerAgreed: false },
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -197,7 +198,7 @@ describeEachDatabase('rounds use cases', (getDb) => {
         roundId: started.round.id,
         userId,
         sourceViewId,
-        draft: { answers, customerScore: '7' },
+        draft: { answers, customerScore: '7', shareWithManager: false, customerAgreed: false },
       });
     const stranger = await attempt('USTRANGER', 'VX1');
     expect(!stranger.ok && stranger.errors.form).toContain('meant for someone else');
@@ -222,10 +223,54 @@ describeEachDatabase('rounds use cases', (getDb) => {
       roundId: started.round.id,
       userId: STAFF,
       sourceViewId: 'VOB',
-      draft: { answers, customerScore: '10' },
+      draft: { answers, customerScore: '10', shareWithManager: false, customerAgreed: true },
     });
     expect(result.ok && result.onBehalf).toBe(true);
     expect(result.ok && result.response.recordedOnBehalf).toBe(true);
+    expect(result.ok && result.response.shareWithManager).toBe(false);
+  });
+
+  it('stores the customer’s opt-in to share with the manager only when they tick it', async () => {
+    const ticked = await start({ newService: 'Loans' });
+    const unticked = await start({ newService: 'Archives' }, 'VSTART2');
+    if (!ticked.ok || !unticked.ok) throw new Error('round not started');
+    const answer = (roundId: number, sourceViewId: string, shareWithManager: boolean) =>
+      recordResponse({
+        ...deps,
+        roundId,
+        userId: 'UCUST',
+        sourceViewId,
+        draft: { answers, customerScore: '6', shareWithManager, customerAgreed: false },
+      });
+    expect((await answer(ticked.round.id, 'VSHARE', true)).ok).toBe(true);
+    expect((await answer(unticked.round.id, 'VKEEP', false)).ok).toBe(true);
+    const stored = await deps.db.select().from(roundResponses);
+    expect(Object.fromEntries(stored.map((row) => [row.roundId, row.shareWithManager]))).toEqual({
+      [ticked.round.id]: true,
+      [unticked.round.id]: false,
+    });
+  });
+
+  it('refuses a recorded interview without the confirmation that the customer agreed, and writes nothing', async () => {
+    const started = await start({ customerUserId: null, customerName: 'Pat Patron' });
+    if (!started.ok) throw new Error('round not started');
+    const result = await recordResponse({
+      ...deps,
+      roundId: started.round.id,
+      userId: STAFF,
+      sourceViewId: 'VNOCONSENT',
+      draft: { answers, customerScore: '10', shareWithManager: true, customerAgreed: false },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors)).toEqual(['consent']);
+    expect(result.errors.consent).toBe(CONSENT_MISSING);
+    const [{ value }] = (await deps.db.select({ value: count() }).from(roundResponses)) as [
+      { value: number },
+    ];
+    expect(value).toBe(0);
+    const [round] = await deps.db.select().from(roundsTable);
+    expect(round?.status).toBe('awaiting_customer');
   });
 
   it('refuses missing answers and bad scores without writing', async () => {
@@ -239,6 +284,8 @@ describeEachDatabase('rounds use cases', (getDb) => {
       draft: {
         answers: { ...answers, whyDependOnMe: '  ', noLongerNeed: 'y'.repeat(1501) },
         customerScore: '11',
+        shareWithManager: false,
+        customerAgreed: false,
       },
     });
     expect(result.ok).toBe(false);

@@ -14,6 +14,7 @@ import {
   buildRoundStartedMessage,
   buildUnknownRateServiceMessage,
   RATE_SERVICE_HELP,
+  RESPONSE_MODAL,
 } from '../../../src/modules/rounds/rounds.views.js';
 import { blockKitViolations, expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
 import { visibleText } from '../../helpers/slack-text.js';
@@ -82,6 +83,10 @@ describe('round views stay within Block Kit limits', () => {
 
   it('the response modal, for a customer and on their behalf', () => {
     expectWithinBlockKitLimits('modal', buildResponseModal({ round: round(), onBehalf: false }));
+    expectWithinBlockKitLimits(
+      'modal',
+      buildResponseModal({ round: round(), onBehalf: false, staffName: worst(200) }),
+    );
     expectWithinBlockKitLimits(
       'modal',
       buildResponseModal({ round: round({ customerUserId: null }), onBehalf: true }),
@@ -167,6 +172,111 @@ describe('round views stay within Block Kit limits', () => {
       { type: 'user', user_id: 'UCUST', style: { bold: true } },
       { type: 'text', text: ' answered about Interlibrary loans', style: { bold: true } },
     ]);
+  });
+});
+
+describe('what the customer is told, and what they choose', () => {
+  const inputs = (view: { blocks: unknown[] }) =>
+    view.blocks as {
+      type: string;
+      block_id?: string;
+      optional?: boolean;
+      label?: { text: string };
+      element?: Record<string, unknown>;
+    }[];
+  const byId = (view: { blocks: unknown[] }, id: string) => inputs(view).find((b) => b.block_id === id);
+  const PROMISE =
+    ' sees your score and your answers. Their manager may see your score in an action plan. ' +
+    'Committees see group figures only, never yours alone.';
+
+  it('says who sees what, and offers the opt-in to share with the manager, off by default', () => {
+    const view = buildResponseModal({
+      round: round({ staffUserId: 'USAM', service: 'Loans' }),
+      onBehalf: false,
+      staffName: 'Sam Staff',
+    });
+    const promise = (view.blocks as RichTextBlock[]).find(
+      (block) =>
+        block.type === 'rich_text' &&
+        JSON.stringify(block).includes('Committees see group figures only, never yours alone.'),
+    );
+    expect((promise?.elements[0] as RichTextSection | undefined)?.elements).toEqual([
+      { type: 'user', user_id: 'USAM' },
+      { type: 'text', text: PROMISE },
+    ]);
+    expect(JSON.stringify(view)).not.toContain('go to them alone');
+    const share = byId(view, RESPONSE_MODAL.blocks.share);
+    expect(share).toMatchObject({
+      type: 'input',
+      optional: true,
+      label: { text: 'Sam Staff may share my written answers with their manager for an action plan' },
+      element: { type: 'checkboxes', options: [{ value: RESPONSE_MODAL.values.share }] },
+    });
+    expect(share?.element?.initial_options).toBeUndefined();
+    // The customer is not asked to confirm their own agreement: that box is for recorded interviews.
+    expect(byId(view, RESPONSE_MODAL.blocks.consent)).toBeUndefined();
+    // Without the staff member's name from Slack, the words still make sense.
+    const unnamed = buildResponseModal({ round: round(), onBehalf: false });
+    expect(byId(unnamed, RESPONSE_MODAL.blocks.share)?.label?.text).toBe(
+      'The staff member may share my written answers with their manager for an action plan',
+    );
+  });
+
+  it('asks the staff member recording an interview to confirm the customer agreed, and offers the share for them', () => {
+    const view = buildResponseModal({
+      round: round({ customerUserId: null, customerName: 'Pat Patron' }),
+      onBehalf: true,
+    });
+    expect(byId(view, RESPONSE_MODAL.blocks.consent)).toMatchObject({
+      optional: false,
+      label: { text: 'Pat Patron agreed to my recording their answers here' },
+      element: { type: 'checkboxes', options: [{ value: RESPONSE_MODAL.values.agreed }] },
+    });
+    const share = byId(view, RESPONSE_MODAL.blocks.share);
+    expect(share).toMatchObject({
+      optional: true,
+      label: { text: 'Pat Patron agreed that I may share their written answers with my manager' },
+    });
+    expect(share?.element?.initial_options).toBeUndefined();
+    expect(JSON.stringify(view)).toContain('Committees see group figures only, never theirs alone.');
+  });
+
+  it('puts the same promise in the request, and no longer the old one', () => {
+    const request = JSON.stringify(buildCustomerRequestMessage(round({ staffUserId: 'USAM' })).blocks);
+    expect(request).toContain(`<@USAM>${PROMISE}`);
+    expect(request).not.toContain('go to them alone');
+    expect(request).not.toContain('only ever see scores');
+  });
+
+  it('tells the staff member whether the customer allowed sharing', () => {
+    const said = (r: RoundResponse) =>
+      visibleText(buildResponseResultMessage(round({ customerUserId: 'UC' }), r).blocks);
+    expect(said(response({ shareWithManager: true }))).toContain(
+      'allowed you to share their written answers with your manager',
+    );
+    expect(said(response({ shareWithManager: false }))).toContain(
+      'did not agree to sharing their written answers: they stay with you.',
+    );
+  });
+
+  it('leaves erased answers out of the result, keeping the score', () => {
+    const erased = buildResponseResultMessage(
+      round(),
+      response({
+        customerScore: 3,
+        needFromMe: null,
+        whyDependOnMe: null,
+        notAdequatelyProviding: null,
+        concentrateOn: null,
+        noLongerNeed: null,
+        additionalComments: null,
+        erasedAt: new Date(),
+      }),
+    );
+    expectWithinBlockKitLimits('message', erased);
+    const text = JSON.stringify(erased.blocks);
+    expect(text).toContain('3/10');
+    for (const question of INTERVIEW_QUESTIONS) expect(text).not.toContain(question.text.slice(0, 30));
   });
 });
 

@@ -11,7 +11,10 @@ export function parseRoundId(value: unknown): number | undefined {
 }
 
 /** "Answer the questions" / "Record the interview": opens the response modal for whoever may answer. */
-export function answerRoundAction({ rounds, logger, seal }: ListenerDeps) {
+/** Inside a trigger_id's 3 seconds, with room left for views.open. */
+const STAFF_NAME_TIMEOUT_MS = 1_000;
+
+export function answerRoundAction({ rounds, logger, seal, directory }: ListenerDeps) {
   return async ({
     ack,
     body,
@@ -24,8 +27,17 @@ export function answerRoundAction({ rounds, logger, seal }: ListenerDeps) {
       const result = roundId
         ? await openAnswerForm({ rounds, roundId, userId: body.user.id })
         : ({ ok: false, refusal: 'not_found' } as const);
+      // The opt-in names the staff member; a label is plain text, so it takes their name, not a
+      // mention. If Slack is slow to say it, the form says "the staff member" rather than wait.
+      const staffName =
+        result.ok && !result.permission.onBehalf
+          ? await directory
+              .lookup(result.permission.round.staffUserId, { timeoutMs: STAFF_NAME_TIMEOUT_MS })
+              .then((person) => person?.name)
+              .catch(() => undefined)
+          : undefined;
       const view = result.ok
-        ? seal.seal(buildResponseModal(result.permission), body.user.id)
+        ? seal.seal(buildResponseModal({ ...result.permission, staffName }), body.user.id)
         : buildNoticeModal("Can't answer this", refusalText(result.refusal));
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {

@@ -5,6 +5,7 @@ import {
   markStepDone,
   planForStaff,
   planForStaffOrManager,
+  shareableAnswers,
 } from '../../../modules/plans/plans.usecases.js';
 import { buildCloseModal, buildNoteModal, buildPlanModal } from '../../../modules/plans/plans.views.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
@@ -40,10 +41,14 @@ export const writePlanAction = (deps: ListenerDeps) =>
     if (!owned.ok) return buildNoticeModal("Can't write this", owned.text);
     if (owned.plan.state !== 'awaiting_plan')
       return buildNoticeModal('Already written', 'This plan has already been written.');
-    const zone = (await deps.directory.lookup(userId).catch(() => undefined))?.tz ?? null;
+    const [person, shareable] = await Promise.all([
+      deps.directory.lookup(userId).catch(() => undefined),
+      shareableAnswers(deps.planDeps, owned.plan),
+    ]);
     return buildPlanModal(owned.plan, {
-      remeasureOn: defaultRemeasureOn(deps.clock.now(), zone),
-      hasRound: owned.plan.roundId !== null,
+      remeasureOn: defaultRemeasureOn(deps.clock.now(), person?.tz ?? null),
+      // Only with the customer's agreement is there anything to share.
+      canShare: shareable !== undefined,
     });
   });
 

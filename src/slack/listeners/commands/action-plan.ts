@@ -1,17 +1,31 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { listPlans, openPlan, parseActionPlanCommand } from '../../../modules/plans/plans.usecases.js';
-import { ACTION_PLAN_HELP } from '../../../modules/plans/plans.views.js';
+import {
+  listPlans,
+  parseActionPlanCommand,
+  preparePlanOpening,
+} from '../../../modules/plans/plans.usecases.js';
+import { ACTION_PLAN_HELP, buildPlanOpenModal } from '../../../modules/plans/plans.views.js';
+import { buildNoticeModal } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 
 export const ACTION_PLAN_COMMAND = '/action-plan';
 
 /**
- * `/action-plan @staff [round:N]`, `list`, `help`. Opening a plan checks roles and posts in the
- * channel, which can take longer than Slack's three seconds: acknowledge first, then answer
- * privately through the response URL.
+ * If Slack has not said within this long whether the caller may open the plan, a small "checking"
+ * modal opens at once (a trigger_id lives 3 seconds) and becomes the form when the answer comes.
  */
-export function actionPlanCommand({ planDeps, clock, logger }: ListenerDeps) {
-  return async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+const QUICK_CHECK_MS = 1_200;
+
+const SORRY = "Sorry, that didn't work just now. Please try again in a moment.";
+
+/**
+ * `/action-plan @staff [round:N]`, `list`, `help`. Opening a plan checks roles first (which can take
+ * longer than Slack's three seconds, so the command is acknowledged before), then opens the
+ * manager's form, where they choose where the plan lives. Nothing is posted where the command was
+ * typed: refusals are answered privately through the response URL.
+ */
+export function actionPlanCommand({ planDeps, logger, seal }: ListenerDeps) {
+  return async ({ ack, command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const parsed = parseActionPlanCommand(command.text);
     if (parsed.kind === 'help') {
       await ack({ response_type: 'ephemeral', text: ACTION_PLAN_HELP });
@@ -22,24 +36,47 @@ export function actionPlanCommand({ planDeps, clock, logger }: ListenerDeps) {
       return;
     }
     await ack();
+    const userId = command.user_id;
     try {
-      const said =
-        parsed.kind === 'list'
-          ? await listPlans(planDeps, command.user_id)
-          : await openPlan(planDeps, {
-              callerId: command.user_id,
-              channelId: command.channel_id,
-              staffUserId: parsed.staffUserId,
-              roundId: parsed.roundId,
-              now: clock.now(),
-            });
-      await respond({ response_type: 'ephemeral', text: said.text });
+      if (parsed.kind === 'list') {
+        const said = await listPlans(planDeps, userId);
+        await respond({ response_type: 'ephemeral', text: said.text });
+        return;
+      }
+      const checks = preparePlanOpening(planDeps, {
+        callerId: userId,
+        staffUserId: parsed.staffUserId,
+        roundId: parsed.roundId,
+      });
+      const quick = await Promise.race([
+        checks,
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), QUICK_CHECK_MS)),
+      ]);
+      if (quick) {
+        if (!quick.ok) await respond({ response_type: 'ephemeral', text: quick.text });
+        else
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: seal.seal(buildPlanOpenModal(quick.opening), userId),
+          });
+        return;
+      }
+      const opened = await client.views.open({
+        trigger_id: command.trigger_id,
+        view: buildNoticeModal('Open an action plan', 'Checking with Slack…'),
+      });
+      const result = await checks;
+      const viewId = opened.view?.id;
+      if (!viewId) return;
+      await client.views.update({
+        view_id: viewId,
+        view: result.ok
+          ? seal.seal(buildPlanOpenModal(result.opening), userId)
+          : buildNoticeModal("Can't open a plan", result.text),
+      });
     } catch (error) {
-      logger.error({ err: error, user: command.user_id }, 'action plan command failed');
-      await respond({
-        response_type: 'ephemeral',
-        text: "Sorry, that didn't work just now. Please try again in a moment.",
-      }).catch(() => undefined);
+      logger.error({ err: error, user: userId }, 'action plan command failed');
+      await respond({ response_type: 'ephemeral', text: SORRY }).catch(() => undefined);
     }
   };
 }

@@ -1,9 +1,24 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { addNote, closePlan, type PlanField, writePlan } from '../../../modules/plans/plans.usecases.js';
-import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL } from '../../../modules/plans/plans.views.js';
+import {
+  addNote,
+  checkPlanPlace,
+  closePlan,
+  openPlan,
+  type PlanField,
+  writePlan,
+} from '../../../modules/plans/plans.usecases.js';
+import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL, PLAN_OPEN_MODAL } from '../../../modules/plans/plans.views.js';
+import { buildNoticeModal } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
-import { parseViewState, readDate, readSelected, readText } from '../../view-state.js';
+import {
+  parseViewState,
+  readChecked,
+  readConversation,
+  readDate,
+  readSelected,
+  readText,
+} from '../../view-state.js';
 import { TRY_AGAIN } from './round-submission.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -41,12 +56,67 @@ function sealedPlanId(
   return undefined;
 }
 
-function readChecked(state: ReturnType<typeof parseViewState>, blockId: string, actionId: string): string[] {
-  const value = state[blockId]?.[actionId] as { selected_options?: unknown } | undefined;
-  const options = Array.isArray(value?.selected_options) ? value.selected_options : [];
-  return options
-    .map((option) => (option as { value?: unknown }).value)
-    .filter((v): v is string => typeof v === 'string');
+const openMetadata = z.object({
+  staffUserId: z.string().regex(/^[UW][A-Z0-9]{2,}$/),
+  roundId: z.number().int().positive().max(2_147_483_647).nullable(),
+});
+
+/**
+ * The manager's form: where the plan lives. Before the acknowledgement, the manager's role and the
+ * chosen channel are checked with Slack (a public channel, or one the app is not in, is refused on
+ * the field). Then the form says it is opening the plan, and after the acknowledgement the group DM
+ * is opened, the parent posted and the plan stored; the form then says where it is, or why not.
+ */
+export function planOpenSubmission(deps: ListenerDeps) {
+  const { planDeps, clock, logger, seal } = deps;
+  return async ({ ack, body, view, client }: ViewArgs) => {
+    const { blocks: ids, actionId } = PLAN_OPEN_MODAL;
+    const userId = body.user.id;
+    const sealed = seal.read(view.private_metadata, PLAN_OPEN_MODAL.callbackId, userId, openMetadata);
+    if (!sealed.ok) {
+      logger.warn(
+        { user: userId, form: PLAN_OPEN_MODAL.callbackId, reason: sealed.reason },
+        'refused a form the server did not open for this person',
+      );
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.channel]: 'This form is out of date. Close it and type /action-plan again.' },
+      });
+      return;
+    }
+    const { staffUserId, roundId } = sealed.metadata;
+    let acked = false;
+    try {
+      const checked = await checkPlanPlace(planDeps, {
+        callerId: userId,
+        staffUserId,
+        channelId: readConversation(parseViewState(view.state?.values), ids.channel, actionId),
+      });
+      if (!checked.ok) {
+        await ack({ response_action: 'errors', errors: { [ids.channel]: checked.text } });
+        return;
+      }
+      await ack({
+        response_action: 'update',
+        view: buildNoticeModal('Opening the plan', 'Opening the plan…'),
+      });
+      acked = true;
+      const said = await openPlan(planDeps, {
+        callerId: userId,
+        staffUserId,
+        roundId,
+        place: checked.place,
+        now: clock.now(),
+      });
+      await client.views.update({
+        view_id: view.id,
+        view: buildNoticeModal(said.ok ? 'Plan opened' : "Couldn't open the plan", said.text),
+      });
+    } catch (error) {
+      logger.error({ err: error, user: userId }, 'could not open the plan');
+      if (!acked) await ack({ response_action: 'errors', errors: { [ids.channel]: TRY_AGAIN } });
+    }
+  };
 }
 
 export function planWriteSubmission(deps: ListenerDeps) {
@@ -87,6 +157,7 @@ export function planWriteSubmission(deps: ListenerDeps) {
         successMeasure: ids.successMeasure,
         checkinEvery: ids.checkinEvery,
         remeasureOn: ids.remeasureOn,
+        share: ids.share,
         form: ids.strengths,
       };
       const errors: Record<string, string> = {};

@@ -7,7 +7,7 @@ import { INTERVIEW_QUESTIONS } from '../../../modules/rounds/rounds.content.js';
 import { type ResponseField, recordResponse } from '../../../modules/rounds/rounds.usecases.js';
 import { buildCustomerThanksMessage, RESPONSE_MODAL } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
-import { parseViewState, readSelected, readText } from '../../view-state.js';
+import { parseViewState, readChecked, readSelected, readText } from '../../view-state.js';
 import { PRE_ACK_DEADLINE_MS, TRY_AGAIN } from './round-submission.js';
 
 const responseMetadata = z.object({ roundId: z.number().int().positive().max(2_147_483_647) });
@@ -59,7 +59,12 @@ export function responseSubmission({
       roundId: metadata.roundId,
       userId: body.user.id,
       sourceViewId: view.id,
-      draft: { answers, customerScore: readSelected(state, ids.customerScore, actionId) },
+      draft: {
+        answers,
+        customerScore: readSelected(state, ids.customerScore, actionId),
+        shareWithManager: readChecked(state, ids.share, actionId).includes(RESPONSE_MODAL.values.share),
+        customerAgreed: readChecked(state, ids.consent, actionId).includes(RESPONSE_MODAL.values.agreed),
+      },
     });
     try {
       result = await withTimeout(saving, PRE_ACK_DEADLINE_MS);
