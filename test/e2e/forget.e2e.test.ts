@@ -437,8 +437,13 @@ describeEachDatabase('people forget', (getDb) => {
     const mark = standIn.calls.length;
     await app.radar.scheduler.tick(new Date('2026-11-25T10:00:00Z'));
     await app.radar.scheduler.tick(new Date('2026-12-16T10:00:00Z'));
+    // Past the cadence (90 days): quiet staff are invited to start a round, but not a pseudonym.
+    await app.radar.scheduler.tick(new Date('2027-03-01T10:00:00Z'));
+    await app.radar.scheduler.tick(new Date('2027-03-01T10:05:00Z'));
     const sentLater = standIn.calls.slice(mark).filter((call) => call.method === 'chat.postMessage');
     expect(JSON.stringify(sentLater.map((call) => call.args))).not.toMatch(/UTARGET|forgotten-/);
+    const toPseudonym = await db().select().from(reminders).where(eq(reminders.recipientUserId, pseudonym));
+    expect(toPseudonym.filter((row) => !['sent', 'cancelled'].includes(row.state))).toEqual([]);
 
     // Asked again, there is nothing left to forget: said so, exit 1, nothing written.
     const again = await cli(getDb(), 'people', 'forget', TARGET);

@@ -13,6 +13,15 @@ export const ERASED_TEXT = '(erased)';
  */
 export const ERASED_NAMED_ANSWER = ERASED_TEXT;
 
+/**
+ * How a forgotten person's pseudonym starts (`forgotten-<random>`). Never a Slack user id, which
+ * starts with U or W: nothing is ever sent to it, and the cadence invitation leaves it out.
+ */
+export const FORGOTTEN_USER_PREFIX = 'forgotten-';
+
+/** How a forgotten customer's key starts (`forgotten:<random>`), in place of `slack:` or `name:`. */
+export const FORGOTTEN_CUSTOMER_PREFIX = 'forgotten:';
+
 /** Why a reminder was cancelled by an erasure, in `reminders.last_error` (a code, never a person). */
 export const FORGOTTEN_REASON = 'person_forgotten';
 

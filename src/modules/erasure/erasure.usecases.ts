@@ -3,7 +3,12 @@ import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/clock.js';
 import { weekBounds, weekOf } from '../digests/digests.weeks.js';
 import { outsideCustomerKey } from '../rounds/rounds.usecases.js';
-import { type ChangedRows, totalChanged } from './erasure.content.js';
+import {
+  type ChangedRows,
+  FORGOTTEN_CUSTOMER_PREFIX,
+  FORGOTTEN_USER_PREFIX,
+  totalChanged,
+} from './erasure.content.js';
 import type { ErasureRepository } from './erasure.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -25,7 +30,7 @@ export interface ErasureOutcome {
  */
 export function newPseudonym(): { userId: string; customerKey: string } {
   const token = randomBytes(8).toString('hex');
-  return { userId: `forgotten-${token}`, customerKey: `forgotten:${token}` };
+  return { userId: `${FORGOTTEN_USER_PREFIX}${token}`, customerKey: `${FORGOTTEN_CUSTOMER_PREFIX}${token}` };
 }
 
 const outcomeOf = (
