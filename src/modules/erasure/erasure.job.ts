@@ -6,7 +6,7 @@ import { type RetentionSettings, retentionSettingsFrom, runRetention } from './e
 
 /**
  * The retention job: once a day (UTC) in each copy, on its first tick of the day, erase what has
- * passed RETENTION_DAYS. One copy at a time holds the erasure lock; a copy that finds it held tries
+ * passed RETENTION_DAYS, a week per tick until nothing past it is left. One copy at a time holds the erasure lock; a copy that finds it held tries
  * again on its next tick, and whoever comes second finds nothing left, so each erasure happens once
  * and is recorded once. It needs nothing from Slack, so it runs while sending is paused too.
  */
@@ -23,9 +23,10 @@ export function createRetentionJob(
       const day = now.toISOString().slice(0, 10);
       if (doneFor === day) return;
       const result = await runRetention({ erasure, settings }, now);
-      // Not done when another copy (or an operator's forget) held the lock, nor when the run failed
-      // (it threw): the next tick tries again, and finds nothing left if the other copy did it.
-      if (result.ran) doneFor = day;
+      // Not done while older weeks remain (the next tick takes the next week), when another copy (or
+      // an operator's forget) held the lock, nor when the run failed (it threw): the next tick tries
+      // again, and finds nothing left if the other copy did it.
+      if (result.ran && !result.remaining) doneFor = day;
       if (totalChanged(result.changed) > 0)
         deps.logger.info(
           {

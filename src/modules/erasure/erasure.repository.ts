@@ -432,60 +432,95 @@ export function createErasureRepository({ db }: { db: Database }) {
     },
 
     /**
-     * The retention job's erasure, for rounds completed or closed before `cutoff` (a week's start:
-     * whole weeks go at once): customers' answers and identities (in Slack or not), staff notes, the
-     * words of plans closed before it, plan notes written before it, and people-cache entries nobody
-     * has needed since. A customer's rounds erased in one run share one pseudonym key, `erased:<id>`
-     * (the id of the first of them), so every week keeps its count of distinct customers. Skips its
-     * turn when another copy (or a `forget`) holds the erasure lock.
+     * The completion (or closing) time of the oldest round past retention (completed or closed
+     * before `cutoff`) and not yet erased; null when there is none.
      */
-    async eraseBefore(cutoff: Date, now: Date): Promise<ErasureRun> {
+    async oldestDue(cutoff: Date): Promise<Date | null> {
       const c = cutoff.toISOString();
-      // Every round past retention not yet erased, with the pseudonym key of its customer.
+      const [row] = rowsOf<{ at: string | Date | null }>(
+        await db.execute(sql`select least(
+            (select min(completed_at) from rounds
+              where status = 'completed' and completed_at < ${c}::timestamptz and erased_at is null),
+            (select min(closed_at) from rounds
+              where status in ('expired', 'cancelled') and closed_at < ${c}::timestamptz and erased_at is null)
+          ) as at`),
+      );
+      return row?.at ? new Date(row.at) : null;
+    },
+
+    /**
+     * One run of the retention job, in one transaction: rounds completed or closed before
+     * `roundsBefore` (the end of a week: whole weeks go at once) lose their customers' answers and
+     * identities (in Slack or not) and the staff member's note; the words of plans closed before
+     * `cutoff`, plan notes written before it and people-cache entries nobody has needed since go too.
+     * A customer's rounds erased in one run share one pseudonym key, `erased:<id>` (the id of the first
+     * of them), so a week keeps its count of distinct customers. Skips its turn when another copy (or
+     * a `forget`) holds the erasure lock.
+     */
+    async eraseBefore({
+      roundsFrom,
+      roundsBefore,
+      cutoff,
+      now,
+    }: {
+      /** The oldest round not yet erased (oldestDue): nothing older is left, so the scan starts there. */
+      roundsFrom: Date | null;
+      roundsBefore: Date;
+      cutoff: Date;
+      now: Date;
+    }): Promise<ErasureRun> {
+      const r0 = roundsBefore.toISOString();
+      const from = roundsFrom?.toISOString();
+      const c = cutoff.toISOString();
+      // Every round of the run not yet erased, with the pseudonym key of its customer.
       const due = sql`select r.id, r.customer_user_id, 'erased:' || min(r.id) over (partition by r.customer_key) as key
         from rounds r
         where r.erased_at is null
-          and ((r.status = 'completed' and r.completed_at < ${c}::timestamptz)
-            or (r.status in ('expired', 'cancelled') and r.closed_at < ${c}::timestamptz))`;
+          and ((r.status = 'completed' and r.completed_at >= ${from}::timestamptz and r.completed_at < ${r0}::timestamptz)
+            or (r.status in ('expired', 'cancelled')
+              and r.closed_at >= ${from}::timestamptz and r.closed_at < ${r0}::timestamptz))`;
       const keysOf = (result: unknown) => rowsOf<{ id: number | string }>(result).map((row) => row.id);
       return inErasure(
         { kind: 'retention', requestedBy: 'retention', now, dryRun: false, wait: false },
         async (tx, changes) => {
-          // Reminders that went to a customer in Slack name them by id and DM channel.
-          changes.add(
-            'reminders',
-            keysOf(
-              await tx.execute(sql`with due as (${due})
-                update reminders m set recipient_user_id = due.key, message_channel_id = null
-                from due where m.round_id = due.id and m.recipient_user_id = due.customer_user_id
-                returning m.id`),
-            ),
-          );
-          changes.add(
-            'round_responses',
-            keysOf(
-              await tx.execute(sql`with due as (${due})
-                update round_responses x set
-                  need_from_me = null, why_depend_on_me = null, not_adequately_providing = null,
-                  concentrate_on = null, additional_comments = null,
-                  no_longer_need = case when x.no_longer_need !~* ${NOTHING_NAMED_PATTERN} then ${ERASED_NAMED_ANSWER} end,
-                  answered_by_user_id = case when x.recorded_on_behalf then x.answered_by_user_id else due.key end,
-                  erased_at = coalesce(x.erased_at, ${now.toISOString()}::timestamptz)
-                from due where x.round_id = due.id
-                returning x.round_id as id`),
-            ),
-          );
-          changes.add(
-            'rounds',
-            keysOf(
-              await tx.execute(sql`with due as (${due})
-                update rounds r set customer_user_id = null, customer_key = due.key, customer_name = ${ERASED_TEXT},
-                  self_note = null, request_channel_id = null, request_ts = null,
-                  erased_at = ${now.toISOString()}::timestamptz
-                from due where r.id = due.id
-                returning r.id`),
-            ),
-          );
+          // No round is due when there is no oldest one: nothing to scan.
+          if (roundsFrom) {
+            // Reminders that went to a customer in Slack name them by id and DM channel.
+            changes.add(
+              'reminders',
+              keysOf(
+                await tx.execute(sql`with due as (${due})
+                  update reminders m set recipient_user_id = due.key, message_channel_id = null
+                  from due where m.round_id = due.id and m.recipient_user_id = due.customer_user_id
+                  returning m.id`),
+              ),
+            );
+            changes.add(
+              'round_responses',
+              keysOf(
+                await tx.execute(sql`with due as (${due})
+                  update round_responses x set
+                    need_from_me = null, why_depend_on_me = null, not_adequately_providing = null,
+                    concentrate_on = null, additional_comments = null,
+                    no_longer_need = case when x.no_longer_need !~* ${NOTHING_NAMED_PATTERN} then ${ERASED_NAMED_ANSWER} end,
+                    answered_by_user_id = case when x.recorded_on_behalf then x.answered_by_user_id else due.key end,
+                    erased_at = coalesce(x.erased_at, ${now.toISOString()}::timestamptz)
+                  from due where x.round_id = due.id
+                  returning x.round_id as id`),
+              ),
+            );
+            changes.add(
+              'rounds',
+              keysOf(
+                await tx.execute(sql`with due as (${due})
+                  update rounds r set customer_user_id = null, customer_key = due.key, customer_name = ${ERASED_TEXT},
+                    self_note = null, request_channel_id = null, request_ts = null,
+                    erased_at = ${now.toISOString()}::timestamptz
+                  from due where r.id = due.id
+                  returning r.id`),
+              ),
+            );
+          }
           const notes = await tx
             .update(planNotes)
             .set({ text: null, erasedAt: now })

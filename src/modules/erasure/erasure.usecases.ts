@@ -122,12 +122,27 @@ export function retentionCutoff(now: Date, settings: RetentionSettings): Date {
   return weekBounds(weekOf(limit, settings.weekZone), settings.weekZone).start;
 }
 
-/** The retention job's work at `now`. `ran` is false when another copy was doing it. */
+/**
+ * One run of the retention job at `now`: the oldest whole week past retention, in one transaction
+ * (so a long history, the first time, is erased a week per run rather than in one long transaction
+ * that would hold up the embedded database). `remaining` says whether older weeks are still to go;
+ * `ran` is false when another copy held the erasure lock.
+ */
 export async function runRetention(
   { erasure, settings }: { erasure: ErasureRepository; settings: RetentionSettings },
   now: Date,
-): Promise<{ ran: boolean; cutoff: Date; changed: ChangedRows; erasureId: number | null }> {
+): Promise<{
+  ran: boolean;
+  cutoff: Date;
+  changed: ChangedRows;
+  erasureId: number | null;
+  remaining: boolean;
+}> {
   const cutoff = retentionCutoff(now, settings);
-  const run = await erasure.eraseBefore(cutoff, now);
-  return { ...run, cutoff };
+  const oldest = await erasure.oldestDue(cutoff);
+  const weekEnd = oldest ? weekBounds(weekOf(oldest, settings.weekZone), settings.weekZone).end : cutoff;
+  const roundsBefore = weekEnd < cutoff ? weekEnd : cutoff;
+  const run = await erasure.eraseBefore({ roundsFrom: oldest, roundsBefore, cutoff, now });
+  const remaining = run.ran && roundsBefore < cutoff && (await erasure.oldestDue(cutoff)) !== null;
+  return { ...run, cutoff, remaining };
 }
