@@ -141,7 +141,7 @@ export async function runRetention(
   const cutoff = retentionCutoff(now, settings);
   const oldest = await erasure.oldestDue(cutoff);
   const weekEnd = oldest ? weekBounds(weekOf(oldest, settings.weekZone), settings.weekZone).end : cutoff;
-  const roundsBefore = weekEnd < cutoff ? weekEnd : cutoff;
+  const roundsBefore = new Date(Math.min(weekEnd.getTime(), cutoff.getTime()));
   const run = await erasure.eraseBefore({ roundsFrom: oldest, roundsBefore, cutoff, now });
   const remaining = run.ran && roundsBefore < cutoff && (await erasure.oldestDue(cutoff)) !== null;
   return { ...run, cutoff, remaining };
