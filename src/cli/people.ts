@@ -95,7 +95,7 @@ export function registerPeopleCommands(
         });
         if (!outcome.found)
           throw new Error(
-            'No round has an outside customer by that name: nothing to forget. Check the spelling (`rounds list` shows the names).',
+            'No round has an outside customer by that name: nothing to forget. Check the spelling (`rounds list` shows the names); rounds past the retention period no longer hold names.',
           );
         output.out(
           report(outcome, 'Forgot that customer: no round holds their name or answers now.', requestedBy),

@@ -358,6 +358,7 @@ describeEachDatabase('people forget', (getDb) => {
       },
     ]);
     expect(real.out).toContain(`Recorded as erasure ${audit[0]?.id} (requested by ${OPERATOR})`);
+    expect(JSON.stringify(audit)).not.toMatch(/UTARGET|MK-|forgotten/);
     const listed = await cli(getDb(), 'erasures', 'list', '--json');
     expect(JSON.parse(listed.out)).toEqual([
       { id: audit[0]?.id, kind: 'person', requestedBy: OPERATOR, at: expect.any(String), changed: counts },
