@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { runAckBenchmark } from './ack.js';
 import { runDigestBenchmark } from './digest.js';
 import { runRemindersBenchmark } from './reminders.js';
+import { runRetentionBenchmark } from './retention.js';
 
 interface BenchCase {
   name: string;
@@ -21,6 +22,7 @@ const cases: BenchCase[] = [
   { name: 'ack', run: () => runAckBenchmark() },
   { name: 'reminders', run: () => runRemindersBenchmark() },
   { name: 'digest', run: () => runDigestBenchmark() },
+  { name: 'retention', run: () => runRetentionBenchmark() },
 ];
 
 const RESULTS = new URL('./results.json', import.meta.url);

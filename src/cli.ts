@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDigestCommands } from './cli/digest.js';
+import { registerPeopleCommands } from './cli/people.js';
 import { registerRemindersCommands } from './cli/reminders.js';
 import { registerRoundsCommands } from './cli/rounds.js';
 import { type CliContext, type Output, terminalOutput } from './cli/shared.js';
@@ -23,7 +24,13 @@ async function withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): P
 
 const standardOutput: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-export function buildCli(raw: Output = standardOutput) {
+/** What tests may replace: the database the commands open, and the environment they read. */
+export interface CliOptions {
+  withDatabase?: CliContext['withDatabase'];
+  env?: NodeJS.ProcessEnv;
+}
+
+export function buildCli(raw: Output = standardOutput, options: CliOptions = {}) {
   const output = terminalOutput(raw);
   const program = new Command()
     .name('service-radar')
@@ -31,7 +38,7 @@ export function buildCli(raw: Output = standardOutput) {
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .exitOverride();
 
-  const context: CliContext = { output, withDatabase };
+  const context: CliContext = { output, withDatabase: options.withDatabase ?? withDatabase };
   const db = program.command('db').description('Database maintenance');
   db.command('migrate')
     .description('Apply the migrations in drizzle/ (the app also does this at start-up)')
@@ -44,12 +51,13 @@ export function buildCli(raw: Output = standardOutput) {
   registerRoundsCommands(program, context);
   registerRemindersCommands(program, context);
   registerDigestCommands(program, context);
+  registerPeopleCommands(program, { ...context, env: options.env ?? process.env });
 
   return program;
 }
 
-export async function runCli(argv: string[], output?: Output): Promise<number> {
-  const program = buildCli(output);
+export async function runCli(argv: string[], output?: Output, options?: CliOptions): Promise<number> {
+  const program = buildCli(output, options);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -222,6 +222,17 @@ const configShape = z.object({
     .max(600_000)
     .default(50_000)
     .describe('How long one tick keeps sending before leaving the rest to the next tick, in milliseconds.'),
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(30, {
+      message: 'must be at least 30 (days): shorter would erase answers before anyone can act on them',
+    })
+    .max(3650)
+    .default(730)
+    .describe(
+      "Days after a round is completed or closed before customers' written answers, their names and staff notes are erased (whole weeks at a time); scores stay.",
+    ),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()

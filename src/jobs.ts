@@ -4,6 +4,7 @@ import type { Database } from './db/client.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
 import { createDigestJob } from './modules/digests/digests.job.js';
+import { createRetentionJob } from './modules/erasure/erasure.job.js';
 import type { SendingPause } from './modules/installation/installation.usecases.js';
 import type { PeopleDirectory } from './modules/people/people.directory.js';
 import { createRemindersJob } from './modules/reminders/reminders.job.js';
@@ -28,5 +29,5 @@ export interface JobDeps {
 
 /** Every scheduled job, in the order a tick runs them. */
 export function createJobs(deps: JobDeps): ScheduledJob[] {
-  return [createRemindersJob(deps), createDigestJob(deps)];
+  return [createRemindersJob(deps), createDigestJob(deps), createRetentionJob(deps)];
 }

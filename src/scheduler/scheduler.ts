@@ -8,6 +8,8 @@ import type { Logger } from '../logger.js';
  */
 export interface ScheduledJob {
   name: string;
+  /** False for work that needs nothing from Slack (erasure): it runs even while sending is paused. */
+  usesSlack?: boolean;
   run(now: Date): Promise<void>;
 }
 
@@ -31,8 +33,9 @@ export function createScheduler({
   clock: Clock;
   logger: Logger;
   /**
-   * Asked before each job; false leaves the rest of the tick undone. Scheduled work only sends to
-   * Slack, so while Slack refuses the bot token there is nothing a job could do but fail.
+   * Asked before each job that uses Slack; false leaves the rest of that work undone this tick. While
+   * Slack refuses the bot token there is nothing such a job could do but fail. Jobs that need nothing
+   * from Slack run anyway.
    */
   canRun?: (now: Date) => Promise<boolean>;
 }): Scheduler {
@@ -40,13 +43,19 @@ export function createScheduler({
   let running: Promise<void> | undefined;
 
   const tick = async (now: Date = clock.now()) => {
+    let slackStopped = false;
     for (const job of jobs) {
-      if (canRun) {
+      const usesSlack = job.usesSlack !== false;
+      if (usesSlack && slackStopped) continue;
+      if (usesSlack && canRun) {
         const go = await canRun(now).catch((error: unknown) => {
           logger.error({ err: error, job: job.name }, 'could not tell whether scheduled work may run');
           return false;
         });
-        if (!go) break;
+        if (!go) {
+          slackStopped = true;
+          continue;
+        }
       }
       const started = Date.now();
       try {

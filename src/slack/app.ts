@@ -139,6 +139,7 @@ export function createSlackService({
     planDeps: createPlanDeps({ db, client, config, logger, directory, messenger }),
     committeeDeps: createCommitteeCommandDeps({ db, config }),
     installation,
+    departures: { people, clock },
     // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
     // token in Socket Mode (where there may be no signing secret at all).
     seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),

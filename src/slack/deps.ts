@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
 import type { Installation } from '../modules/installation/installation.usecases.js';
+import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
@@ -25,6 +26,8 @@ export interface ListenerDeps {
   committeeDeps: CommitteeCommandDeps;
   /** The installation's standing, for the Events API's app_uninstalled and tokens_revoked. */
   installation: Installation;
+  /** People leaving the workspace (the Events API's user_change): their pending reminders stop. */
+  departures: DepartureDeps;
   /** Seals every modal's private_metadata when it opens, and checks the seal on submission. */
   seal: MetadataSeal;
 }

@@ -35,3 +35,11 @@ export const WEB_API_SCOPES: Record<string, string | readonly string[] | null> =
   'usergroups.users.list': 'usergroups:read',
   'conversations.replies': ['channels:history', 'groups:history', 'mpim:history', 'im:history'],
 };
+
+/** Every Events API event the app subscribes to, with the bot scope Slack requires for it. */
+export const EVENT_SCOPES: Record<string, string | null> = {
+  app_uninstalled: null,
+  tokens_revoked: null,
+  // A person's profile changed; the app acts when they were deactivated.
+  user_change: 'users:read',
+};

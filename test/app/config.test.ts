@@ -51,6 +51,15 @@ describe('config', () => {
     );
   });
 
+  it('keeps words for RETENTION_DAYS, 730 by default, and refuses a period under 30 days', () => {
+    expect(loadConfig(valid).RETENTION_DAYS).toBe(730);
+    expect(loadConfig({ ...valid, RETENTION_DAYS: '365' }).RETENTION_DAYS).toBe(365);
+    expect(problems({ ...valid, RETENTION_DAYS: '7' })).toEqual([
+      expect.stringMatching(/^RETENTION_DAYS must be at least 30/),
+    ]);
+    expect(problems({ ...valid, RETENTION_DAYS: 'forever' })[0]).toMatch(/^RETENTION_DAYS /);
+  });
+
   it('needs no signing secret in Socket Mode', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-2' }).SLACK_APP_TOKEN).toBe(
       'xapp-1-2',

@@ -5,8 +5,8 @@ import { SLACK_EVENTS_PATH } from '../../src/slack/app.js';
 import { ACTION_PLAN_COMMAND } from '../../src/slack/listeners/commands/action-plan.js';
 import { RATE_SERVICE_COMMAND } from '../../src/slack/listeners/commands/rate-service.js';
 import { SERVICE_DIGEST_COMMAND } from '../../src/slack/listeners/commands/service-digest.js';
-import { INSTALLATION_EVENTS } from '../../src/slack/listeners/events/installation-events.js';
-import { WEB_API_SCOPES } from '../../src/slack/scopes.js';
+import { SUBSCRIBED_EVENTS } from '../../src/slack/listeners/events/index.js';
+import { EVENT_SCOPES, WEB_API_SCOPES } from '../../src/slack/scopes.js';
 
 interface Manifest {
   display_information: { name: string; description: string };
@@ -46,18 +46,22 @@ describe('manifest.yml', () => {
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe(SLACK_EVENTS_PATH);
   });
 
-  it('subscribes, on /slack/events, to exactly the events the app handles: uninstall and revoked tokens', () => {
+  it('subscribes, on /slack/events, to exactly the events the app handles: uninstall, revoked tokens, deactivations', () => {
     const events = manifest.settings.event_subscriptions;
     expect(events).toBeDefined();
     expect(new URL(events?.request_url ?? '').pathname).toBe(SLACK_EVENTS_PATH);
-    expect([...(events?.bot_events ?? [])].sort()).toEqual([...INSTALLATION_EVENTS].sort());
+    expect([...(events?.bot_events ?? [])].sort()).toEqual(
+      ['app_uninstalled', 'tokens_revoked', 'user_change'].sort(),
+    );
+    expect([...(events?.bot_events ?? [])].sort()).toEqual([...SUBSCRIBED_EVENTS].sort());
+    expect(Object.keys(EVENT_SCOPES).sort()).toEqual([...SUBSCRIBED_EVENTS].sort());
     expect(events?.user_events).toBeUndefined();
   });
 
   it('asks for the scopes the app uses and no more', () => {
     const needed = new Set([
       'commands',
-      ...Object.values(WEB_API_SCOPES)
+      ...[...Object.values(WEB_API_SCOPES), ...Object.values(EVENT_SCOPES)]
         .flat()
         .filter((scope): scope is string => scope !== null),
     ]);

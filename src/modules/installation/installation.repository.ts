@@ -10,6 +10,27 @@ export const EVENT_RETENTION_MS = 7 * 86_400_000;
 
 type Executor = Pick<Database, 'insert'>;
 
+/**
+ * Records an Events API delivery by Slack's event_id, inside the caller's transaction: true for
+ * the first delivery, false for Slack's retry of one already recorded (which must change nothing).
+ * Ids older than EVENT_RETENTION_MS are dropped here, so the table stays small for years.
+ */
+export async function claimSlackEvent(
+  tx: Pick<Database, 'insert' | 'delete'>,
+  event: { eventId: string; type: string; receivedAt: Date },
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(slackEvents)
+    .values({ eventId: event.eventId, type: event.type, receivedAt: event.receivedAt })
+    .onConflictDoNothing({ target: slackEvents.eventId })
+    .returning({ eventId: slackEvents.eventId });
+  if (inserted.length === 0) return false;
+  await tx
+    .delete(slackEvents)
+    .where(lt(slackEvents.receivedAt, new Date(event.receivedAt.getTime() - EVENT_RETENTION_MS)));
+  return true;
+}
+
 /** Paused from `at` for `reason`, unless it is paused already. A row back means this call paused it. */
 function upsertPaused(executor: Executor, reason: string, at: Date) {
   return executor
@@ -94,15 +115,7 @@ export function createInstallationRepository({ db }: { db: Database }) {
       pauseReason: string | null;
     }): Promise<{ handled: false } | { handled: true; paused: boolean }> {
       return db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(slackEvents)
-          .values({ eventId: event.eventId, type: event.type, receivedAt: event.receivedAt })
-          .onConflictDoNothing({ target: slackEvents.eventId })
-          .returning({ eventId: slackEvents.eventId });
-        if (inserted.length === 0) return { handled: false as const };
-        await tx
-          .delete(slackEvents)
-          .where(lt(slackEvents.receivedAt, new Date(event.receivedAt.getTime() - EVENT_RETENTION_MS)));
+        if (!(await claimSlackEvent(tx, event))) return { handled: false as const };
         const paused = event.pauseReason
           ? (await upsertPaused(tx, event.pauseReason, event.receivedAt)).length > 0
           : false;

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { type SlackUser, slackUsers } from '../../db/schema.js';
+import { reminders, type SlackUser, slackUsers } from '../../db/schema.js';
+import { claimSlackEvent } from '../installation/installation.repository.js';
 
 export type Person = SlackUser;
 
@@ -30,6 +31,35 @@ export function createPeopleRepository({ db }: { db: Database }) {
 
     async rememberDmChannel(userId: string, channelId: string): Promise<void> {
       await db.update(slackUsers).set({ dmChannelId: channelId }).where(eq(slackUsers.userId, userId));
+    },
+
+    /**
+     * Slack says a person was deactivated (a `user_change` event with `deleted`): their pending
+     * reminders are cancelled with `reason`, and the cache knows at once that they have left. Once per
+     * event id, in one transaction: Slack's retry of the same delivery changes nothing (`handled`
+     * false). Nothing is erased: their rounds and words stay, under the retention period.
+     */
+    async recordDeparture(event: {
+      eventId: string;
+      userId: string;
+      receivedAt: Date;
+      reason: string;
+    }): Promise<{ handled: false } | { handled: true; cancelled: number }> {
+      return db.transaction(async (tx) => {
+        const first = await claimSlackEvent(tx, {
+          eventId: event.eventId,
+          type: 'user_change',
+          receivedAt: event.receivedAt,
+        });
+        if (!first) return { handled: false as const };
+        const cancelled = await tx
+          .update(reminders)
+          .set({ state: 'cancelled', lastError: event.reason })
+          .where(and(eq(reminders.recipientUserId, event.userId), eq(reminders.state, 'pending')))
+          .returning({ id: reminders.id });
+        await tx.update(slackUsers).set({ deleted: true }).where(eq(slackUsers.userId, event.userId));
+        return { handled: true as const, cancelled: cancelled.length };
+      });
     },
   };
 }

@@ -27,6 +27,7 @@ import {
   rounds,
   staffProfiles,
 } from '../../db/schema.js';
+import { FORGOTTEN_USER_PREFIX } from '../erasure/erasure.content.js';
 
 export type ReminderKind = Reminder['kind'];
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -346,7 +347,10 @@ export function createRemindersRepository({ db }: { db: Database }) {
       });
     },
 
-    /** Staff whose latest round started before `cutoff` and who have not been invited since it. */
+    /**
+     * Staff whose latest round started before `cutoff` and who have not been invited since it. A
+     * forgotten person's pseudonym keeps their rounds but is nobody to invite.
+     */
     async staffDueForCadence(cutoff: Date, limit: number) {
       const latest = db
         .select({
@@ -368,6 +372,7 @@ export function createRemindersRepository({ db }: { db: Database }) {
           and(
             // A typed parameter: drizzle cannot map a Date compared with a raw SQL column.
             sql`${latest.lastAt} <= ${cutoff.toISOString()}::timestamptz`,
+            sql`not starts_with(${staffProfiles.userId}, ${FORGOTTEN_USER_PREFIX})`,
             notExists(
               db
                 .select({ one: sql`1` })

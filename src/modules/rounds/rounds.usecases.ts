@@ -102,6 +102,18 @@ function isCalendarDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
+/** Who a customer in Slack is, for the one-open-round rule (rounds.customer_key). */
+export const slackCustomerKey = (userId: string): string => `slack:${userId}`;
+
+/**
+ * Who an outside customer is, for the one-open-round rule: their name as typed, cleaned as the form
+ * cleans it (control characters out, spaces collapsed) and lower-cased. `customers forget --name`
+ * finds a customer's rounds through the same key.
+ */
+export function outsideCustomerKey(name: string): string {
+  return `name:${(cleanText(name) ?? '').toLowerCase()}`;
+}
+
 export async function startRound({
   rounds,
   directory,
@@ -199,8 +211,8 @@ export async function startRound({
       customerUserId,
       customerName: resolvedName as string,
       customerKey: customerUserId
-        ? `slack:${customerUserId}`
-        : `name:${(customerName as string).toLowerCase()}`,
+        ? slackCustomerKey(customerUserId)
+        : outsideCustomerKey(customerName as string),
       service: service as string,
       serviceKey: (service as string).toLowerCase(),
       segment: segment as Segment,
