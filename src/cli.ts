@@ -12,18 +12,27 @@ import { openMigratedDatabase } from './service.js';
  * app (`npm run cli` loads `.env` first; this file reads only the environment). With the embedded database, stop the app first (one process at a time may open it).
  */
 
-async function withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const database = await openMigratedDatabase(loadDatabaseConfig());
-  try {
-    return await run(database);
-  } finally {
-    await database.close();
-  }
+/** Where the CLI runs: the environment it reads, and (tests) a database already open, left open. */
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  database?: DatabaseHandle;
+}
+
+function databaseOpener({ env = process.env, database }: CliOptions) {
+  return async <T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T> => {
+    if (database) return run(database);
+    const opened = await openMigratedDatabase(loadDatabaseConfig(env));
+    try {
+      return await run(opened);
+    } finally {
+      await opened.close();
+    }
+  };
 }
 
 const standardOutput: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-export function buildCli(raw: Output = standardOutput) {
+export function buildCli(raw: Output = standardOutput, options: CliOptions = {}) {
   const output = terminalOutput(raw);
   const program = new Command()
     .name('service-radar')
@@ -31,7 +40,8 @@ export function buildCli(raw: Output = standardOutput) {
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .exitOverride();
 
-  const context: CliContext = { output, withDatabase };
+  const withDatabase = databaseOpener(options);
+  const context: CliContext = { output, withDatabase, env: options.env ?? process.env };
   const db = program.command('db').description('Database maintenance');
   db.command('migrate')
     .description('Apply the migrations in drizzle/ (the app also does this at start-up)')
@@ -48,8 +58,8 @@ export function buildCli(raw: Output = standardOutput) {
   return program;
 }
 
-export async function runCli(argv: string[], output?: Output): Promise<number> {
-  const program = buildCli(output);
+export async function runCli(argv: string[], output?: Output, options: CliOptions = {}): Promise<number> {
+  const program = buildCli(output, options);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -26,7 +26,7 @@ const isoWeek = (value: string) => {
 };
 
 /** `digest committees`, `digest show`, `digest send`: the committee digests, from the operator's side. */
-export function registerDigestCommands(program: Command, { output, withDatabase }: CliContext): void {
+export function registerDigestCommands(program: Command, { output, withDatabase, env }: CliContext): void {
   const digest = program.command('digest').description('Committee digests');
 
   digest
@@ -83,7 +83,7 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
     .requiredOption('--channel <id>', 'the committee channel, e.g. C0123ABCD', slackChannelId)
     .option('--week <week>', 'the ISO week, e.g. 2026-W47 (default: the last finished week)', isoWeek)
     .action(async (options: { channel: string; week?: string }) => {
-      const config = loadConfig();
+      const config = loadConfig(env);
       const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
       await withDatabase(async (database) => {
         const client = createBackgroundClient(config, logger);
