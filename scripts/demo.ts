@@ -89,6 +89,7 @@ async function main() {
     PGLITE_DIR: join(work, 'data'),
     LOG_LEVEL: 'silent',
     SCHEDULER_ENABLED: 'false',
+    LIBRARY_TIME_ZONE: ZONE,
   });
   const radar = await startServiceRadar({ config, logger: createLogger('silent'), clock });
   const baseUrl = `http://127.0.0.1:${radar.port}`;

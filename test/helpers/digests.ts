@@ -128,6 +128,7 @@ export function digestDepsFor(
     logger,
     clock,
     instanceId: 'test',
+    libraryTimeZone: 'UTC',
     ...extra,
   };
 }
