@@ -41,6 +41,7 @@ export function hasChart(data: DigestData): boolean {
 }
 
 export function chartConfiguration(data: DigestData): ChartConfiguration<'line'> {
+  const n = data.committee.minGroupSize;
   const labels = data.trend.map((point) => point.label);
   const line = (label: string, color: string, pick: 'self' | 'customer') => ({
     label,
@@ -103,7 +104,7 @@ export function chartConfiguration(data: DigestData): ChartConfiguration<'line'>
         },
         subtitle: {
           display: true,
-          text: `${scopeText(data)} · weeks in ${data.week.timeZone} · only units whose rounds came from at least ${data.committee.minGroupSize} different staff members and ${data.committee.minGroupSize} different customers`,
+          text: `${scopeText(data)} · weeks in ${data.week.timeZone} · only units with ${n} or more staff members and ${n} or more customers`,
           font: { size: 18 },
           padding: { bottom: 12 },
         },

@@ -54,7 +54,7 @@ describe('digest chart', () => {
     expect(customer?.data).toEqual(data.trend.map((point) => point.figures?.customer ?? null));
     expect(self?.data[3]).toBeNull();
     expect(JSON.stringify(config.options?.plugins?.subtitle)).toContain(
-      'only units whose rounds came from at least 3 different staff members and 3 different customers',
+      'only units with 3 or more staff members and 3 or more customers',
     );
   });
 
