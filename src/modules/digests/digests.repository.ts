@@ -27,7 +27,7 @@ export interface Atom {
   /** Different staff members, and different customers (by customer_key), among the rounds. */
   staff: number;
   customers: number;
-  /** Rounds whose customer named something they no longer need. */
+  /** Rounds whose customer named something they no longer need (counted in the last week asked for only). */
   noLongerNeed: number;
 }
 
@@ -92,12 +92,15 @@ const completedIn = (start: Date, end: Date) =>
 export const digestQueries = {
   /**
    * The atoms of the weeks asked for: per week and unit, the count, the score totals, how many
-   * different staff members and customers, and how many customers named something they no longer
-   * need. `bounds` are the weeks' starts followed by the last week's end.
+   * different staff members and customers, and (in the last week only) how many customers named
+   * something they no longer need. `bounds` are the weeks' starts followed by the last week's end.
    */
   atoms(scope: Scope, bounds: Date[]): SQL {
     const first = bounds[0] as Date;
     const last = bounds[bounds.length - 1] as Date;
+    // The answer is matched only in the last week, the one the digest reports on: the pattern is
+    // the costliest part of the query, and earlier weeks' counts are never shown.
+    const lastWeek = bounds[bounds.length - 2] as Date;
     return sql`
       select width_bucket(r.completed_at, ${timestamps(bounds)}) as bucket,
              lower(r.unit) as unit_key,
@@ -107,7 +110,9 @@ export const digestQueries = {
              sum(rr.customer_score)::int as customer_total,
              count(distinct r.staff_user_id)::int as staff,
              count(distinct r.customer_key)::int as customers,
-             (count(*) filter (where rr.no_longer_need !~* ${NOTHING_NAMED_PATTERN}))::int as no_longer_need
+             (count(*) filter (
+               where r.completed_at >= ${lastWeek.toISOString()}::timestamptz
+                 and rr.no_longer_need !~* ${NOTHING_NAMED_PATTERN}))::int as no_longer_need
       from rounds r
       ${responseOfRound}
       where ${completedIn(first, last)} and ${scopeFilter(scope)}
