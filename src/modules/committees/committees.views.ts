@@ -223,7 +223,7 @@ function settingsItems(settings: CommitteeSettings, typed: (words: string) => st
       : `the ${settings.units.length === 1 ? 'unit' : 'units'} ${settings.units.map(typed).join(', ')}`;
   return [
     `Covers ${scope}`,
-    `Posted ${WEEKDAYS[settings.weekday - 1]}s at ${hourText(settings.hour)} (${typed(settings.timeZone)}), for the week before (Monday to Sunday)`,
+    `Posted ${WEEKDAYS[settings.weekday - 1]}s at ${hourText(settings.hour)} (${typed(settings.timeZone)}), for the library’s last finished week (Monday to Sunday)`,
     `${thresholdWords(settings.minGroupSize).replace(/^f/, 'F')}`,
     `Individual rows: ${settings.showIndividuals ? 'shown' : 'not shown'}`,
   ];
