@@ -25,6 +25,8 @@ const YEARS = 2;
 /** Monday 09:00 UTC: the digests of the week just ended are due. */
 const NOW = new Date('2026-11-23T09:00:00Z');
 const DAY_MS = 86_400_000;
+/** The library's calendar: every committee's weeks are cut here, whatever zone it posts in. */
+const LIBRARY_TIME_ZONE = 'Europe/London';
 const ZONES = ['Europe/London', 'America/New_York', 'America/Chicago', 'Australia/Sydney', 'UTC'];
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -131,7 +133,13 @@ async function timeDigests(handle: DatabaseHandle, committees: Committee[]) {
   const digests = createDigestsRepository({ db: handle.db });
   const clock = fixedClock(NOW);
   const build = (committee: Committee) =>
-    buildDigest({ digests, committee, week: lastCompleteWeek(NOW, committee.timeZone), clock });
+    buildDigest({
+      digests,
+      committee,
+      week: lastCompleteWeek(NOW, LIBRARY_TIME_ZONE),
+      clock,
+      libraryTimeZone: LIBRARY_TIME_ZONE,
+    });
   const first = committees[0] as Committee;
   for (let i = 0; i < 3; i++) await build(first); // warm caches and plans
   const one: number[] = [];
@@ -160,18 +168,17 @@ async function timeDigests(handle: DatabaseHandle, committees: Committee[]) {
 async function explain(handle: DatabaseHandle, committees: Committee[]) {
   const plans: Record<string, string[]> = {};
   for (const committee of [committees[0], committees[COMMITTEES - 1]] as Committee[]) {
-    const week = lastCompleteWeek(NOW, committee.timeZone);
+    const week = lastCompleteWeek(NOW, LIBRARY_TIME_ZONE);
     const weeks = weeksEndingWith(week, CHART_WEEKS);
     const bounds = [
-      ...weeks.map((w) => weekBounds(w, committee.timeZone).start),
-      weekBounds(week, committee.timeZone).end,
+      ...weeks.map((w) => weekBounds(w, LIBRARY_TIME_ZONE).start),
+      weekBounds(week, LIBRARY_TIME_ZONE).end,
     ];
-    const { start, end } = weekBounds(week, committee.timeZone);
+    const { start, end } = weekBounds(week, LIBRARY_TIME_ZONE);
     const scope = scopeOf(committee);
     const label = committee.units.length === 0 ? 'all staff' : `${committee.units.length} units`;
     const queries: [string, SQL][] = [
-      ['weekly (12 weeks)', digestQueries.weekly(scope, bounds)],
-      ['units (1 week)', digestQueries.units(scope, start, end)],
+      ['atoms: week x unit (12 weeks)', digestQueries.atoms(scope, bounds)],
       ['people (1 week)', digestQueries.people(scope, start, end)],
       ['follow-ups', digestQueries.followUps(scope, start, end)],
     ];

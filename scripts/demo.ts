@@ -89,6 +89,7 @@ async function main() {
     PGLITE_DIR: join(work, 'data'),
     LOG_LEVEL: 'silent',
     SCHEDULER_ENABLED: 'false',
+    LIBRARY_TIME_ZONE: ZONE,
   });
   const radar = await startServiceRadar({ config, logger: createLogger('silent'), clock });
   const baseUrl = `http://127.0.0.1:${radar.port}`;
@@ -270,11 +271,31 @@ const EMOJI: Record<string, string> = {
   ':large_green_circle:': '🟢',
 };
 
+interface RichPart {
+  type: string;
+  text?: string;
+  name?: string;
+  style?: string;
+  elements?: RichPart[];
+}
 interface Block {
   type: string;
   text?: { text: string };
   fields?: { text: string }[];
-  elements?: { text?: string }[];
+  elements?: RichPart[];
+}
+
+/** A rich text block's words (unit rows, follow-ups), one list item a line. */
+function richTextToText(parts: RichPart[]): string {
+  return parts
+    .map((part) => {
+      if (part.type === 'emoji') return EMOJI[`:${part.name}:`] ?? `:${part.name}:`;
+      if (part.type === 'rich_text_list')
+        return (part.elements ?? []).map((item) => `\n  • ${richTextToText(item.elements ?? [])}`).join('');
+      if (part.elements) return richTextToText(part.elements);
+      return part.text ?? '';
+    })
+    .join('');
 }
 
 /** The digest as a person would read it in Slack, for a terminal. */
@@ -290,6 +311,7 @@ function blocksToText(blocks: Block[]): string {
     .map((block) => {
       if (block.type === 'header') return (block.text?.text ?? '').toUpperCase();
       if (block.type === 'divider') return '';
+      if (block.type === 'rich_text') return richTextToText(block.elements ?? []);
       if (block.type === 'context') return clean((block.elements ?? []).map((e) => e.text ?? '').join(' '));
       if (block.fields) return block.fields.map((field) => clean(field.text).replace('\n', ': ')).join('\n');
       return clean(block.text?.text ?? '');

@@ -13,22 +13,27 @@ import { openMigratedDatabase } from './service.js';
  * app (`npm run cli` loads `.env` first; this file reads only the environment). With the embedded database, stop the app first (one process at a time may open it).
  */
 
-async function withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const database = await openMigratedDatabase(loadDatabaseConfig());
-  try {
-    return await run(database);
-  } finally {
-    await database.close();
-  }
+/** Where the CLI runs: the environment it reads, and (tests) a database already open, left open. */
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  database?: DatabaseHandle;
+  /** Replaces how the commands open the database altogether. */
+  withDatabase?: CliContext['withDatabase'];
+}
+
+function databaseOpener({ env = process.env, database }: CliOptions) {
+  return async <T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T> => {
+    if (database) return run(database);
+    const opened = await openMigratedDatabase(loadDatabaseConfig(env));
+    try {
+      return await run(opened);
+    } finally {
+      await opened.close();
+    }
+  };
 }
 
 const standardOutput: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-
-/** What tests may replace: the database the commands open, and the environment they read. */
-export interface CliOptions {
-  withDatabase?: CliContext['withDatabase'];
-  env?: NodeJS.ProcessEnv;
-}
 
 export function buildCli(raw: Output = standardOutput, options: CliOptions = {}) {
   const output = terminalOutput(raw);
@@ -38,7 +43,8 @@ export function buildCli(raw: Output = standardOutput, options: CliOptions = {})
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .exitOverride();
 
-  const context: CliContext = { output, withDatabase: options.withDatabase ?? withDatabase };
+  const withDatabase = options.withDatabase ?? databaseOpener(options);
+  const context: CliContext = { output, withDatabase, env: options.env ?? process.env };
   const db = program.command('db').description('Database maintenance');
   db.command('migrate')
     .description('Apply the migrations in drizzle/ (the app also does this at start-up)')
@@ -51,12 +57,12 @@ export function buildCli(raw: Output = standardOutput, options: CliOptions = {})
   registerRoundsCommands(program, context);
   registerRemindersCommands(program, context);
   registerDigestCommands(program, context);
-  registerPeopleCommands(program, { ...context, env: options.env ?? process.env });
+  registerPeopleCommands(program, context);
 
   return program;
 }
 
-export async function runCli(argv: string[], output?: Output, options?: CliOptions): Promise<number> {
+export async function runCli(argv: string[], output?: Output, options: CliOptions = {}): Promise<number> {
   const program = buildCli(output, options);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isValidTimeZone } from './modules/digests/digests.weeks.js';
 import { parseClock } from './modules/reminders/working-hours.js';
 
 /**
@@ -34,6 +35,12 @@ const userIdList = () =>
         z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must list Slack user ids such as U0123ABCD' }),
       ),
     );
+
+/** The zone this machine runs in, for LIBRARY_TIME_ZONE's default. */
+export function serverTimeZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isValidTimeZone(zone) ? zone : 'UTC';
+}
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -102,6 +109,16 @@ const configShape = z.object({
   MANAGER_USER_IDS: userIdList().describe(
     'Slack user ids, comma-separated, who are managers besides workspace admins, owners and the group.',
   ),
+  LIBRARY_TIME_ZONE: optionalString
+    .transform((value) => value ?? serverTimeZone())
+    .pipe(
+      z.string().refine(isValidTimeZone, {
+        message: 'must be an IANA time zone such as Europe/London or America/Chicago',
+      }),
+    )
+    .describe(
+      "The library's own time zone (IANA name): digest figures are for weeks, Monday to Sunday, cut here for every committee. Default: this server's zone.",
+    ),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'])
     .default('true')
@@ -299,6 +316,16 @@ export const databaseConfigSchema = configShape.pick({
   DATABASE_POOL_SIZE: true,
 });
 export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;
+
+/** What `digest show` needs besides the database: the library's calendar. */
+export const digestConfigSchema = configShape.pick({ LIBRARY_TIME_ZONE: true });
+export type DigestConfig = z.infer<typeof digestConfigSchema>;
+
+export function loadDigestConfig(env: NodeJS.ProcessEnv = process.env): DigestConfig {
+  const result = digestConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+}
 
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const result = databaseConfigSchema.safeParse(env);

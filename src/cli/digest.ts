@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfig, loadDigestConfig } from '../config.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../logger.js';
 import { createCommitteesRepository } from '../modules/committees/committees.repository.js';
@@ -26,7 +26,7 @@ const isoWeek = (value: string) => {
 };
 
 /** `digest committees`, `digest show`, `digest send`: the committee digests, from the operator's side. */
-export function registerDigestCommands(program: Command, { output, withDatabase }: CliContext): void {
+export function registerDigestCommands(program: Command, { output, withDatabase, env }: CliContext): void {
   const digest = program.command('digest').description('Committee digests');
 
   digest
@@ -52,7 +52,11 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
     .command('show')
     .description("Print a committee's digest without posting it (by default the last finished week)")
     .requiredOption('--channel <id>', 'the committee channel, e.g. C0123ABCD', slackChannelId)
-    .option('--week <week>', 'the ISO week, e.g. 2026-W47, in the committee’s time zone', isoWeek)
+    .option(
+      '--week <week>',
+      'the ISO week, e.g. 2026-W47, of the library’s calendar (LIBRARY_TIME_ZONE)',
+      isoWeek,
+    )
     .option('--json', 'print the digest as data (JSON) instead of text')
     .option('--chart <file>', 'also write its chart to this PNG file')
     .action(async (options: { channel: string; week?: string; json?: boolean; chart?: string }) => {
@@ -61,6 +65,7 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
           committees: createCommitteesRepository({ db: database.db }),
           digests: createDigestsRepository({ db: database.db }),
           clock: systemClock,
+          libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
         };
         const target = await resolveDigestTarget(deps, options.channel, options.week);
         if (!target.ok) throw new Error(target.refusal);
@@ -68,7 +73,7 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
         output.out(options.json ? jsonLines(data) : renderDigestText(data));
         if (options.chart) {
           const png = await renderDigestChart(data);
-          if (!png) throw new Error('No chart: no week in it has enough completed rounds to show.');
+          if (!png) throw new Error('No chart: no week in it has figures to show.');
           await writeFile(options.chart, png);
           if (!options.json) output.out(`Chart written to ${options.chart}\n`);
         }
@@ -83,7 +88,7 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
     .requiredOption('--channel <id>', 'the committee channel, e.g. C0123ABCD', slackChannelId)
     .option('--week <week>', 'the ISO week, e.g. 2026-W47 (default: the last finished week)', isoWeek)
     .action(async (options: { channel: string; week?: string }) => {
-      const config = loadConfig();
+      const config = loadConfig(env);
       const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
       await withDatabase(async (database) => {
         const client = createBackgroundClient(config, logger);
@@ -100,6 +105,7 @@ export function registerDigestCommands(program: Command, { output, withDatabase 
             logger,
             clock: systemClock,
             instanceId: `cli:${hostname()}:${process.pid}`,
+            libraryTimeZone: config.LIBRARY_TIME_ZONE,
           },
           options.channel,
           options.week,

@@ -6,6 +6,8 @@ import { forTerminal, jsonForTerminal } from '../lib/control-characters.js';
 export interface CliContext {
   output: Output;
   withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T>;
+  /** The environment the commands read (process.env, unless a test gives its own). */
+  env: NodeJS.ProcessEnv;
 }
 
 export type Output = { out: (text: string) => void; err: (text: string) => void };

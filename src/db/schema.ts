@@ -257,7 +257,7 @@ export const digestPosts = pgTable(
     committeeId: integer('committee_id')
       .notNull()
       .references(() => committees.id, { onDelete: 'cascade' }),
-    /** ISO week in the committee's time zone, e.g. 2026-W47. */
+    /** ISO week of the library's calendar (LIBRARY_TIME_ZONE), e.g. 2026-W47. */
     week: text('week').notNull(),
     state: digestPostStateEnum('state').notNull().default('sending'),
     attempts: integer('attempts').notNull().default(1),

@@ -71,7 +71,8 @@ beforeAll(async () => {
     lastError: HOSTILE.lastError,
     dedupeKey: `interview_due:${round.id}`,
   });
-  // A committee over the unit, showing individuals, with a week of three completed rounds in it.
+  // A committee over the unit, showing individuals, with a week of nine completed rounds in it: three
+  // staff members with three different customers each, so that each one's row can be shown.
   await seedCommittee(database.db, 'C0COMMITTEE', {
     timeZone: 'Europe/London',
     units: [HOSTILE.unit],
@@ -83,13 +84,14 @@ beforeAll(async () => {
     ['U2', 7, 6, '29'],
     ['U3', 9, 4, '30'],
   ] as const) {
-    await seedRound(database.db, {
-      staff,
-      unit: HOSTILE.unit,
-      self,
-      customer,
-      completedAt: new Date(`2026-09-${day}T12:00:00Z`),
-    });
+    for (const hour of [10, 11, 12])
+      await seedRound(database.db, {
+        staff,
+        unit: HOSTILE.unit,
+        self,
+        customer,
+        completedAt: new Date(`2026-09-${day}T${hour}:00:00Z`),
+      });
     await people.save({
       userId: staff,
       name: `${HOSTILE.staffName} ${staff}`,
@@ -118,8 +120,8 @@ describe('operator output of hostile text', () => {
     expect(row).toMatch(/^1\s+awaiting_customer\s+UAAA\s+PatForgedevil\s+Loans red\s+Branchlanigiro\s+8/);
     // Cleaned before the columns were measured: its score sits under the header's selfScore.
     expect(row[lines[0]?.indexOf('selfScore') ?? -1]).toBe('8');
-    // A header, its rule and one line per round (four): no stored text starts a line of its own.
-    expect(lines).toHaveLength(6);
+    // A header, its rule and one line per round (ten): no stored text starts a line of its own.
+    expect(lines).toHaveLength(12);
   });
 
   it('rounds list --json escapes them, and parses back to the stored text', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configKeys, loadConfig } from '../../src/config.js';
+import { ConfigError, configKeys, loadConfig, loadDigestConfig } from '../../src/config.js';
 
 const valid = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shhh-very-secret' };
 
@@ -58,6 +58,23 @@ describe('config', () => {
       expect.stringMatching(/^RETENTION_DAYS must be at least 30/),
     ]);
     expect(problems({ ...valid, RETENTION_DAYS: 'forever' })[0]).toMatch(/^RETENTION_DAYS /);
+  });
+
+  it('cuts digest weeks in the library’s time zone: the server’s by default, else a valid IANA zone', () => {
+    const server = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(loadConfig(valid).LIBRARY_TIME_ZONE).toBe(server);
+    expect(loadConfig({ ...valid, LIBRARY_TIME_ZONE: '' }).LIBRARY_TIME_ZONE).toBe(server);
+    expect(loadConfig({ ...valid, LIBRARY_TIME_ZONE: ' Australia/Sydney ' }).LIBRARY_TIME_ZONE).toBe(
+      'Australia/Sydney',
+    );
+    expect(problems({ ...valid, LIBRARY_TIME_ZONE: 'Moon/Base' })).toEqual([
+      'LIBRARY_TIME_ZONE must be an IANA time zone such as Europe/London or America/Chicago',
+    ]);
+    // `digest show` reads it without the Slack settings.
+    expect(loadDigestConfig({ LIBRARY_TIME_ZONE: 'Europe/London' })).toEqual({
+      LIBRARY_TIME_ZONE: 'Europe/London',
+    });
+    expect(() => loadDigestConfig({ LIBRARY_TIME_ZONE: 'GMT+25' })).toThrow(ConfigError);
   });
 
   it('needs no signing secret in Socket Mode', () => {

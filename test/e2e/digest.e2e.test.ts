@@ -33,10 +33,11 @@ const MEMBER = 'UMEMBER';
 const CHANNEL = 'C0COMMITTEE';
 const ZONE = 'Europe/London';
 // Slack's signatures (which Bolt checks against the real time) tie these tests to today: the weeks
-// below are this week and the last one, in London, and the committee posts on Mondays at 09:00.
+// below are this week and the last one, in London (the library's zone and the committee's), and the
+// committee posts on Mondays at 09:00.
 const THIS_WEEK = weekOf(new Date(), ZONE);
 const LAST_WEEK = shiftWeek(THIS_WEEK, -1);
-const POST_TIME = postTimeFor(THIS_WEEK, { weekday: 1, hour: 9, timeZone: ZONE });
+const POST_TIME = postTimeFor(THIS_WEEK, { weekday: 1, hour: 9, timeZone: ZONE }, ZONE);
 const dayOf = (week: string, day: number) =>
   new Date(weekBounds(week, ZONE).start.getTime() + day * 86_400_000 + 12 * 3_600_000);
 const later = (ms: number) => new Date(POST_TIME.getTime() + ms);
@@ -78,7 +79,7 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     standIn.addUser({ id: ADMIN, name: 'ada', is_admin: true, tz: 'Europe/London' });
     standIn.addUser({ id: MEMBER, name: 'mo', tz: 'America/Chicago' });
     standIn.addUser({ id: 'U3', name: 'uma', real_name: 'Uma Upton' });
-    app = await startTestApp({ database: getDb(), standIn, clock });
+    app = await startTestApp({ database: getDb(), standIn, clock, env: { LIBRARY_TIME_ZONE: ZONE } });
   });
   afterEach(async () => {
     await app.stop();
@@ -198,7 +199,8 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     const announced = await standIn.waitForCall('chat.postMessage', (c) => c.args.channel === CHANNEL);
     expect(announced.args.text).toContain('subscribed this channel');
 
-    // Rounds: three last week, four this week with private answers.
+    // Rounds: three last week; this week, three each by four staff members (twelve customers), with
+    // private answers, so that each staff member's row can be shown.
     for (const [staff, self, customer, day] of [
       ['U1', 8, 5, 1],
       ['U2', 7, 7, 2],
@@ -217,15 +219,16 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
       ['U3', 9, 5, 3],
       ['U4', 6, 8, 6],
     ] as const)
-      await seedRound(db(), {
-        staff,
-        unit: 'Reference',
-        self,
-        customer,
-        completedAt: dayOf(THIS_WEEK, day),
-        answers: 'PRIVATE-ANSWER',
-        noLongerNeed: 'The printed rota',
-      });
+      for (const hour of [0, 1, 2])
+        await seedRound(db(), {
+          staff,
+          unit: 'Reference',
+          self,
+          customer,
+          completedAt: new Date(dayOf(THIS_WEEK, day).getTime() + hour * 3_600_000),
+          answers: 'PRIVATE-ANSWER',
+          noLongerNeed: 'The printed rota',
+        });
 
     // Anyone in the channel may preview: only they see it, and it is last week's.
     mark = standIn.calls.length;
@@ -244,9 +247,9 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     const [digest] = digestsPosted() as [RecordedCall];
     expect(digest.violations ?? []).toEqual([]);
     expectWithinBlockKitLimits('message', digest.args);
-    // self 8+7+9+6 = 30 (7.5), customer 6+7+5+8 = 26 (6.5): gap -1.0.
+    // self 3 x (8+7+9+6) = 90 (7.5), customer 3 x (6+7+5+8) = 78 (6.5): gap -1.0.
     expect(digest.args.text).toBe(
-      `Service digest for ${weekLabel(THIS_WEEK)}: 4 completed rounds, average gap -1.0.`,
+      `Service digest for ${weekLabel(THIS_WEEK)}: 12 completed rounds, average gap -1.0.`,
     );
     const shown = visibleText(digest.args.blocks);
     expect(shown).toContain('*Reference*');
@@ -254,7 +257,7 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     // Names come from Slack (users.info), never as @-mentions that would notify people.
     expect(shown).toContain('*Uma Upton*  self 9.0 · customer 5.0 · gap *-4.0*');
     expect(shown).not.toContain('<@U3>');
-    expect(shown).toContain('4 rounds where the customer named something they no longer need');
+    expect(shown).toContain('12 rounds where the customer named something they no longer need');
     expect(shown).not.toContain('PRIVATE-ANSWER');
     expect(shown).not.toContain('printed rota');
     const complete = await standIn.waitForCall('files.completeUploadExternal');

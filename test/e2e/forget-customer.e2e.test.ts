@@ -112,6 +112,7 @@ describeEachDatabase('customers forget', (getDb) => {
         digests: createDigestsRepository({ db: db() }),
         committee,
         week: '2026-W47',
+        libraryTimeZone: 'UTC',
         clock: fixedClock('2026-11-30T12:00:00Z'),
       });
     const digestBefore = await digest();

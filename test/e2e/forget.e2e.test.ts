@@ -281,6 +281,7 @@ describeEachDatabase('people forget', (getDb) => {
       digests: createDigestsRepository({ db: db() }),
       committee,
       week: '2026-W47',
+      libraryTimeZone: 'UTC',
       clock: fixedClock('2026-11-30T12:00:00Z'),
     });
   };

@@ -433,6 +433,8 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
         PORT: '0',
         MANAGER_USER_IDS: MANAGER,
         ADMIN_USER_IDS: ADMIN,
+        // The library's weeks in UTC, whatever zone the machine is in (each committee posts in its own).
+        LIBRARY_TIME_ZONE: 'UTC',
         // A month, so staff who go quiet in the first week are invited again inside the window.
         CADENCE_DAYS: '30',
         COPY_START_AT: START.toISOString(),

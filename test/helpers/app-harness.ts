@@ -64,6 +64,8 @@ export async function startTestApp({
     SHUTDOWN_TIMEOUT_MS: '5000',
     // Tests move time themselves: radar.scheduler.tick(now).
     SCHEDULER_ENABLED: 'false',
+    // Digest weeks in UTC, whatever zone the machine running the tests is in.
+    LIBRARY_TIME_ZONE: 'UTC',
     ...env,
   });
   const logs = new LogCapture();

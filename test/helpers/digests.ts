@@ -131,6 +131,7 @@ export function digestDepsFor(
     logger,
     clock,
     instanceId: 'test',
+    libraryTimeZone: 'UTC',
     ...extra,
   };
 }

@@ -9,6 +9,8 @@ export interface CommitteeCommandDeps {
   digests: DigestsRepository;
   /** People allowed to administer committees besides workspace admins and owners (ADMIN_USER_IDS). */
   adminUserIds: readonly string[];
+  /** LIBRARY_TIME_ZONE: the weeks every digest's figures are for. */
+  libraryTimeZone: string;
 }
 
 export function createCommitteeCommandDeps({
@@ -16,11 +18,12 @@ export function createCommitteeCommandDeps({
   config,
 }: {
   db: Database;
-  config: Pick<Config, 'ADMIN_USER_IDS'>;
+  config: Pick<Config, 'ADMIN_USER_IDS' | 'LIBRARY_TIME_ZONE'>;
 }): CommitteeCommandDeps {
   return {
     committees: createCommitteesRepository({ db }),
     digests: createDigestsRepository({ db }),
     adminUserIds: config.ADMIN_USER_IDS,
+    libraryTimeZone: config.LIBRARY_TIME_ZONE,
   };
 }

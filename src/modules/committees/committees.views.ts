@@ -43,7 +43,10 @@ const weekdayOptions = WEEKDAYS.map((day, index) => option(day, String(index + 1
 const hourOptions = Array.from({ length: 24 }, (_, hour) => option(hourText(hour), String(hour)));
 const sizeOptions = Array.from({ length: MAX_GROUP_SIZE - MIN_GROUP_SIZE + 1 }, (_, index) => {
   const size = MIN_GROUP_SIZE + index;
-  return option(`${size} rounds${size === MIN_GROUP_SIZE ? ' (the least allowed)' : ''}`, String(size));
+  return option(
+    `${size} staff members and ${size} customers${size === MIN_GROUP_SIZE ? ' (the least allowed)' : ''}`,
+    String(size),
+  );
 });
 const scopeOptions = [option('All staff', 'all'), option('Only the units listed below', 'units')];
 const individualsOption = option('Show a row for each staff member', SHOW_INDIVIDUALS_VALUE);
@@ -59,7 +62,19 @@ export interface CommitteeModalMetadata {
   committeeId: number | null;
 }
 
-export function buildCommitteeModal(defaults: CommitteeFormDefaults, adminUserId: string): ModalView {
+/**
+ * The threshold in the words the README uses, here and in every digest. In the modal the number is
+ * the one chosen in the form, which can change before it is saved, so there it is "N".
+ */
+export const thresholdWords = (n: number | 'N') =>
+  `figures appear only when they come from at least ${n} different staff members and ${n} different customers`;
+
+export function buildCommitteeModal(
+  defaults: CommitteeFormDefaults,
+  adminUserId: string,
+  /** LIBRARY_TIME_ZONE: where the weeks the figures cover are cut. */
+  libraryTimeZone: string,
+): ModalView {
   const { blocks: ids, actionId } = COMMITTEE_MODAL;
   const s = defaults.settings;
   const pick = (options: PlainTextOption[], value: string) => options.find((o) => o.value === value);
@@ -84,7 +99,7 @@ export function buildCommitteeModal(defaults: CommitteeFormDefaults, adminUserId
             defaults.existing
               ? 'as a committee channel.'
               : 'to a weekly digest: self-ratings against customer ratings, the gap, and what needs following up.'
-          } Figures are only shown for groups of at least the minimum size, and no customer is ever named.`,
+          } With a minimum group size of N, ${thresholdWords('N')}; smaller units and weeks are left out, never pooled, and no customer is ever named.`,
         ),
       },
       {
@@ -139,7 +154,7 @@ export function buildCommitteeModal(defaults: CommitteeFormDefaults, adminUserId
         block_id: ids.timeZone,
         label: plain('Time zone'),
         hint: plain(
-          'The post goes out at that hour in this zone, and weeks run Monday to Sunday there. A name such as Europe/London or America/Chicago.',
+          `The post goes out at that hour in this zone: a name such as Europe/London or America/Chicago. The figures are for the library’s weeks, Monday to Sunday in ${libraryTimeZone}, the same for every committee.`,
         ),
         element: {
           type: 'plain_text_input',
@@ -151,9 +166,9 @@ export function buildCommitteeModal(defaults: CommitteeFormDefaults, adminUserId
       {
         type: 'input',
         block_id: ids.minGroupSize,
-        label: plain('Minimum group size'),
+        label: plain('Minimum group size (N)'),
         hint: plain(
-          'A unit (or a week) with fewer completed rounds than this shows no figures of its own, so no one’s rating can be singled out.',
+          `With N chosen here, ${thresholdWords('N')}. Each unit’s week is counted on its own: a unit whose rounds that week come from fewer people is left out of every figure, so no one’s rating can be singled out.`,
         ),
         element: {
           type: 'static_select',
@@ -167,7 +182,9 @@ export function buildCommitteeModal(defaults: CommitteeFormDefaults, adminUserId
         block_id: ids.showIndividuals,
         optional: true,
         label: plain('Individual rows'),
-        hint: plain('Off by default. When on, the digest also lists each staff member’s own averages.'),
+        hint: plain(
+          'Off by default. When on, the digest also lists each staff member’s own averages: only in units shown, and only where each of the unit’s staff members had at least N different customers that week.',
+        ),
         element: {
           type: 'checkboxes',
           action_id: actionId,
@@ -206,8 +223,8 @@ function settingsItems(settings: CommitteeSettings, typed: (words: string) => st
       : `the ${settings.units.length === 1 ? 'unit' : 'units'} ${settings.units.map(typed).join(', ')}`;
   return [
     `Covers ${scope}`,
-    `Posted ${WEEKDAYS[settings.weekday - 1]}s at ${hourText(settings.hour)} (${typed(settings.timeZone)}), for the week before (Monday to Sunday)`,
-    `Figures only for groups of ${settings.minGroupSize} or more completed rounds`,
+    `Posted ${WEEKDAYS[settings.weekday - 1]}s at ${hourText(settings.hour)} (${typed(settings.timeZone)}), for the library’s last finished week (Monday to Sunday)`,
+    `${thresholdWords(settings.minGroupSize).replace(/^f/, 'F')}`,
     `Individual rows: ${settings.showIndividuals ? 'shown' : 'not shown'}`,
   ];
 }

@@ -1,8 +1,8 @@
 import type { Committee } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { classifyGap } from '../rounds/rounds.gap.js';
-import { partitionUnits, showable } from './digests.privacy.js';
-import type { Aggregate, DigestsRepository, Scope } from './digests.repository.js';
+import { passingAtoms, publishablePeople } from './digests.privacy.js';
+import type { Atom, DigestsRepository, Scope } from './digests.repository.js';
 import { weekBounds, weekLabel, weekShortLabel, weeksEndingWith } from './digests.weeks.js';
 
 /** Weeks of history in the chart; the headline's trend uses the last HEADLINE_TREND_WEEKS of them. */
@@ -27,14 +27,16 @@ export interface Figures {
 export interface TrendPoint {
   week: string;
   label: string;
+  /** Completed rounds in the week's passing atoms: the rounds its figures come from. */
   rounds: number;
-  /** Null when the week had fewer completed rounds than the minimum group size. */
+  /** Null when no unit's rounds that week came from enough different staff members and customers. */
   figures: Figures | null;
 }
 
 /**
- * A committee's digest for one week, as plain data (JSON-safe): what every renderer works from.
- * Built from aggregates only; it holds no customer, no free text, and no group below the minimum.
+ * A committee's digest for one week, as plain data (JSON-safe): what every renderer works from, and
+ * what `digest show --json` prints. Every figure in it is a sum of whole atoms that pass the
+ * committee's threshold (digests.privacy.ts); it holds no customer and no free text.
  */
 export interface DigestData {
   committee: {
@@ -43,13 +45,18 @@ export interface DigestData {
     units: string[];
     minGroupSize: number;
     showIndividuals: boolean;
+    /** Where the committee's post goes out at its hour. */
     timeZone: string;
   };
-  week: { id: string; label: string; start: string; end: string };
+  /** An ISO week of the library's calendar: `timeZone` is LIBRARY_TIME_ZONE. */
+  week: { id: string; label: string; start: string; end: string; timeZone: string };
   generatedAt: string;
   headline: {
+    /** Completed rounds the figures come from (in units shown). */
     rounds: number;
-    /** Null when the week had fewer rounds than the minimum: only the count is shown. */
+    /** Completed rounds in scope in units too small to show this week: counted, never shown. */
+    roundsLeftOut: number;
+    /** Null when no unit could be shown this week. */
     figures: Figures | null;
     previous: { week: string; rounds: number; figures: Figures | null };
     /** This week's gap minus last week's, when both weeks could be shown. */
@@ -57,25 +64,23 @@ export interface DigestData {
   };
   /** CHART_WEEKS weeks ending with this one, oldest first. */
   trend: TrendPoint[];
-  /** Units shown on their own, worst gap first. */
+  /** Units shown, worst gap first: the units whose rounds this week passed the threshold. */
   units: (Figures & { unit: string })[];
-  /** The pooled small units, when they can be shown together; never named. */
-  otherUnits: (Figures & { unitCount: number }) | null;
-  /** How many units had rounds this week but are not shown on their own. */
-  unitsPooled: number;
-  /** Only for committees that show individuals, worst gap first. */
+  /**
+   * Only for committees that show individuals, worst gap first: staff members in units shown, and
+   * only in units where each of them had at least the minimum number of different customers.
+   */
   individuals: (Figures & { staffUserId: string; name: string | null })[] | null;
   followUps: {
     awaitingCustomer: number;
     expiredThisWeek: number;
-    /** Rounds whose customer named something they no longer need; null when the week is too small to show. */
+    /** Rounds in units shown whose customer named something they no longer need; null when no unit is shown. */
     noLongerNeed: number | null;
-    /** Action plans of staff in scope: open at the week's end, closed as improved by then. */
+    /** Action plans of staff in units shown: open at the week's end, closed as improved by then. */
     plans: {
       open: number;
       improved: number;
       nextCheckin: string | null;
-      /** Only units shown on their own in this digest; the others count in the totals alone. */
       byUnit: { unit: string; open: number; improved: number }[];
     };
   };
@@ -93,12 +98,26 @@ export function lightOf(gap: number): Light {
   return classifyGap(whole) === 'blind_spot' ? 'red' : 'yellow';
 }
 
-export function figuresOf(aggregate: Aggregate): Figures | null {
-  if (aggregate.rounds === 0 || aggregate.self === null || aggregate.customer === null) return null;
-  const self = round1(aggregate.self);
-  const customer = round1(aggregate.customer);
+type Totals = Pick<Atom, 'rounds' | 'selfTotal' | 'customerTotal'>;
+
+export function figuresOf(totals: Totals): Figures | null {
+  if (totals.rounds === 0) return null;
+  const self = round1(totals.selfTotal / totals.rounds);
+  const customer = round1(totals.customerTotal / totals.rounds);
   const gap = round1(customer - self);
-  return { rounds: aggregate.rounds, self, customer, gap, light: lightOf(gap) };
+  return { rounds: totals.rounds, self, customer, gap, light: lightOf(gap) };
+}
+
+/** The sum of whole atoms. */
+function sumOf(atoms: Totals[]): Totals {
+  return atoms.reduce(
+    (sum, atom) => ({
+      rounds: sum.rounds + atom.rounds,
+      selfTotal: sum.selfTotal + atom.selfTotal,
+      customerTotal: sum.customerTotal + atom.customerTotal,
+    }),
+    { rounds: 0, selfTotal: 0, customerTotal: 0 },
+  );
 }
 
 const byGapThenName =
@@ -106,98 +125,98 @@ const byGapThenName =
   (a: T, b: T) =>
     a.gap - b.gap || a.customer - b.customer || name(a).localeCompare(name(b));
 
-function pooledAggregate(rows: Aggregate[]): Aggregate {
-  const rounds = rows.reduce((sum, row) => sum + row.rounds, 0);
-  if (rounds === 0) return { rounds: 0, self: null, customer: null };
-  const weighted = (pick: (row: Aggregate) => number | null) =>
-    rows.reduce((sum, row) => sum + (pick(row) ?? 0) * row.rounds, 0) / rounds;
-  return { rounds, self: weighted((row) => row.self), customer: weighted((row) => row.customer) };
-}
-
 export function scopeOf(committee: Pick<Committee, 'units'>): Scope {
   return { units: committee.units };
 }
 
 function planSummary(
-  rows: { unit: string; open: number; improved: number; nextCheckin: Date | null }[],
-  shownUnits: string[],
+  rows: { unitKey: string; unit: string; open: number; improved: number; nextCheckin: Date | null }[],
+  shown: ReadonlySet<string>,
 ): DigestData['followUps']['plans'] {
-  const shown = new Set(shownUnits.map((unit) => unit.toLowerCase()));
-  const next = rows
+  const counted = rows.filter((row) => shown.has(row.unitKey));
+  const next = counted
     .map((row) => row.nextCheckin?.getTime())
     .filter((time): time is number => time !== undefined)
     .sort((a, b) => a - b)[0];
   return {
-    open: rows.reduce((sum, row) => sum + row.open, 0),
-    improved: rows.reduce((sum, row) => sum + row.improved, 0),
+    open: counted.reduce((sum, row) => sum + row.open, 0),
+    improved: counted.reduce((sum, row) => sum + row.improved, 0),
     nextCheckin: next === undefined ? null : new Date(next).toISOString(),
-    byUnit: rows
-      .filter((row) => shown.has(row.unit.toLowerCase()) && (row.open > 0 || row.improved > 0))
+    byUnit: counted
+      .filter((row) => row.open > 0 || row.improved > 0)
       .map(({ unit, open, improved }) => ({ unit, open, improved }))
       .sort((a, b) => b.open - a.open || a.unit.localeCompare(b.unit)),
   };
 }
 
 /**
- * Builds one committee's digest for one ISO week (in the committee's time zone) from SQL aggregates.
- * The clock only stamps the result: the same week gives the same figures whenever it is built.
+ * Builds one committee's digest for one ISO week of the library's calendar from SQL aggregates,
+ * publishing only sums of whole passing atoms (digests.privacy.ts). The clock only stamps the
+ * result: the same week gives the same figures whenever it is built.
  */
 export async function buildDigest({
   digests,
   committee,
   week,
   clock,
+  libraryTimeZone,
 }: {
   digests: DigestsRepository;
   committee: Committee;
   week: string;
   clock: Clock;
+  /** LIBRARY_TIME_ZONE: where weeks are cut, for every committee alike. */
+  libraryTimeZone: string;
 }): Promise<DigestData> {
-  const zone = committee.timeZone;
+  const zone = libraryTimeZone;
   const min = committee.minGroupSize;
   const scope = scopeOf(committee);
   const weeks = weeksEndingWith(week, CHART_WEEKS);
   const bounds = [...weeks.map((w) => weekBounds(w, zone).start), weekBounds(week, zone).end];
   const { start, end } = weekBounds(week, zone);
 
-  const [weekly, unitRows, people, followUps, planRows] = await Promise.all([
-    digests.weeklyAggregates(scope, bounds),
-    digests.unitAggregates(scope, start, end),
-    committee.showIndividuals ? digests.personAggregates(scope, start, end) : Promise.resolve(null),
+  const [atoms, people, followUps, planRows] = await Promise.all([
+    digests.weekAtoms(scope, bounds),
+    committee.showIndividuals ? digests.personAtoms(scope, start, end) : Promise.resolve(null),
     digests.followUpCounts(scope, start, end),
     digests.planCounts(scope, end),
   ]);
 
+  const perWeek = weeks.map((_, index) =>
+    passingAtoms(
+      atoms.filter((atom) => atom.weekIndex === index),
+      min,
+    ),
+  );
   const trend: TrendPoint[] = weeks.map((id, index) => {
-    const aggregate = weekly[index] ?? { rounds: 0, self: null, customer: null };
-    return {
-      week: id,
-      label: weekShortLabel(id),
-      rounds: aggregate.rounds,
-      figures: showable(aggregate.rounds, min) ? figuresOf(aggregate) : null,
-    };
+    const shown = sumOf(perWeek[index]?.passing ?? []);
+    return { week: id, label: weekShortLabel(id), rounds: shown.rounds, figures: figuresOf(shown) };
   });
   const current = trend[trend.length - 1] as TrendPoint;
   const previous = trend[trend.length - 2] as TrendPoint;
+  const { passing, roundsLeftOut } = perWeek[perWeek.length - 1] ?? { passing: [], roundsLeftOut: 0 };
+  const shownUnits = new Set(passing.map((atom) => atom.unitKey));
 
-  const weekShown = showable(current.rounds, min);
-  const { shown, pooled } = weekShown ? partitionUnits(unitRows, min) : { shown: [], pooled: unitRows };
-  const units = shown
-    .map((row) => ({ unit: row.unit, ...(figuresOf(row) as Figures) }))
+  const units = passing
+    .map((atom) => ({ unit: atom.unit, ...(figuresOf(atom) as Figures) }))
     .sort(byGapThenName((row) => row.unit));
-  const pool = pooledAggregate(pooled);
-  const otherUnits =
-    weekShown && shown.length > 0 && pooled.length >= 2 && showable(pool.rounds, min)
-      ? { unitCount: pooled.length, ...(figuresOf(pool) as Figures) }
-      : null;
 
-  const individuals =
-    weekShown && people
-      ? people
-          .map((row) => ({ staffUserId: row.staffUserId, name: row.name, ...(figuresOf(row) as Figures) }))
-          .filter((row) => row.rounds > 0)
-          .sort(byGapThenName((row) => row.name ?? row.staffUserId))
-      : null;
+  let individuals: DigestData['individuals'] = null;
+  if (people) {
+    const byPerson = new Map<string, { name: string | null; atoms: Totals[] }>();
+    for (const person of publishablePeople(people, shownUnits, min)) {
+      const entry = byPerson.get(person.staffUserId) ?? { name: person.name, atoms: [] };
+      entry.atoms.push(person);
+      byPerson.set(person.staffUserId, entry);
+    }
+    individuals = [...byPerson.entries()]
+      .map(([staffUserId, entry]) => ({
+        staffUserId,
+        name: entry.name,
+        ...(figuresOf(sumOf(entry.atoms)) as Figures),
+      }))
+      .sort(byGapThenName((row) => row.name ?? row.staffUserId));
+  }
 
   return {
     committee: {
@@ -206,12 +225,19 @@ export async function buildDigest({
       units: committee.units,
       minGroupSize: min,
       showIndividuals: committee.showIndividuals,
+      timeZone: committee.timeZone,
+    },
+    week: {
+      id: week,
+      label: weekLabel(week),
+      start: start.toISOString(),
+      end: end.toISOString(),
       timeZone: zone,
     },
-    week: { id: week, label: weekLabel(week), start: start.toISOString(), end: end.toISOString() },
     generatedAt: clock.now().toISOString(),
     headline: {
       rounds: current.rounds,
+      roundsLeftOut,
       figures: current.figures,
       previous: { week: previous.week, rounds: previous.rounds, figures: previous.figures },
       gapChange:
@@ -219,17 +245,12 @@ export async function buildDigest({
     },
     trend,
     units,
-    otherUnits,
-    unitsPooled: weekShown ? pooled.length : 0,
-    individuals: committee.showIndividuals ? (individuals ?? []) : null,
+    individuals,
     followUps: {
       awaitingCustomer: followUps.awaitingCustomer,
       expiredThisWeek: followUps.expired,
-      noLongerNeed: weekShown ? followUps.noLongerNeed : null,
-      plans: planSummary(
-        planRows,
-        units.map((row) => row.unit),
-      ),
+      noLongerNeed: passing.length > 0 ? passing.reduce((sum, atom) => sum + atom.noLongerNeed, 0) : null,
+      plans: planSummary(planRows, shownUnits),
     },
   };
 }

@@ -6,8 +6,9 @@ import { scopeText } from './digests.views.js';
 
 /**
  * The digest's picture: self-rating and customer rating, average per week, for the last weeks,
- * drawn on this machine (chart.js on a Skia canvas) to a PNG. Weeks below the minimum group size are
- * gaps in the lines, as they are blanks in the digest.
+ * drawn on this machine (chart.js on a Skia canvas) to a PNG. It draws the trend's figures and nothing
+ * else: each week's sum of whole passing atoms (digests.privacy.ts). A week with no unit to show is a
+ * gap in the lines, as it is a blank in the digest.
  *
  * The font ships with the app (DejaVu Sans from npm), so the text renders even where the system has
  * no fonts at all.
@@ -40,6 +41,7 @@ export function hasChart(data: DigestData): boolean {
 }
 
 export function chartConfiguration(data: DigestData): ChartConfiguration<'line'> {
+  const n = data.committee.minGroupSize;
   const labels = data.trend.map((point) => point.label);
   const line = (label: string, color: string, pick: 'self' | 'customer') => ({
     label,
@@ -102,7 +104,7 @@ export function chartConfiguration(data: DigestData): ChartConfiguration<'line'>
         },
         subtitle: {
           display: true,
-          text: `${scopeText(data)} · weeks with fewer than ${data.committee.minGroupSize} completed rounds are left out`,
+          text: `${scopeText(data)} · weeks in ${data.week.timeZone} · only units with ${n} or more staff members and ${n} or more customers`,
           font: { size: 18 },
           padding: { bottom: 12 },
         },

@@ -15,6 +15,7 @@ export function createDigestDeps(deps: JobDeps, extra: Partial<DigestDeps> = {})
     instanceId: deps.instanceId,
     tickBudgetMs: deps.config.TICK_BUDGET_MS,
     adminUserIds: deps.config.ADMIN_USER_IDS,
+    libraryTimeZone: deps.config.LIBRARY_TIME_ZONE,
     ...extra,
   };
 }

@@ -3,8 +3,8 @@ import { type Database, rowsOf } from '../../db/client.js';
 import { type DigestPost, digestPosts } from '../../db/schema.js';
 
 /**
- * The digest's SQL. Figures are aggregated by the database (count and average per week, unit or
- * person), never by loading rounds: each query reads only the rounds completed in the weeks it
+ * The digest's SQL. Figures are aggregated by the database (count, totals and distinct people per
+ * week and unit, or per person), never by loading rounds: each query reads only the rounds completed in the weeks it
  * reports on, through the partial indexes on completed_at / closed_at, so its cost follows one week's
  * volume, not the years of history behind it.
  */
@@ -12,22 +12,40 @@ import { type DigestPost, digestPosts } from '../../db/schema.js';
 /** Whose rounds a committee sees: everyone, or staff in some units (compared case-insensitively). */
 export type Scope = { units: string[] };
 
-export interface Aggregate {
-  rounds: number;
-  /** Averages over the rounds; null only when there are none. */
-  self: number | null;
-  customer: number | null;
-}
-
-export interface UnitAggregate extends Aggregate {
+/**
+ * One unit's completed rounds in one week: the atom of publication (see digests.privacy.ts). Totals,
+ * not averages, so that groups of atoms add up exactly.
+ */
+export interface Atom {
+  /** The unit in lower case: one unit however staff capitalise it. */
+  unitKey: string;
   /** The unit as staff typed it (the first spelling, alphabetically, when they differ in case). */
   unit: string;
+  rounds: number;
+  selfTotal: number;
+  customerTotal: number;
+  /** Different staff members, and different customers (by customer_key), among the rounds. */
+  staff: number;
+  customers: number;
+  /** Rounds whose customer named something they no longer need (counted in the last week asked for only). */
+  noLongerNeed: number;
 }
 
-export interface PersonAggregate extends Aggregate {
+export interface WeekAtom extends Atom {
+  /** Which of the weeks asked for, 0 for the oldest. */
+  weekIndex: number;
+}
+
+/** One staff member's rounds within one atom: what an individual row is made of. */
+export interface PersonAtom {
+  unitKey: string;
   staffUserId: string;
   /** Their Slack name, when the app has looked them up before. */
   name: string | null;
+  rounds: number;
+  selfTotal: number;
+  customerTotal: number;
+  customers: number;
 }
 
 /**
@@ -53,7 +71,6 @@ const timestamps = (dates: Date[]): SQL =>
   )}]::timestamptz[]`;
 
 type Numeric = number | string | null;
-const num = (value: Numeric): number | null => (value === null ? null : Number(value));
 const int = (value: Numeric): number => Number(value ?? 0);
 
 /**
@@ -73,50 +90,55 @@ const completedIn = (start: Date, end: Date) =>
  * The aggregate queries, as SQL values: the repository runs them, and the benchmark EXPLAINs them.
  */
 export const digestQueries = {
-  /** Per week: `bounds` are the weeks' starts followed by the last week's end. */
-  weekly(scope: Scope, bounds: Date[]): SQL {
+  /**
+   * The atoms of the weeks asked for: per week and unit, the count, the score totals, how many
+   * different staff members and customers, and (in the last week only) how many customers named
+   * something they no longer need. `bounds` are the weeks' starts followed by the last week's end.
+   */
+  atoms(scope: Scope, bounds: Date[]): SQL {
     const first = bounds[0] as Date;
     const last = bounds[bounds.length - 1] as Date;
+    // The answer is matched only in the last week, the one the digest reports on: the pattern is
+    // the costliest part of the query, and earlier weeks' counts are never shown.
+    const lastWeek = bounds[bounds.length - 2] as Date;
     return sql`
       select width_bucket(r.completed_at, ${timestamps(bounds)}) as bucket,
+             lower(r.unit) as unit_key,
+             min(r.unit) as unit,
              count(*)::int as rounds,
-             avg(r.self_score)::float8 as self,
-             avg(rr.customer_score)::float8 as customer
+             sum(r.self_score)::int as self_total,
+             sum(rr.customer_score)::int as customer_total,
+             count(distinct r.staff_user_id)::int as staff,
+             count(distinct r.customer_key)::int as customers,
+             (count(*) filter (
+               where r.completed_at >= ${lastWeek.toISOString()}::timestamptz
+                 and rr.no_longer_need !~* ${NOTHING_NAMED_PATTERN}))::int as no_longer_need
       from rounds r
       ${responseOfRound}
       where ${completedIn(first, last)} and ${scopeFilter(scope)}
-      group by 1`;
+      group by 1, 2`;
   },
 
-  units(scope: Scope, start: Date, end: Date): SQL {
-    return sql`
-      select min(r.unit) as unit,
-             count(*)::int as rounds,
-             avg(r.self_score)::float8 as self,
-             avg(rr.customer_score)::float8 as customer
-      from rounds r
-      ${responseOfRound}
-      where ${completedIn(start, end)} and ${scopeFilter(scope)}
-      group by lower(r.unit)`;
-  },
-
+  /** Per unit and staff member, for one week: what individual rows are made of. */
   people(scope: Scope, start: Date, end: Date): SQL {
     return sql`
-      select r.staff_user_id as staff_user_id,
+      select lower(r.unit) as unit_key,
+             r.staff_user_id as staff_user_id,
              max(su.name) as name,
              count(*)::int as rounds,
-             avg(r.self_score)::float8 as self,
-             avg(rr.customer_score)::float8 as customer
+             sum(r.self_score)::int as self_total,
+             sum(rr.customer_score)::int as customer_total,
+             count(distinct r.customer_key)::int as customers
       from rounds r
       ${responseOfRound}
       left join slack_users su on su.user_id = r.staff_user_id
       where ${completedIn(start, end)} and ${scopeFilter(scope)}
-      group by r.staff_user_id`;
+      group by 1, 2`;
   },
 
   /**
    * Awaiting when the week ended (still awaiting, or answered, expired or cancelled only after it),
-   * expired during the week, and completed with something named as no longer needed.
+   * and expired during the week. Counts of rounds, without scores or answers.
    */
   followUps(scope: Scope, start: Date, end: Date): SQL {
     const s = start.toISOString();
@@ -134,11 +156,7 @@ export const digestQueries = {
             and r.created_at < ${e}::timestamptz and ${inScope}) as awaiting,
         (select count(*) from rounds r
           where r.status in ('expired', 'cancelled') and r.status = 'expired'
-            and r.closed_at >= ${s}::timestamptz and r.closed_at < ${e}::timestamptz and ${inScope}) as expired,
-        (select count(*) from rounds r
-          ${responseOfRound}
-          where ${completedIn(start, end)} and ${inScope}
-            and rr.no_longer_need !~* ${NOTHING_NAMED_PATTERN}) as no_longer_need`;
+            and r.closed_at >= ${s}::timestamptz and r.closed_at < ${e}::timestamptz and ${inScope}) as expired`;
   },
 };
 
@@ -167,14 +185,22 @@ const planFollowUps = (scope: Scope, end: Date): SQL => {
 
 export function createDigestsRepository({ db }: { db: Database }) {
   return {
+    /** Plan counts per unit (by the staff member's unit now); the digest shows only units it shows. */
     async planCounts(
       scope: Scope,
       end: Date,
-    ): Promise<{ unit: string; open: number; improved: number; nextCheckin: Date | null }[]> {
+    ): Promise<
+      { unitKey: string; unit: string; open: number; improved: number; nextCheckin: Date | null }[]
+    > {
       const result = await db.execute(planFollowUps(scope, end));
-      return rowsOf<{ unit: string; open: Numeric; improved: Numeric; next_checkin: string | Date | null }>(
-        result,
-      ).map((row) => ({
+      return rowsOf<{
+        unit_key: string;
+        unit: string;
+        open: Numeric;
+        improved: Numeric;
+        next_checkin: string | Date | null;
+      }>(result).map((row) => ({
+        unitKey: row.unit_key,
         unit: row.unit,
         open: int(row.open),
         improved: int(row.improved),
@@ -183,74 +209,69 @@ export function createDigestsRepository({ db }: { db: Database }) {
     },
 
     /**
-     * Count and averages of completed rounds per week. `bounds` are the weeks' starts followed by the
-     * last week's end (n + 1 instants for n weeks); the answer has one entry per week, oldest first.
+     * The atoms of each week: `bounds` are the weeks' starts followed by the last week's end (n + 1
+     * instants for n weeks); each atom says which week it belongs to, 0 for the oldest.
      */
-    async weeklyAggregates(scope: Scope, bounds: Date[]): Promise<Aggregate[]> {
+    async weekAtoms(scope: Scope, bounds: Date[]): Promise<WeekAtom[]> {
       if (bounds.length < 2) return [];
-      const result = await db.execute(digestQueries.weekly(scope, bounds));
-      const byBucket = new Map(
-        rowsOf<{ bucket: Numeric; rounds: Numeric; self: Numeric; customer: Numeric }>(result).map((row) => [
-          int(row.bucket),
-          row,
-        ]),
-      );
-      return bounds.slice(1).map((_, index) => {
-        const row = byBucket.get(index + 1);
-        return row
-          ? { rounds: int(row.rounds), self: num(row.self), customer: num(row.customer) }
-          : { rounds: 0, self: null, customer: null };
-      });
+      const result = await db.execute(digestQueries.atoms(scope, bounds));
+      return rowsOf<{
+        bucket: Numeric;
+        unit_key: string;
+        unit: string;
+        rounds: Numeric;
+        self_total: Numeric;
+        customer_total: Numeric;
+        staff: Numeric;
+        customers: Numeric;
+        no_longer_need: Numeric;
+      }>(result).map((row) => ({
+        weekIndex: int(row.bucket) - 1,
+        unitKey: row.unit_key,
+        unit: row.unit,
+        rounds: int(row.rounds),
+        selfTotal: int(row.self_total),
+        customerTotal: int(row.customer_total),
+        staff: int(row.staff),
+        customers: int(row.customers),
+        noLongerNeed: int(row.no_longer_need),
+      }));
     },
 
-    /** Count and averages of the rounds completed in [start, end), per unit. */
-    async unitAggregates(scope: Scope, start: Date, end: Date): Promise<UnitAggregate[]> {
-      const result = await db.execute(digestQueries.units(scope, start, end));
-      return rowsOf<{ unit: string; rounds: Numeric; self: Numeric; customer: Numeric }>(result).map(
-        (row) => ({
-          unit: row.unit,
-          rounds: int(row.rounds),
-          self: num(row.self),
-          customer: num(row.customer),
-        }),
-      );
-    },
-
-    /** Count and averages of the rounds completed in [start, end), per staff member. */
-    async personAggregates(scope: Scope, start: Date, end: Date): Promise<PersonAggregate[]> {
+    /** Each staff member's rounds per unit, completed in [start, end). */
+    async personAtoms(scope: Scope, start: Date, end: Date): Promise<PersonAtom[]> {
       const result = await db.execute(digestQueries.people(scope, start, end));
       return rowsOf<{
+        unit_key: string;
         staff_user_id: string;
         name: string | null;
         rounds: Numeric;
-        self: Numeric;
-        customer: Numeric;
+        self_total: Numeric;
+        customer_total: Numeric;
+        customers: Numeric;
       }>(result).map((row) => ({
+        unitKey: row.unit_key,
         staffUserId: row.staff_user_id,
         name: row.name,
         rounds: int(row.rounds),
-        self: num(row.self),
-        customer: num(row.customer),
+        selfTotal: int(row.self_total),
+        customerTotal: int(row.customer_total),
+        customers: int(row.customers),
       }));
     },
 
     /**
      * The follow-up counts for [start, end): rounds still awaiting their customer when the week ended
-     * (so a digest built later says the same), rounds that expired during the week, and completed
-     * rounds whose customer named something they no longer need.
+     * (so a digest built later says the same), and rounds that expired during the week.
      */
     async followUpCounts(
       scope: Scope,
       start: Date,
       end: Date,
-    ): Promise<{ awaitingCustomer: number; expired: number; noLongerNeed: number }> {
+    ): Promise<{ awaitingCustomer: number; expired: number }> {
       const result = await db.execute(digestQueries.followUps(scope, start, end));
-      const [row] = rowsOf<{ awaiting: Numeric; expired: Numeric; no_longer_need: Numeric }>(result);
-      return {
-        awaitingCustomer: int(row?.awaiting ?? 0),
-        expired: int(row?.expired ?? 0),
-        noLongerNeed: int(row?.no_longer_need ?? 0),
-      };
+      const [row] = rowsOf<{ awaiting: Numeric; expired: Numeric }>(result);
+      return { awaitingCustomer: int(row?.awaiting ?? 0), expired: int(row?.expired ?? 0) };
     },
 
     // -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { buildDigest, type DigestData } from './digests.build.js';
 import { hasChart, renderDigestChart } from './digests.chart.js';
 import type { DigestsRepository } from './digests.repository.js';
 import { buildDigestFailedNotice, buildDigestMessage, MAX_LISTED_ROWS } from './digests.views.js';
-import { dueWeek, isValidTimeZone, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
+import { dueWeeks, isValidTimeZone, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
 
 /**
  * Posting a committee's weekly digest exactly once.
@@ -46,6 +46,8 @@ export interface DigestDeps {
   logger: Logger;
   clock: Clock;
   instanceId: string;
+  /** LIBRARY_TIME_ZONE: the library's calendar, where every committee's weeks are cut. */
+  libraryTimeZone: string;
   /** Admins to tell when the one who subscribed a channel cannot be reached (ADMIN_USER_IDS). */
   adminUserIds?: readonly string[];
   /** Resolves staff names for individual rows the app has not cached yet. */
@@ -99,12 +101,19 @@ async function withNames(data: DigestData, directory: PeopleDirectory | undefine
   return { ...data, individuals };
 }
 
+/** A committee's digest for a week: what the scheduled post, the preview and `digest show` all use. */
 export async function buildCommitteeDigest(
-  deps: Pick<DigestDeps, 'digests' | 'clock' | 'directory'>,
+  deps: Pick<DigestDeps, 'digests' | 'clock' | 'directory' | 'libraryTimeZone'>,
   committee: Committee,
   week: string,
 ): Promise<DigestData> {
-  const data = await buildDigest({ digests: deps.digests, committee, week, clock: deps.clock });
+  const data = await buildDigest({
+    digests: deps.digests,
+    committee,
+    week,
+    clock: deps.clock,
+    libraryTimeZone: deps.libraryTimeZone,
+  });
   return withNames(data, deps.directory);
 }
 
@@ -285,8 +294,8 @@ export interface DigestTickReport {
 }
 
 /**
- * One scheduler tick: for each active committee, the week due now (see dueWeek), delivered unless it
- * is posted already. Committees are few; each is one indexed lookup when nothing is due. A rate limit
+ * One scheduler tick: for each active committee, the week due now (see dueWeeks; two at once only
+ * around some clock changes), delivered unless it is posted already. Committees are few; each is one indexed lookup when nothing is due. A rate limit
  * stops the tick: the rest wait for the next one.
  */
 export async function runDigestTick(deps: DigestDeps, now: Date): Promise<DigestTickReport> {
@@ -302,34 +311,46 @@ export async function runDigestTick(deps: DigestDeps, now: Date): Promise<Digest
   const deadline = Date.now() + (deps.tickBudgetMs ?? 50_000);
   for (const committee of await deps.committees.listActive()) {
     if (Date.now() > deadline) break;
-    let delivery: Delivery;
+    let weeks: string[];
     try {
       if (!isValidTimeZone(committee.timeZone))
         throw new RangeError(`unknown time zone ${committee.timeZone}`);
-      const week = dueWeek(now, committee, committee.createdAt);
-      if (!week) continue;
-      const existing = await deps.digests.findPost(committee.id, week);
-      if (existing?.state === 'posted') continue;
-      report.due++;
-      delivery = await deliverDigest(deps, committee, week, now);
+      weeks = dueWeeks(now, committee, committee.createdAt, deps.libraryTimeZone);
     } catch (error) {
-      // One committee's trouble (a database hiccup mid-delivery, a zone edited by hand) must not
-      // stop the others. A claim already taken stays, and its lease hands it to a later tick.
       deps.logger.error({ err: error, committee: committee.id }, 'digest delivery failed');
       report.uncertain++;
       continue;
     }
-    if (delivery.outcome === 'posted' || delivery.outcome === 'found_earlier') report.posted++;
-    else if (delivery.outcome === 'failed') report.failed++;
-    else if (delivery.outcome === 'uncertain') report.uncertain++;
-    else if (delivery.outcome === 'busy') report.busy++;
-    else if (delivery.outcome === 'rate_limited') {
-      report.rateLimited++;
-      break;
-    } else if (delivery.outcome === 'paused') {
-      report.paused++;
-      break;
+    let stop = false;
+    for (const week of weeks) {
+      let delivery: Delivery;
+      try {
+        const existing = await deps.digests.findPost(committee.id, week);
+        if (existing?.state === 'posted') continue;
+        report.due++;
+        delivery = await deliverDigest(deps, committee, week, now);
+      } catch (error) {
+        // One committee's trouble (a database hiccup mid-delivery, a zone edited by hand) must not
+        // stop the others. A claim already taken stays, and its lease hands it to a later tick.
+        deps.logger.error({ err: error, committee: committee.id }, 'digest delivery failed');
+        report.uncertain++;
+        continue;
+      }
+      if (delivery.outcome === 'posted' || delivery.outcome === 'found_earlier') report.posted++;
+      else if (delivery.outcome === 'failed') report.failed++;
+      else if (delivery.outcome === 'uncertain') report.uncertain++;
+      else if (delivery.outcome === 'busy') report.busy++;
+      else if (delivery.outcome === 'rate_limited') {
+        report.rateLimited++;
+        stop = true;
+        break;
+      } else if (delivery.outcome === 'paused') {
+        report.paused++;
+        stop = true;
+        break;
+      }
     }
+    if (stop) break;
   }
   return report;
 }
@@ -341,18 +362,22 @@ export type Refused = { ok: false; refusal: string };
 
 /** `/service-digest preview`: the digest that would go out now (the last finished week), for the caller only. */
 export async function previewDigest(
-  deps: Pick<DigestDeps, 'committees' | 'digests' | 'clock' | 'directory'>,
+  deps: Pick<DigestDeps, 'committees' | 'digests' | 'clock' | 'directory' | 'libraryTimeZone'>,
   channelId: string,
 ): Promise<{ ok: true; data: DigestData } | Refused> {
   const committee = await deps.committees.findActiveByChannel(channelId);
   if (!committee) return { ok: false, refusal: REFUSALS.notSubscribed };
-  const week = lastCompleteWeek(deps.clock.now(), committee.timeZone);
+  const week = lastCompleteWeek(deps.clock.now(), deps.libraryTimeZone);
   return { ok: true, data: await buildCommitteeDigest(deps, committee, week) };
 }
 
-/** Finds a channel's committee and the week to report on (by default the last finished one). */
+/**
+ * Finds a channel's committee and the week to report on: by default the last finished one. Only a
+ * finished week: one still under way would show figures that change as rounds come in, and the
+ * difference between two such looks would be the rounds in between.
+ */
 export async function resolveDigestTarget(
-  deps: Pick<DigestDeps, 'committees' | 'clock'>,
+  deps: Pick<DigestDeps, 'committees' | 'clock' | 'libraryTimeZone'>,
   channelId: string,
   week: string | undefined,
 ): Promise<{ ok: true; committee: Committee; week: string } | Refused> {
@@ -360,7 +385,14 @@ export async function resolveDigestTarget(
   if (!committee) return { ok: false, refusal: `Channel ${channelId} is not subscribed to the digest.` };
   if (week !== undefined && !parseWeek(week))
     return { ok: false, refusal: `${week} is not an ISO week such as 2026-W47.` };
-  return { ok: true, committee, week: week ?? lastCompleteWeek(deps.clock.now(), committee.timeZone) };
+  const zone = deps.libraryTimeZone;
+  const target = week ?? lastCompleteWeek(deps.clock.now(), zone);
+  if (!weekIsOver(target, zone, deps.clock.now()))
+    return {
+      ok: false,
+      refusal: `Week ${target} is not over yet in ${zone} (LIBRARY_TIME_ZONE); only finished weeks are shown or sent.`,
+    };
+  return { ok: true, committee, week: target };
 }
 
 /** `digest send`: posts a finished week's digest now, through the same exactly-once path as the schedule. */
@@ -371,12 +403,6 @@ export async function sendDigestNow(
 ): Promise<({ ok: true; week: string } & Delivery) | Refused> {
   const target = await resolveDigestTarget(deps, channelId, week);
   if (!target.ok) return target;
-  const now = deps.clock.now();
-  if (!weekIsOver(target.week, target.committee.timeZone, now))
-    return {
-      ok: false,
-      refusal: `Week ${target.week} is not over yet in ${target.committee.timeZone}; only finished weeks are sent.`,
-    };
-  const delivery = await deliverDigest(deps, target.committee, target.week, now);
+  const delivery = await deliverDigest(deps, target.committee, target.week, deps.clock.now());
   return { ok: true, week: target.week, ...delivery };
 }

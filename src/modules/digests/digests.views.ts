@@ -13,6 +13,7 @@ import {
   text,
 } from '../../lib/rich-text.js';
 import { escapeMrkdwn, truncate } from '../../lib/text.js';
+import { thresholdWords } from '../committees/committees.views.js';
 import { formatGap } from '../rounds/rounds.gap.js';
 import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from './digests.build.js';
 
@@ -47,6 +48,14 @@ export function scopeText(data: Pick<DigestData, 'committee'>): string {
   if (units.length === 0) return 'All staff';
   const listed = units.slice(0, 6).join(', ');
   return `Units: ${units.length > 6 ? `${listed} and ${units.length - 6} more` : listed}`;
+}
+
+/** "N rounds in units or weeks too small to show are left out", or null when none were. */
+export function leftOutText(rounds: number): string | null {
+  if (rounds === 0) return null;
+  return rounds === 1
+    ? '1 round in units or weeks too small to show is left out'
+    : `${rounds} rounds in units or weeks too small to show are left out`;
 }
 
 function changeText(change: number | null): string | null {
@@ -131,18 +140,28 @@ function followUpLines(data: DigestData): string[] {
       .slice(0, 10)
       .map((row) => `${unitName(row.unit)} ${row.open}${row.improved ? ` (${row.improved} improved)` : ''}`)
       .join(', ');
-    lines.push(`${plural(plans.open, 'open action plan')}${next}${byUnit ? `: ${byUnit}` : ''}`);
-    lines.push(`${plural(plans.improved, 'action plan')} closed as improved so far`);
+    lines.push(
+      `${plural(plans.open, 'open action plan')} in units shown${next}${byUnit ? `: ${byUnit}` : ''}`,
+    );
+    lines.push(`${plural(plans.improved, 'action plan')} in units shown closed as improved so far`);
   }
   return lines;
 }
 
 function notificationText(data: DigestData): string {
   const { headline } = data;
-  if (headline.rounds === 0) return `Service digest for ${data.week.label}: no completed rounds.`;
-  if (!headline.figures)
-    return `Service digest for ${data.week.label}: ${plural(headline.rounds, 'completed round')}.`;
+  if (!headline.figures) {
+    return headline.roundsLeftOut === 0
+      ? `Service digest for ${data.week.label}: no completed rounds.`
+      : `Service digest for ${data.week.label}: no unit could be shown this week.`;
+  }
   return `Service digest for ${data.week.label}: ${plural(headline.rounds, 'completed round')}, average gap ${formatAverageGap(headline.figures.gap)}.`;
+}
+
+/** The week had completed rounds, but no unit's came from enough different people to show. */
+function tooSmallLine(data: DigestData): string {
+  const min = data.committee.minGroupSize;
+  return `${plural(data.headline.roundsLeftOut, 'round')} completed this week, but no unit’s came from at least ${min} different staff members and ${min} different customers, so no figures are shown, to keep each person’s rating private.`;
 }
 
 /** One line for an empty week, rather than an empty table. */
@@ -153,12 +172,15 @@ function emptyWeekLine(data: DigestData): string {
   }.`;
 }
 
+const individualsNote = (min: number) =>
+  `Rows for staff members appear only in units shown, and only where each of the unit’s staff members had at least ${min} different customers this week.`;
+
 /** The digest as the channel sees it. */
 export function buildDigestMessage(data: DigestData, options: { preview?: boolean } = {}): SlackMessage {
   const fallback = notificationText(data);
   const { headline, committee } = data;
   const min = committee.minGroupSize;
-  if (headline.rounds === 0) {
+  if (headline.rounds === 0 && headline.roundsLeftOut === 0) {
     const line = emptyWeekLine(data);
     return {
       text: fallback,
@@ -173,25 +195,20 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
       // The scope names units as the admin typed them: plain_text, beside the app's own bold words.
       elements: [
         ...(options.preview ? [mrkdwn('*Preview, only you can see this.*')] : []),
-        plain(`${scopeText(data)} · week ${data.week.id} · ${committee.timeZone}`),
+        plain(`${scopeText(data)} · week ${data.week.id} (${data.week.timeZone})`),
       ],
     },
   ];
 
   if (!headline.figures) {
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(
-        `*${plural(headline.rounds, 'round')}* completed this week: fewer than ${min}, so no figures are shown, to keep each customer’s rating private.`,
-      ),
-    });
+    blocks.push({ type: 'section', text: mrkdwn(tooSmallLine(data)) });
   } else {
     const { figures, previous } = headline;
     const change = changeText(headline.gapChange);
     blocks.push({
       type: 'section',
       fields: [
-        mrkdwn(`*Completed rounds*\n${headline.rounds} _(${previous.rounds} the week before)_`),
+        mrkdwn(`*Completed rounds shown*\n${headline.rounds} _(${previous.rounds} the week before)_`),
         mrkdwn(
           `*Average gap*\n:${LIGHT_EMOJI[figures.light]}: ${formatAverageGap(figures.gap)}${change ? ` _(${change})_` : ''}`,
         ),
@@ -199,24 +216,16 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
         mrkdwn(`*Customer rating (average)*\n${score(figures.customer)} / 10`),
       ],
     });
+    const leftOut = leftOutText(headline.roundsLeftOut);
     const trend = trendText(data);
-    if (trend) blocks.push({ type: 'context', elements: [mrkdwn(trend)] });
+    const notes = [leftOut ? `${leftOut}.` : null, trend].filter((note): note is string => note !== null);
+    if (notes.length > 0) blocks.push({ type: 'context', elements: notes.map((note) => mrkdwn(note)) });
 
     blocks.push({ type: 'divider' });
     const listed = data.units.slice(0, MAX_LISTED_ROWS);
-    const unitLines: Inline[][] = [];
-    if (data.units.length === 0) {
-      unitLines.push([
-        text(
-          `No unit could be shown on its own this week (each needs ${min} or more completed rounds, and the rest must pool to ${min} or more).`,
-        ),
-      ]);
-    }
-    unitLines.push(...listed.map((unit) => row(unitName(unit.unit), unit)));
+    const unitLines: Inline[][] = listed.map((unit) => row(unitName(unit.unit), unit));
     const rest = restByLight(data.units.slice(MAX_LISTED_ROWS), 'unit');
     if (rest) unitLines.push([italic(rest)]);
-    if (data.otherUnits)
-      unitLines.push(row(`Other units (${data.otherUnits.unitCount}, pooled)`, data.otherUnits));
     blocks.push(rowsBlock([bold('By unit'), text(', worst gap first')], unitLines));
 
     if (data.individuals) {
@@ -224,6 +233,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
       const personLines = people.map((person) => row(personName(person), person));
       const more = restByLight(data.individuals.slice(MAX_LISTED_ROWS), 'person');
       if (more) personLines.push([italic(more)]);
+      personLines.push([italic(individualsNote(min))]);
       blocks.push(rowsBlock([bold('By staff member'), text(', worst gap first')], personLines));
     }
   }
@@ -232,11 +242,12 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
   blocks.push(
     richText(paragraph(bold('Follow-ups')), bulleted(followUpLines(data).map((line) => [text(line)]))),
   );
+  const threshold = thresholdWords(min);
   blocks.push({
     type: 'context',
     elements: [
       mrkdwn(
-        `Units with fewer than ${min} completed rounds are not shown on their own. Customers’ answers stay with the staff member; no customer is named here.${
+        `${threshold.charAt(0).toUpperCase()}${threshold.slice(1)}; smaller units and weeks are left out, never pooled. Customers’ answers stay with the staff member; no customer is named here.${
           options.preview ? ' The chart goes in the thread of the real post.' : ''
         }`,
       ),
@@ -259,35 +270,35 @@ export function renderDigestText(data: DigestData): string {
   const { headline, committee } = data;
   const min = committee.minGroupSize;
   const lines = [
-    `Service digest · ${data.week.label} (${data.week.id}, ${committee.timeZone})`,
-    `${scopeText(data)} · groups of ${min} or more · channel ${committee.channelId}`,
+    `Service digest · ${data.week.label} (${data.week.id}, ${data.week.timeZone})`,
+    `${scopeText(data)} · ${thresholdWords(min)} · channel ${committee.channelId}`,
     '',
   ];
-  if (headline.rounds === 0) {
+  if (headline.rounds === 0 && headline.roundsLeftOut === 0) {
     lines.push(emptyWeekLine(data).replace(/\*/g, ''));
     return `${lines.join('\n')}\n`;
   }
   if (!headline.figures) {
-    lines.push(`${plural(headline.rounds, 'round')} completed: fewer than ${min}, so no figures are shown.`);
+    lines.push(tooSmallLine(data));
   } else {
     const { figures, previous } = headline;
     const change = changeText(headline.gapChange);
     lines.push(
-      `Completed rounds  ${headline.rounds} (${previous.rounds} the week before)`,
+      `Rounds shown      ${headline.rounds} (${previous.rounds} the week before)`,
       `Self (average)    ${score(figures.self)}`,
       `Customer (avg)    ${score(figures.customer)}`,
       `Gap (average)     ${formatAverageGap(figures.gap)} ${figures.light}${change ? `, ${change}` : ''}`,
     );
+    const leftOut = leftOutText(headline.roundsLeftOut);
+    if (leftOut) lines.push(`${leftOut}.`);
     const trend = trendText(data);
     if (trend) lines.push(trend);
     lines.push('', 'By unit, worst gap first:');
-    if (data.units.length === 0) lines.push('  (no unit could be shown on its own)');
     for (const row of data.units) lines.push(textRow(row.unit, row));
-    if (data.otherUnits)
-      lines.push(textRow(`Other units (${data.otherUnits.unitCount}, pooled)`, data.otherUnits));
     if (data.individuals) {
       lines.push('', 'By staff member, worst gap first:');
       for (const row of data.individuals) lines.push(textRow(row.name ?? row.staffUserId, row));
+      lines.push(`  (${individualsNote(min)})`);
     }
   }
   lines.push('', 'Follow-ups:', ...followUpLines(data).map((line) => `  • ${line}`));

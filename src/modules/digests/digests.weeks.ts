@@ -1,9 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
 
 /**
- * ISO weeks (Monday to Sunday) in a committee's time zone. A round completed at Sunday 23:30 in the
- * committee's zone belongs to that week, whatever UTC says. Luxon does the calendar and DST work: a
- * week that contains a clock change is 167 or 169 hours long, and its bounds are still local midnights.
+ * ISO weeks (Monday to Sunday) in a time zone. The digest's figures use the library's own calendar
+ * (LIBRARY_TIME_ZONE), the same for every committee: a round completed at Sunday 23:30 there belongs
+ * to that week, whatever UTC or a committee's zone says. Each committee still posts at its own
+ * weekday and hour, in its own zone. Luxon does the calendar and DST work: a week that contains a
+ * clock change is 167 or 169 hours long, and its bounds are still local midnights.
  */
 
 export type WeekId = `${number}-W${string}`;
@@ -81,14 +83,28 @@ export interface PostSchedule {
 }
 
 /**
- * When the digest for `week` is posted: in the following week, on the committee's weekday and hour,
- * local time. An hour that a spring-forward skips is moved forward, as luxon does, never dropped.
+ * When the digest for `week` is posted: at the first of the committee's weekday and hour (local
+ * time, in its zone) once the week is over in the library's zone. For a committee in the library's
+ * zone, or west of it, that is in the following week, as chosen. A committee far east of the
+ * library whose hour comes before the library's week has ended there (Monday 09:00 in Sydney is
+ * still Sunday in London) posts at that hour a week later: never a week that is not over, whose
+ * figures would change. An hour that a spring-forward skips is moved forward; an hour that a
+ * fall-back repeats is the first of the two.
  */
-export function postTimeFor(week: string, schedule: PostSchedule): Date {
-  const next = mondayOf(shiftWeek(week, 1), schedule.timeZone);
-  return next
-    .set({ weekday: schedule.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7, hour: schedule.hour, minute: 0 })
-    .toJSDate();
+export function postTimeFor(week: string, schedule: PostSchedule, libraryTimeZone: string): Date {
+  const over = DateTime.fromJSDate(weekBounds(week, libraryTimeZone).end, { zone: schedule.timeZone });
+  // From the local Monday, as luxon resolves a repeated hour by the offset it starts from: the first
+  // of the two, and a skipped hour moves forward.
+  const slot = (from: DateTime) =>
+    from.startOf('week').set({
+      weekday: schedule.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7,
+      hour: schedule.hour,
+      minute: 0,
+      second: 0,
+      millisecond: 0,
+    });
+  const sameWeek = slot(over);
+  return (sameWeek >= over ? sameWeek : slot(over.plus({ weeks: 1 }))).toJSDate();
 }
 
 /** The last week that is over at `now` in the zone: the week a digest built now reports on. */
@@ -97,19 +113,33 @@ export function lastCompleteWeek(now: Date, zone: string): WeekId {
 }
 
 /**
- * The week whose digest is due at `now`: the latest week whose post time has come. Only that one:
- * after a long outage the committee gets the latest week, not a backlog. A week whose post time came
- * before the committee subscribed is not due (subscribing on a Wednesday does not post last week's
- * digest at once); `undefined` then.
+ * The weeks whose digests are due at `now`: the latest week whose post time has come, and any
+ * earlier week with that same post time. Only those: after a long outage the committee gets the
+ * latest week, not a backlog. Two weeks share a post time only around clock changes, when the
+ * committee's zone and the library's move by an hour on different dates and no post hour falls
+ * between two of the library's week ends (Monday 09:00 in Sydney and midnight in London, each April):
+ * both are then due together, so no week goes unposted. A week whose post time came before the
+ * committee subscribed is not due (subscribing on a Wednesday does not post last week's digest at
+ * once). Oldest first; empty when none is due.
  */
-export function dueWeek(now: Date, schedule: PostSchedule, subscribedAt: Date): WeekId | undefined {
-  const current = weekOf(now, schedule.timeZone);
-  let candidate = shiftWeek(current, -1);
-  if (postTimeFor(candidate, schedule).getTime() > now.getTime()) candidate = shiftWeek(current, -2);
-  return postTimeFor(candidate, schedule).getTime() >= subscribedAt.getTime() ? candidate : undefined;
+export function dueWeeks(
+  now: Date,
+  schedule: PostSchedule,
+  subscribedAt: Date,
+  libraryTimeZone: string,
+): WeekId[] {
+  const postTime = (week: string) => postTimeFor(week, schedule, libraryTimeZone).getTime();
+  let latest = lastCompleteWeek(now, libraryTimeZone);
+  // A post time is at most a week (and a clock change) after its week ends: a few steps back at most.
+  for (let step = 0; step < 3 && postTime(latest) > now.getTime(); step++) latest = shiftWeek(latest, -1);
+  const at = postTime(latest);
+  if (at > now.getTime() || at < subscribedAt.getTime()) return [];
+  const due = [latest];
+  while (postTime(shiftWeek(due[0] as string, -1)) === at) due.unshift(shiftWeek(due[0] as string, -1));
+  return due;
 }
 
-/** Whether the week is over at `now` in the zone (only finished weeks are sent). */
+/** Whether the week is over at `now` in the zone (only finished weeks are built and sent). */
 export function weekIsOver(week: string, zone: string, now: Date): boolean {
   return weekBounds(week, zone).end.getTime() <= now.getTime();
 }

@@ -105,11 +105,10 @@ export interface RetentionSettings {
   weekZone: string;
 }
 
-/** The server's own time zone. */
-export const serverTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-export function retentionSettingsFrom(config: Pick<Config, 'RETENTION_DAYS'>): RetentionSettings {
-  return { days: config.RETENTION_DAYS, weekZone: serverTimeZone() };
+export function retentionSettingsFrom(
+  config: Pick<Config, 'RETENTION_DAYS' | 'LIBRARY_TIME_ZONE'>,
+): RetentionSettings {
+  return { days: config.RETENTION_DAYS, weekZone: config.LIBRARY_TIME_ZONE };
 }
 
 /**

@@ -110,6 +110,7 @@ describe('the committee settings form', () => {
     const modal = buildCommitteeModal(
       { channelId: 'C123', settings: longest, existing: true, committeeId: 7 },
       'UADMIN',
+      'Europe/London',
     );
     expectWithinBlockKitLimits('modal', modal);
     expect(JSON.parse(modal.private_metadata ?? '')).toEqual({
@@ -120,6 +121,24 @@ describe('the committee settings form', () => {
     });
     expect(JSON.stringify(modal)).toContain('America/Argentina/ComodRivadavia');
     expect(describeSettings(longest)).toContain('Individual rows: shown');
+  });
+
+  it('says the threshold in words: people, not rounds, and the library’s weeks', () => {
+    const modal = buildCommitteeModal(
+      { channelId: 'C123', settings: { ...DEFAULT_SETTINGS, minGroupSize: 4 }, existing: false },
+      'UADMIN',
+      'Australia/Sydney',
+    );
+    const words = JSON.stringify(modal);
+    expect(words).toContain(
+      'figures appear only when they come from at least N different staff members and N different customers',
+    );
+    expect(words).toContain('4 staff members and 4 customers');
+    expect(words).toContain('Monday to Sunday in Australia/Sydney');
+    expect(words).not.toMatch(/completed rounds than this/);
+    expect(describeSettings({ ...DEFAULT_SETTINGS, minGroupSize: 4 })).toContain(
+      'Figures appear only when they come from at least 4 different staff members and 4 different customers',
+    );
   });
 });
 

@@ -8,9 +8,19 @@ export function figures(self: number, customer: number, rounds = 5): Figures {
   return { rounds, self, customer, gap, light: lightOf(gap) };
 }
 
-/** A digest with `units` units (and as many individuals when asked), with worst-case long names. */
+/**
+ * A digest with `units` units (and as many individuals when asked), with worst-case long names.
+ * `rounds` are shown; `leftOut` rounds were in units too small to show (0 units and some left out:
+ * a week with rounds but nothing to show).
+ */
 export function sampleDigest(
-  options: { units?: number; individuals?: number; rounds?: number; longNames?: boolean } = {},
+  options: {
+    units?: number;
+    individuals?: number;
+    rounds?: number;
+    leftOut?: number;
+    longNames?: boolean;
+  } = {},
 ): DigestData {
   const week = '2026-W47';
   const name = (prefix: string, index: number) =>
@@ -42,23 +52,23 @@ export function sampleDigest(
       label: weekLabel(week),
       start: '2026-11-16T00:00:00.000Z',
       end: '2026-11-23T00:00:00.000Z',
+      timeZone: 'Europe/London',
     },
     generatedAt: '2026-11-23T09:00:00.000Z',
     headline: {
       rounds,
-      figures: rounds >= 3 ? figures(7.4, 6.1, rounds) : null,
+      roundsLeftOut: options.leftOut ?? 4,
+      figures: rounds > 0 ? figures(7.4, 6.1, rounds) : null,
       previous: { week: '2026-W46', rounds: 30, figures: figures(7.5, 5.8, 30) },
-      gapChange: rounds >= 3 ? 0.4 : null,
+      gapChange: rounds > 0 ? 0.4 : null,
     },
     trend: weeksEndingWith(week, 12).map((id, index) => ({
       week: id,
       label: weekShortLabel(id),
-      rounds: index === 3 ? 2 : 20 + index,
+      rounds: index === 3 ? 0 : 20 + index,
       figures: index === 3 ? null : figures(7 + (index % 3) * 0.3, 5 + (index % 4) * 0.5, 20 + index),
     })),
     units,
-    otherUnits: { unitCount: 2, ...figures(7, 6, 4) },
-    unitsPooled: 2,
     individuals,
     followUps: {
       awaitingCustomer: 4,

@@ -100,14 +100,14 @@ async function seedWeek(db: Database) {
   });
   await seedRound(db, { staff: 'UMAP1', unit: 'Maps', self: 6, customer: 6, completedAt: inW47(4) });
 
-  // W46: Reference, 3 rounds: self 8 (8.0); customer 6+6+7 = 19 (6.333 -> 6.3); gap -1.7.
-  for (const [customer, day] of [
-    [6, 9],
-    [6, 10],
-    [7, 11],
+  // W46: Reference, 3 rounds by 3 staff members: self 8 (8.0); customer 6+6+7 = 19 (6.333 -> 6.3); gap -1.7.
+  for (const [staff, customer, day] of [
+    ['UREF1', 6, 9],
+    ['UREF2', 6, 10],
+    ['UREF3', 7, 11],
   ] as const)
     await seedRound(db, {
-      staff: 'UREF1',
+      staff,
       unit: 'Reference',
       self: 8,
       customer,
@@ -173,13 +173,17 @@ async function seedWeek(db: Database) {
 
 describeEachDatabase('digest aggregation', (getDb) => {
   const db = () => getDb().handle.db;
-  const build = async (committee: Awaited<ReturnType<typeof seedCommittee>>, week = W47) =>
-    buildDigest({ digests: createDigestsRepository({ db: db() }), committee, week, clock });
+  const build = async (
+    committee: Awaited<ReturnType<typeof seedCommittee>>,
+    week = W47,
+    libraryTimeZone = 'UTC',
+  ) =>
+    buildDigest({ digests: createDigestsRepository({ db: db() }), committee, week, clock, libraryTimeZone });
 
-  it('lists open action plans per shown unit, the improved ones, and the next check-in', async () => {
+  it('counts action plans only in units shown: open, improved, and the next check-in', async () => {
     await seedWeek(db());
-    // Plans of staff in Reference (shown on its own) and Archives (pooled): two open in Reference
-    // (one with a check-in due), one closed as improved there, one open in Archives.
+    // Plans of staff in Reference (shown) and Archives (one round: left out): two open in Reference
+    // (one with a check-in due), one closed as improved there, one open in Archives, not counted.
     await db().execute(sql`
       insert into staff_profiles (user_id, unit) values ('UPLAN1', 'Reference'), ('UPLAN2', 'Archives')
       on conflict (user_id) do nothing`);
@@ -197,13 +201,15 @@ describeEachDatabase('digest aggregation', (getDb) => {
       values ('plan_checkin', ${first?.id}, 'UPLAN1', '2026-11-24T09:00:00Z', 'plan_checkin:x:1')`);
     const digest = await build(await seedCommittee(db(), 'CALL'));
     expect(digest.followUps.plans).toEqual({
-      open: 3,
+      open: 2,
       improved: 1,
       nextCheckin: '2026-11-24T09:00:00.000Z',
       byUnit: [{ unit: 'Reference', open: 2, improved: 1 }],
     });
     const text = JSON.stringify(buildDigestMessage(digest).blocks);
-    expect(text).toContain('3 open action plans, next check-in Tue 24 Nov: Reference 2 (1 improved)');
+    expect(text).toContain(
+      '2 open action plans in units shown, next check-in Tue 24 Nov: Reference 2 (1 improved)',
+    );
     expect(text).not.toContain('Archives');
   });
 
@@ -215,14 +221,18 @@ describeEachDatabase('digest aggregation', (getDb) => {
       id: W47,
       label: '16–22 Nov 2026',
       start: '2026-11-16T00:00:00.000Z',
+      timeZone: 'UTC',
     });
-    // 12 rounds: self 32+18+22+9+6 = 87 (7.25 -> 7.3); customer 20+22+17+3+6 = 68 (5.667 -> 5.7); gap -1.6.
-    expect(digest.headline.rounds).toBe(12);
+    // Reference (4 staff members, 4 customers), Circulation and Children's (3 and 3 each) pass the
+    // minimum of 3; Archives and Maps (one round each) are left out of every figure.
+    // 10 rounds: self 32+18+22 = 72 (7.2); customer 20+22+17 = 59 (5.9); gap -1.3.
+    expect(digest.headline.rounds).toBe(10);
+    expect(digest.headline.roundsLeftOut).toBe(2);
     expect(digest.headline.figures).toEqual({
-      rounds: 12,
-      self: 7.3,
-      customer: 5.7,
-      gap: -1.6,
+      rounds: 10,
+      self: 7.2,
+      customer: 5.9,
+      gap: -1.3,
       light: 'yellow',
     });
     expect(digest.headline.previous).toMatchObject({
@@ -230,25 +240,14 @@ describeEachDatabase('digest aggregation', (getDb) => {
       rounds: 3,
       figures: { self: 8, customer: 6.3, gap: -1.7, light: 'yellow' },
     });
-    // -1.6 - (-1.7) = +0.1: better.
-    expect(digest.headline.gapChange).toBe(0.1);
+    // -1.3 - (-1.7) = +0.4: better.
+    expect(digest.headline.gapChange).toBe(0.4);
 
-    // Archives and Maps (1 round each) pool to 2 rounds, under 3: the smallest unit that could be
-    // shown (Children's, 3 rounds, first by name among the 3-round units) joins them. Pool: 5 rounds,
-    // self 9+6+22 = 37 (7.4), customer 3+6+17 = 26 (5.2), gap -2.2, yellow.
     expect(digest.units).toEqual([
       { unit: 'Reference', rounds: 4, self: 8, customer: 5, gap: -3, light: 'red' },
+      { unit: "Children's", rounds: 3, self: 7.3, customer: 5.7, gap: -1.6, light: 'yellow' },
       { unit: 'Circulation', rounds: 3, self: 6, customer: 7.3, gap: 1.3, light: 'green' },
     ]);
-    expect(digest.otherUnits).toEqual({
-      unitCount: 3,
-      rounds: 5,
-      self: 7.4,
-      customer: 5.2,
-      gap: -2.2,
-      light: 'yellow',
-    });
-    expect(digest.unitsPooled).toBe(3);
     expect(digest.individuals).toBeNull();
 
     // "The weekly printed list", "Fax confirmations" and the Children's answer name something;
@@ -260,23 +259,39 @@ describeEachDatabase('digest aggregation', (getDb) => {
       plans: { open: 0, improved: 0, nextCheckin: null, byUnit: [] },
     });
 
-    // Trend: 12 weeks ending with W47; W45 has 2 rounds, under the minimum.
+    // Trend: 12 weeks ending with W47; W45 has 2 rounds by 2 staff members, under the minimum.
     expect(digest.trend).toHaveLength(12);
     expect(digest.trend.map((point) => point.week).slice(-3)).toEqual(['2026-W45', '2026-W46', W47]);
-    expect(digest.trend.at(-3)).toMatchObject({ rounds: 2, figures: null });
+    expect(digest.trend.at(-3)).toMatchObject({ rounds: 0, figures: null });
+    expect(digest.trend.at(-1)).toMatchObject({ rounds: 10, figures: digest.headline.figures });
     expect(digest.trend.at(0)).toMatchObject({ week: '2026-W36', rounds: 0, figures: null });
   });
 
-  it('never shows a unit under the minimum, nor lets it be worked out from the headline', async () => {
+  it('leaves a small unit out of every figure, so nothing subtracts to it', async () => {
     await seedWeek(db());
     const digest = await build(await seedCommittee(db(), 'CALL'));
     const everything = `${JSON.stringify(digest)}${JSON.stringify(buildDigestMessage(digest))}${renderDigestText(digest)}`;
-    for (const hidden of ['Archives', 'Maps', "Children's", 'Children&#39;s'])
-      expect(everything).not.toContain(hidden);
-    // Headline minus the units shown is the pooled group: at least 3 rounds from at least 2 units.
+    for (const hidden of ['Archives', 'Maps']) expect(everything).not.toContain(hidden);
+    // The headline is exactly the units shown: subtracting them leaves nothing.
     const shown = digest.units.reduce((sum, unit) => sum + unit.rounds, 0);
-    expect(digest.headline.rounds - shown).toBe(digest.otherUnits?.rounds);
-    expect(digest.otherUnits?.rounds).toBeGreaterThanOrEqual(3);
+    expect(digest.headline.rounds).toBe(shown);
+    expect(everything).toContain('2 rounds in units or weeks too small to show are left out');
+  });
+
+  it('counts different customers too: three staff members with one customer are no group', async () => {
+    for (const staff of ['U1', 'U2', 'U3'])
+      await seedRound(db(), {
+        staff,
+        unit: 'Reference',
+        self: 8,
+        customer: 2,
+        completedAt: at('2026-11-18T12:00:00Z'),
+        customerUserId: 'UONECUSTOMER',
+      });
+    const digest = await build(await seedCommittee(db(), 'CALL'));
+    expect(digest.headline).toMatchObject({ rounds: 0, roundsLeftOut: 3, figures: null });
+    expect(digest.units).toEqual([]);
+    expect(digest.followUps.noLongerNeed).toBeNull();
   });
 
   it('never carries a customer, a free-text answer or a customer id', async () => {
@@ -289,19 +304,46 @@ describeEachDatabase('digest aggregation', (getDb) => {
     expect(everything).not.toMatch(/UCUST|Customer \d|Service \d/);
   });
 
-  it('shows individual rows only when the committee has them on, worst gap first', async () => {
-    await seedWeek(db());
+  it('shows individual rows only when the committee has them on, and only where customers are many enough', async () => {
+    // Reference: three staff members with three different customers each. Circulation: three staff
+    // members, one of whom had only two customers, so its rows would give hers away by subtraction.
+    const seed = async (unit: string, staff: string, customers: number, self: number, score: number) => {
+      for (let i = 0; i < customers; i++)
+        await seedRound(db(), {
+          staff,
+          unit,
+          self,
+          customer: score,
+          completedAt: at(`2026-11-${17 + i}T12:00:00Z`),
+        });
+    };
+    await seed('Reference', 'UREF1', 3, 9, 3);
+    await seed('Reference', 'UREF2', 3, 8, 6);
+    await seed('Reference', 'UREF3', 4, 7, 7);
+    await seed('Circulation', 'UCIR1', 3, 5, 9);
+    await seed('Circulation', 'UCIR2', 3, 6, 6);
+    await seed('Circulation', 'UCIR3', 2, 9, 1);
+
     const off = await build(await seedCommittee(db(), 'COFF'));
     expect(off.individuals).toBeNull();
     expect(JSON.stringify(buildDigestMessage(off))).not.toContain('UREF1');
     const on = await build(await seedCommittee(db(), 'CON', { showIndividuals: true }));
-    expect(on.individuals).toHaveLength(12);
-    // Archives' one round: 3 - 9 = -6.0; then Reference's 4 - 8 = -4.0.
-    expect(on.individuals?.slice(0, 2)).toEqual([
-      { staffUserId: 'UARC1', name: null, rounds: 1, self: 9, customer: 3, gap: -6, light: 'red' },
-      { staffUserId: 'UREF1', name: null, rounds: 1, self: 8, customer: 4, gap: -4, light: 'red' },
+    expect(on.units.map((unit) => unit.unit)).toEqual(['Reference', 'Circulation']);
+    // UREF1: 3 - 9 = -6.0; UREF2: 6 - 8 = -2.0; UREF3: 7 - 7 = 0.0. No row from Circulation.
+    expect(on.individuals).toEqual([
+      { staffUserId: 'UREF1', name: null, rounds: 3, self: 9, customer: 3, gap: -6, light: 'red' },
+      { staffUserId: 'UREF2', name: null, rounds: 3, self: 8, customer: 6, gap: -2, light: 'yellow' },
+      { staffUserId: 'UREF3', name: null, rounds: 4, self: 7, customer: 7, gap: 0, light: 'green' },
     ]);
+    // The rows add up to their unit's row.
+    const reference = on.units.find((unit) => unit.unit === 'Reference');
+    expect(reference?.rounds).toBe(10);
     expectWithinBlockKitLimits('message', buildDigestMessage(on));
+    // With a minimum of 4, UREF1 and UREF2 had too few customers: no row for anyone in Reference.
+    const strict = await build(
+      await seedCommittee(db(), 'CSTRICT', { showIndividuals: true, minGroupSize: 4 }),
+    );
+    expect(strict.individuals).toEqual([]);
   });
 
   it('covers only the listed units, compared without regard to case', async () => {
@@ -316,13 +358,12 @@ describeEachDatabase('digest aggregation', (getDb) => {
       light: 'yellow',
     });
     expect(digest.units.map((unit) => unit.unit)).toEqual(['Reference', 'Circulation']);
-    expect(digest.otherUnits).toBeNull();
+    expect(digest.headline.roundsLeftOut).toBe(0);
     // Awaiting: all three are Reference's; the week's expiry was Circulation's.
     expect(digest.followUps).toMatchObject({ awaitingCustomer: 3, expiredThisWeek: 1, noLongerNeed: 2 });
   });
 
-  it('puts a round completed Sunday 23:30 in the committee’s zone in that week', async () => {
-    const ny = await seedCommittee(db(), 'CNY', { timeZone: 'America/New_York', minGroupSize: 3 });
+  it('cuts weeks in the library’s zone, the same for committees in any zone', async () => {
     // Sunday 22 Nov 23:30 in New York is Monday 23 Nov 04:30 UTC (W48 in UTC).
     await seedRound(db(), {
       staff: 'U1',
@@ -346,7 +387,7 @@ describeEachDatabase('digest aggregation', (getDb) => {
       customer: 7,
       completedAt: at('2026-11-18T12:00:00Z'),
     });
-    // Sunday 15 Nov 23:59 in New York (16 Nov 04:59 UTC): W46, although UTC says W47.
+    // Sunday 15 Nov 23:59 in New York (16 Nov 04:59 UTC): W46 there, although UTC says W47.
     await seedRound(db(), {
       staff: 'U4',
       unit: 'Reference',
@@ -354,15 +395,24 @@ describeEachDatabase('digest aggregation', (getDb) => {
       customer: 2,
       completedAt: at('2026-11-16T04:59:00Z'),
     });
-    const inNewYork = await build(ny);
-    expect(inNewYork.week.start).toBe('2026-11-16T05:00:00.000Z');
-    expect(inNewYork.headline.figures).toEqual({ rounds: 3, self: 8, customer: 6, gap: -2, light: 'yellow' });
-    expect(inNewYork.trend.at(-2)?.rounds).toBe(1);
+    const ny = await seedCommittee(db(), 'CNY', { timeZone: 'America/New_York' });
+    const utc = await seedCommittee(db(), 'CUTC');
 
-    const utc = await build(await seedCommittee(db(), 'CUTC'));
-    // In UTC, W47 has the 05:30, the 12:00 and the 04:59 rounds, and not the Sunday-night one.
-    expect(utc.headline.rounds).toBe(3);
-    expect(utc.headline.figures?.self).toBe(6);
+    // The library in New York: its W47 has the Sunday-night round, not the one before Monday there.
+    const inNewYork = await build(ny, W47, 'America/New_York');
+    expect(inNewYork.week).toMatchObject({ start: '2026-11-16T05:00:00.000Z', timeZone: 'America/New_York' });
+    expect(inNewYork.headline.figures).toEqual({ rounds: 3, self: 8, customer: 6, gap: -2, light: 'yellow' });
+    // W46 there holds one round: left out.
+    expect(inNewYork.trend.at(-2)).toMatchObject({ rounds: 0, figures: null });
+    // The committee in UTC gets the library's week, the same figures.
+    const { generatedAt: _a, committee: _c, ...same } = await build(utc, W47, 'America/New_York');
+    const { generatedAt: _b, committee: _d, ...expected } = inNewYork;
+    expect(same).toEqual(expected);
+
+    // The library in UTC: W47 has the 05:30, the 12:00 and the 04:59 rounds, and not the Sunday-night one.
+    const inUtc = await build(ny, W47, 'UTC');
+    expect(inUtc.headline.rounds).toBe(3);
+    expect(inUtc.headline.figures?.self).toBe(6);
   });
 
   it('says so in one line when the week is empty, and hides figures when it is too small', async () => {
@@ -388,11 +438,13 @@ describeEachDatabase('digest aggregation', (getDb) => {
         noLongerNeed: 'Something',
       });
     const small = await build(committee);
-    expect(small.headline).toMatchObject({ rounds: 4, figures: null });
+    expect(small.headline).toMatchObject({ rounds: 0, roundsLeftOut: 4, figures: null });
     expect(small.units).toEqual([]);
     expect(small.followUps.noLongerNeed).toBeNull();
     const text = JSON.stringify(buildDigestMessage(small));
-    expect(text).toContain('fewer than 5, so no figures are shown');
+    expect(text).toContain(
+      '4 rounds completed this week, but no unit’s came from at least 5 different staff members and 5 different customers, so no figures are shown',
+    );
     expect(text).not.toContain('Reference');
   });
 

@@ -4,6 +4,7 @@ import {
   CHART_FONT,
   CHART_HEIGHT,
   CHART_WIDTH,
+  chartConfiguration,
   renderDigestChart,
 } from '../../../src/modules/digests/digests.chart.js';
 import { sampleDigest } from './digest-data.js';
@@ -43,6 +44,18 @@ describe('digest chart', () => {
     const canvas = createCanvas(corner.width, corner.height);
     canvas.getContext('2d').drawImage(corner, 0, 0);
     expect([...canvas.getContext('2d').getImageData(2, 2, 1, 1).data]).toEqual([255, 255, 255, 255]);
+  });
+
+  it('draws the trend’s published figures and nothing else, with gaps for weeks not shown', () => {
+    const data = sampleDigest();
+    const config = chartConfiguration(data);
+    const [self, customer] = config.data.datasets;
+    expect(self?.data).toEqual(data.trend.map((point) => point.figures?.self ?? null));
+    expect(customer?.data).toEqual(data.trend.map((point) => point.figures?.customer ?? null));
+    expect(self?.data[3]).toBeNull();
+    expect(JSON.stringify(config.options?.plugins?.subtitle)).toContain(
+      'only units with 3 or more staff members and 3 or more customers',
+    );
   });
 
   it('has nothing to draw when no week reaches the minimum', async () => {

@@ -28,6 +28,7 @@ beforeAll(async () => {
   process.env.SLACK_SIGNING_SECRET = 'cli-test-secret';
   process.env.SLACK_API_URL = standIn.url;
   process.env.LOG_LEVEL = 'silent';
+  process.env.LIBRARY_TIME_ZONE = 'Europe/London';
   const database = await openMigratedDatabase({
     PGLITE_DIR: dir,
     DATABASE_POOL_SIZE: 1,
@@ -106,6 +107,18 @@ describe('digest CLI', () => {
     );
     const future = await cli('digest', 'send', '--channel', 'C0COMMITTEE', '--week', '2099-W01');
     expect(future.code).toBe(1);
-    expect(future.err).toContain('not over yet');
+    expect(future.err).toContain('not over yet in Europe/London');
+    // A week still under way is not shown either: its figures would change as rounds come in.
+    const unfinished = await cli('digest', 'show', '--channel', 'C0COMMITTEE', '--week', '2099-W01');
+    expect(unfinished.code).toBe(1);
+    expect(unfinished.err).toContain('Week 2099-W01 is not over yet in Europe/London (LIBRARY_TIME_ZONE)');
+    process.env.LIBRARY_TIME_ZONE = 'Moon/Base';
+    try {
+      const wrongZone = await cli('digest', 'show', '--channel', 'C0COMMITTEE', '--week', '2026-W40');
+      expect(wrongZone.code).toBe(78);
+      expect(wrongZone.err).toContain('LIBRARY_TIME_ZONE must be an IANA time zone');
+    } finally {
+      process.env.LIBRARY_TIME_ZONE = 'Europe/London';
+    }
   });
 });

@@ -1,54 +1,62 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { partitionUnits } from '../../../src/modules/digests/digests.privacy.js';
+import { atomPasses, passingAtoms, publishablePeople } from '../../../src/modules/digests/digests.privacy.js';
+import type { Atom, PersonAtom } from '../../../src/modules/digests/digests.repository.js';
 
-const unit = (name: string, rounds: number) => ({ unit: name, rounds, self: 7, customer: 6 });
-const names = (rows: { unit: string }[]) => rows.map((row) => row.unit).sort();
+const atom = (unit: string, rounds: number, staff: number, customers: number): Atom => ({
+  unitKey: unit.toLowerCase(),
+  unit,
+  rounds,
+  selfTotal: rounds * 7,
+  customerTotal: rounds * 6,
+  staff,
+  customers,
+  noLongerNeed: 0,
+});
+const person = (unit: string, staffUserId: string, customers: number): PersonAtom => ({
+  unitKey: unit.toLowerCase(),
+  staffUserId,
+  name: null,
+  rounds: customers,
+  selfTotal: customers * 7,
+  customerTotal: customers * 6,
+  customers,
+});
 
-describe('which units a digest may show', () => {
-  it('shows units at the minimum and pools two small ones that reach it together', () => {
-    const { shown, pooled } = partitionUnits([unit('A', 5), unit('B', 3), unit('C', 2), unit('D', 1)], 3);
-    expect(names(shown)).toEqual(['A', 'B']);
-    expect(names(pooled)).toEqual(['C', 'D']);
+describe('which atoms a digest may show', () => {
+  it('counts people, not rounds: the minimum of staff members and of customers', () => {
+    expect(atomPasses(atom('A', 3, 3, 3), 3)).toBe(true);
+    // Three rounds by one staff member, or with one customer, are no group.
+    expect(atomPasses(atom('A', 3, 1, 3), 3)).toBe(false);
+    expect(atomPasses(atom('A', 9, 3, 1), 3)).toBe(false);
+    expect(atomPasses(atom('A', 40, 4, 5), 5)).toBe(false);
+    expect(atomPasses(atom('A', 40, 5, 5), 5)).toBe(true);
   });
 
-  it('never leaves one small unit alone in the pool, where subtraction would reveal it', () => {
-    const { shown, pooled } = partitionUnits([unit('A', 9), unit('B', 4), unit('C', 1)], 3);
-    // C alone would be headline minus A minus B: B (the smallest shown) joins it.
-    expect(names(shown)).toEqual(['A']);
-    expect(names(pooled)).toEqual(['B', 'C']);
-  });
-
-  it('grows a pool that is under the minimum until it is not', () => {
-    const { shown, pooled } = partitionUnits([unit('A', 6), unit('B', 3), unit('C', 1), unit('D', 1)], 5);
-    // C + D = 2 < 5; adding B (3) gives 5.
-    expect(names(shown)).toEqual(['A']);
-    expect(names(pooled)).toEqual(['B', 'C', 'D']);
-  });
-
-  it('shows every unit when none is small', () => {
-    expect(partitionUnits([unit('A', 3), unit('B', 4)], 3).pooled).toEqual([]);
-  });
-
-  it('never shows a group under the minimum, alone or by subtraction (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 12 }),
-        fc.integer({ min: 3, max: 8 }),
-        (sizes, min) => {
-          const units = sizes.map((size, index) => unit(`U${index}`, size));
-          const { shown, pooled } = partitionUnits(units, min);
-          const total = sizes.reduce((sum, size) => sum + size, 0);
-          const pool = pooled.reduce((sum, row) => sum + row.rounds, 0);
-          expect(shown.length + pooled.length).toBe(units.length);
-          for (const row of shown) expect(row.rounds).toBeGreaterThanOrEqual(min);
-          // Headline minus the shown units is the pool: empty, or safe to show, or the whole week
-          // (which is then itself under the minimum, so the digest shows no figures at all).
-          const poolSafe = pool === 0 || (pooled.length >= 2 && pool >= min);
-          expect(poolSafe || (shown.length === 0 && total < min)).toBe(true);
-        },
-      ),
-      { numRuns: 500 },
+  it('leaves small atoms out whole, never pooled, and counts only their rounds', () => {
+    const { passing, roundsLeftOut } = passingAtoms(
+      [atom('A', 5, 3, 4), atom('B', 2, 2, 2), atom('C', 1, 1, 1), atom('D', 3, 1, 3)],
+      3,
     );
+    expect(passing.map((a) => a.unit)).toEqual(['A']);
+    expect(roundsLeftOut).toBe(6);
+  });
+
+  it('shows a unit’s people only when every one of them had the minimum of customers there', () => {
+    const people = [
+      person('A', 'U1', 3),
+      person('A', 'U2', 4),
+      person('A', 'U3', 3),
+      person('B', 'U4', 5),
+      person('B', 'U5', 2),
+      person('C', 'U6', 9),
+    ];
+    // A: all three had 3 or more customers. B: U5 had 2, so B's rows would leave U5's to be
+    // worked out from the unit's row: none of B's. C's atom does not pass: none of C's.
+    expect(publishablePeople(people, new Set(['a', 'b']), 3).map((p) => p.staffUserId)).toEqual([
+      'U1',
+      'U2',
+      'U3',
+    ]);
+    expect(publishablePeople(people, new Set(['a', 'b']), 4)).toEqual([]);
   });
 });

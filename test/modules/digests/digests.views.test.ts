@@ -16,8 +16,8 @@ describe('digest message', () => {
   it('stays within Slack’s limits: small, empty, too small, and 200 units with 200 people', () => {
     const cases = [
       sampleDigest(),
-      sampleDigest({ rounds: 0, units: 0 }),
-      sampleDigest({ rounds: 2, units: 0 }),
+      sampleDigest({ rounds: 0, units: 0, leftOut: 0 }),
+      sampleDigest({ rounds: 0, units: 0, leftOut: 7 }),
       sampleDigest({ units: 200, longNames: true }),
       sampleDigest({ units: 200, individuals: 200, longNames: true }),
     ];
@@ -36,7 +36,29 @@ describe('digest message', () => {
     expect(text).toContain(`*${data.units[MAX_LISTED_ROWS - 1]?.unit}*`);
     expect(text).not.toContain(`*${data.units[MAX_LISTED_ROWS]?.unit}*`);
     expect(text).toMatch(/and 175 more units not listed: \d+ red, \d+ yellow, \d+ green/);
-    expect(text).toContain('Other units (2, pooled)');
+    // Small units are left out, counted, and never pooled.
+    expect(text).toContain('4 rounds in units or weeks too small to show are left out.');
+    expect(text).not.toMatch(/, pooled\)|Other units/);
+  });
+
+  it('says how many rounds were left out, never which, and the threshold in words', () => {
+    const one = visibleText(buildDigestMessage(sampleDigest({ leftOut: 1 })).blocks);
+    expect(one).toContain('1 round in units or weeks too small to show is left out.');
+    expect(one).toContain(
+      'Figures appear only when they come from at least 3 different staff members and 3 different customers; smaller units and weeks are left out, never pooled.',
+    );
+    expect(visibleText(buildDigestMessage(sampleDigest({ leftOut: 0 })).blocks)).not.toContain('left out.');
+    // A week with rounds, none in a unit that passes: no figures, and the reason.
+    const none = buildDigestMessage(sampleDigest({ rounds: 0, units: 0, leftOut: 7 }));
+    expect(none.text).toBe('Service digest for 16–22 Nov 2026: no unit could be shown this week.');
+    const words = visibleText(none.blocks);
+    expect(words).toContain(
+      '7 rounds completed this week, but no unit’s came from at least 3 different staff members and 3 different customers, so no figures are shown',
+    );
+    expect(words).not.toMatch(/self \d|customer \d/);
+    expect(renderDigestText(sampleDigest({ rounds: 0, units: 0, leftOut: 7 }))).toContain(
+      '7 rounds completed this week, but no unit’s came from',
+    );
   });
 
   it('shows names typed by staff as rich text, so a unit cannot mention the channel', () => {
@@ -46,7 +68,7 @@ describe('digest message', () => {
   });
 
   it('says an empty week in one line', () => {
-    const message = buildDigestMessage(sampleDigest({ rounds: 0, units: 0 }));
+    const message = buildDigestMessage(sampleDigest({ rounds: 0, units: 0, leftOut: 0 }));
     expect(message.blocks).toHaveLength(1);
     expect(message.text).toContain('no completed rounds');
   });
@@ -60,8 +82,10 @@ describe('digest message', () => {
     expect(text).toContain('4 rounds awaiting a customer’s answer');
     expect(text).toContain('2 rounds expired this week');
     expect(text).toContain('3 rounds where the customer named something they no longer need');
-    expect(text).toMatch(/\d+ open action plans, next check-in Tue 1 Dec: Unit \d+ 2 \(1 improved\)/);
-    expect(text).toMatch(/\d+ action plans closed as improved so far/);
+    expect(text).toMatch(
+      /\d+ open action plans in units shown, next check-in Tue 1 Dec: Unit \d+ 2 \(1 improved\)/,
+    );
+    expect(text).toMatch(/\d+ action plans in units shown closed as improved so far/);
   });
 
   it('renders as plain text for the CLI', () => {
@@ -69,6 +93,8 @@ describe('digest message', () => {
     expect(text).toContain('Service digest · 16–22 Nov 2026 (2026-W47, Europe/London)');
     expect(text).toMatch(/red\s+Unit 0\s+self 9.0\s+customer 1.0\s+gap -8.0/);
     expect(text).toContain('By staff member');
+    expect(text).toContain('where each of the unit’s staff members had at least 3 different customers');
+    expect(text).toContain('4 rounds in units or weeks too small to show are left out.');
     expect(text).not.toContain('*');
   });
 

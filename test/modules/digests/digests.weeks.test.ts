@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dueWeek,
+  dueWeeks,
   lastCompleteWeek,
   parseWeek,
   postTimeFor,
@@ -57,27 +57,83 @@ describe('ISO weeks in a time zone', () => {
 });
 
 describe('when a digest is due', () => {
+  const LONDON = 'Europe/London';
+
   it('posts last week at the committee’s weekday and hour, local time', () => {
-    expect(postTimeFor('2026-W47', monday9London).toISOString()).toBe('2026-11-23T09:00:00.000Z');
-    expect(postTimeFor('2026-W47', { weekday: 3, hour: 14, timeZone: 'America/Chicago' }).toISOString()).toBe(
-      '2026-11-25T20:00:00.000Z',
-    );
-    expect(dueWeek(at('2026-11-23T08:59:00Z'), monday9London, longAgo)).toBe('2026-W46');
-    expect(dueWeek(at('2026-11-23T09:00:00Z'), monday9London, longAgo)).toBe('2026-W47');
-    expect(dueWeek(at('2026-11-29T23:00:00Z'), monday9London, longAgo)).toBe('2026-W47');
+    expect(postTimeFor('2026-W47', monday9London, LONDON).toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(
+      postTimeFor('2026-W47', { weekday: 3, hour: 14, timeZone: 'America/Chicago' }, LONDON).toISOString(),
+    ).toBe('2026-11-25T20:00:00.000Z');
+    expect(dueWeeks(at('2026-11-23T08:59:00Z'), monday9London, longAgo, LONDON)).toEqual(['2026-W46']);
+    expect(dueWeeks(at('2026-11-23T09:00:00Z'), monday9London, longAgo, LONDON)).toEqual(['2026-W47']);
+    expect(dueWeeks(at('2026-11-29T23:00:00Z'), monday9London, longAgo, LONDON)).toEqual(['2026-W47']);
+  });
+
+  it('posts only weeks that are over in the library’s zone, at the committee’s own hour', () => {
+    // Monday 09:00 in Sydney is Sunday 22:00 in London: the library's week is not over. That hour
+    // a week later is the first after it, so Sydney's W47 digest comes on Monday 30 November.
+    const monday9Sydney = { weekday: 1, hour: 9, timeZone: 'Australia/Sydney' };
+    expect(postTimeFor('2026-W47', monday9Sydney, LONDON).toISOString()).toBe('2026-11-29T22:00:00.000Z');
+    expect(dueWeeks(at('2026-11-22T22:00:00Z'), monday9Sydney, longAgo, LONDON)).toEqual(['2026-W46']);
+    expect(dueWeeks(at('2026-11-29T21:59:00Z'), monday9Sydney, longAgo, LONDON)).toEqual(['2026-W46']);
+    expect(dueWeeks(at('2026-11-29T22:00:00Z'), monday9Sydney, longAgo, LONDON)).toEqual(['2026-W47']);
+    // Tuesday 09:00 in Sydney comes after London's Monday midnight: the next day, as chosen.
+    const tuesday9Sydney = { weekday: 2, hour: 9, timeZone: 'Australia/Sydney' };
+    expect(postTimeFor('2026-W47', tuesday9Sydney, LONDON).toISOString()).toBe('2026-11-23T22:00:00.000Z');
+    // New York's Monday 09:00 is after London's midnight: unchanged.
+    const monday9NewYork = { weekday: 1, hour: 9, timeZone: 'America/New_York' };
+    expect(postTimeFor('2026-W47', monday9NewYork, LONDON).toISOString()).toBe('2026-11-23T14:00:00.000Z');
+  });
+
+  it('posts every week of the library’s year, in order, whatever the two zones’ clock changes do', () => {
+    const weeks = weeksEndingWith('2027-W10', 70);
+    const schedules = [
+      monday9London,
+      { weekday: 1, hour: 9, timeZone: 'Australia/Sydney' },
+      { weekday: 2, hour: 9, timeZone: 'Australia/Sydney' },
+      { weekday: 1, hour: 0, timeZone: 'Pacific/Auckland' },
+      { weekday: 1, hour: 9, timeZone: 'America/New_York' },
+      { weekday: 7, hour: 23, timeZone: 'America/Los_Angeles' },
+    ];
+    for (const schedule of schedules) {
+      let previous = 0;
+      const posted = new Set<string>();
+      for (const week of weeks) {
+        const time = postTimeFor(week, schedule, LONDON);
+        expect(time.getTime()).toBeGreaterThanOrEqual(weekBounds(week, LONDON).end.getTime());
+        expect(time.getTime()).toBeGreaterThanOrEqual(previous);
+        previous = time.getTime();
+        const due = dueWeeks(time, schedule, longAgo, LONDON);
+        expect(due).toContain(week);
+        for (const each of due) posted.add(each);
+      }
+      expect([...posted].sort()).toEqual([...weeks].sort());
+    }
+    // Sydney's Monday 09:00 is London's Monday 00:00 from April to October, two hours earlier from
+    // November to March: on 6 April 2026 no post hour falls between two of London's week ends, so
+    // W13 and W14 are due together, and no week goes unposted.
+    const sydney = { weekday: 1, hour: 9, timeZone: 'Australia/Sydney' };
+    expect(dueWeeks(at('2026-04-05T23:00:00Z'), sydney, longAgo, LONDON)).toEqual(['2026-W13', '2026-W14']);
   });
 
   it('moves an hour a spring-forward skips, rather than dropping the post', () => {
     // Europe/London skips 01:00-02:00 on Sunday 29 March 2026.
     const sunday1am = { weekday: 7, hour: 1, timeZone: 'Europe/London' };
-    expect(postTimeFor('2026-W12', sunday1am).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    expect(postTimeFor('2026-W12', sunday1am, LONDON).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+  });
+
+  it('posts at the first of two hours a fall-back repeats', () => {
+    // New York repeats 01:00 on Sunday 1 November 2026: 05:00 UTC (EDT), then 06:00 UTC (EST).
+    const sunday1amNewYork = { weekday: 7, hour: 1, timeZone: 'America/New_York' };
+    expect(postTimeFor('2026-W43', sunday1amNewYork, 'UTC').toISOString()).toBe('2026-11-01T05:00:00.000Z');
+    expect(postTimeFor('2026-W43', sunday1amNewYork, LONDON).toISOString()).toBe('2026-11-01T05:00:00.000Z');
   });
 
   it('does not post a week whose post time came before the committee subscribed', () => {
     // Subscribed on Wednesday 25 November: last week's Monday post time had passed.
     const subscribed = at('2026-11-25T10:00:00Z');
-    expect(dueWeek(at('2026-11-25T10:05:00Z'), monday9London, subscribed)).toBeUndefined();
-    expect(dueWeek(at('2026-11-30T09:00:00Z'), monday9London, subscribed)).toBe('2026-W48');
+    expect(dueWeeks(at('2026-11-25T10:05:00Z'), monday9London, subscribed, LONDON)).toEqual([]);
+    expect(dueWeeks(at('2026-11-30T09:00:00Z'), monday9London, subscribed, LONDON)).toEqual(['2026-W48']);
   });
 
   it('knows when a week is over, and which week is the last complete one', () => {

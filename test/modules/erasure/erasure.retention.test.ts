@@ -237,7 +237,13 @@ const WEEKS = ['2024-W47', '2024-W48', '2024-W49', '2026-W47'];
 const digests = (db: Database, committee: Committee) =>
   Promise.all(
     WEEKS.map((week) =>
-      buildDigest({ digests: createDigestsRepository({ db }), committee, week, clock: fixedClock(NOW) }),
+      buildDigest({
+        digests: createDigestsRepository({ db }),
+        committee,
+        week,
+        libraryTimeZone: 'UTC',
+        clock: fixedClock(NOW),
+      }),
     ),
   );
 

@@ -40,7 +40,7 @@ const ephemeral = (respond: RespondFn, said: string | SlackMessage) =>
 /** `/service-digest subscribe | settings | preview | unsubscribe | help`, run in a committee's channel. */
 export function serviceDigestCommand(deps: ListenerDeps) {
   const { committeeDeps, clock, logger, directory, messenger, seal } = deps;
-  const { committees, digests, adminUserIds } = committeeDeps;
+  const { committees, digests, adminUserIds, libraryTimeZone } = committeeDeps;
 
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
@@ -61,7 +61,10 @@ export function serviceDigestCommand(deps: ListenerDeps) {
 
     try {
       if (action === 'preview') {
-        const preview = await previewDigest({ committees, digests, clock, directory }, channelId);
+        const preview = await previewDigest(
+          { committees, digests, clock, directory, libraryTimeZone },
+          channelId,
+        );
         if (!preview.ok) {
           await ephemeral(respond, preview.refusal);
           return;
@@ -115,7 +118,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
         }
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: seal.seal(buildCommitteeModal(quick, userId), userId),
+          view: seal.seal(buildCommitteeModal(quick, userId, libraryTimeZone), userId),
         });
         return;
       }
@@ -131,7 +134,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
         ? buildCommitteeRefusalModal(result.refusal)
         : action === 'settings' && !result.existing
           ? buildCommitteeRefusalModal(settingsText(undefined))
-          : seal.seal(buildCommitteeModal(result, userId), userId);
+          : seal.seal(buildCommitteeModal(result, userId, libraryTimeZone), userId);
       await client.views.update({ view_id: viewId, view });
     } catch (error) {
       logger.error({ err: error, user: userId, channel: channelId, action }, 'service-digest command failed');
