@@ -11,7 +11,9 @@ import { type RetentionSettings, retentionSettingsFrom, runRetention } from './e
  * and is recorded once. It needs nothing from Slack, so it runs while sending is paused too.
  */
 export function createRetentionJob(
-  deps: Pick<JobDeps, 'db' | 'logger'> & { config: Pick<JobDeps['config'], 'RETENTION_DAYS'> },
+  deps: Pick<JobDeps, 'db' | 'logger'> & {
+    config: Pick<JobDeps['config'], 'RETENTION_DAYS' | 'LIBRARY_TIME_ZONE'>;
+  },
   settings: RetentionSettings = retentionSettingsFrom(deps.config),
 ): ScheduledJob {
   const erasure = createErasureRepository({ db: deps.db });

@@ -43,7 +43,7 @@ const OLD = 'OLDWORDS';
 const RECENT = 'RECENTWORDS';
 const logger = createLogger('silent');
 const jobFor = (db: Database) =>
-  createRetentionJob({ db, logger, config: { RETENTION_DAYS: 730 } }, SETTINGS);
+  createRetentionJob({ db, logger, config: { RETENTION_DAYS: 730, LIBRARY_TIME_ZONE: 'UTC' } }, SETTINGS);
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 /** Ticks, a minute apart: the job takes one week per tick until nothing past retention is left. */
 async function tickThrough(job: ReturnType<typeof jobFor>, ticks = 4, from = 0) {
