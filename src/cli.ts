@@ -4,8 +4,10 @@ import { registerPeopleCommands } from './cli/people.js';
 import { registerRemindersCommands } from './cli/reminders.js';
 import { registerRoundsCommands } from './cli/rounds.js';
 import { type CliContext, type Output, terminalOutput } from './cli/shared.js';
-import { ConfigError, loadDatabaseConfig } from './config.js';
+import { ConfigError, loadConfig, loadDatabaseConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { createDependencies, createRepositories } from './dependencies.js';
+import { createLogger } from './logger.js';
 import { openMigratedDatabase } from './service.js';
 
 /**
@@ -17,8 +19,6 @@ import { openMigratedDatabase } from './service.js';
 export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   database?: DatabaseHandle;
-  /** Replaces how the commands open the database altogether. */
-  withDatabase?: CliContext['withDatabase'];
 }
 
 function databaseOpener({ env = process.env, database }: CliOptions) {
@@ -33,6 +33,24 @@ function databaseOpener({ env = process.env, database }: CliOptions) {
   };
 }
 
+function cliContext(output: Output, options: CliOptions): CliContext {
+  const env = options.env ?? process.env;
+  const withDatabase = databaseOpener(options);
+  return {
+    output,
+    env,
+    withRepositories: (run) => withDatabase((database) => run(createRepositories(database.db), database)),
+    withApp: (run, { clock } = {}) => {
+      const config = loadConfig(env);
+      // Operators read what the command prints; the log says only what went wrong.
+      const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+      return withDatabase((database) =>
+        run(createDependencies({ config, logger, db: database.db, clock, role: 'cli' })),
+      );
+    },
+  };
+}
+
 const standardOutput: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export function buildCli(raw: Output = standardOutput, options: CliOptions = {}) {
@@ -43,13 +61,12 @@ export function buildCli(raw: Output = standardOutput, options: CliOptions = {})
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .exitOverride();
 
-  const withDatabase = options.withDatabase ?? databaseOpener(options);
-  const context: CliContext = { output, withDatabase, env: options.env ?? process.env };
+  const context = cliContext(output, options);
   const db = program.command('db').description('Database maintenance');
   db.command('migrate')
     .description('Apply the migrations in drizzle/ (the app also does this at start-up)')
     .action(async () => {
-      await withDatabase(async (database) => {
+      await context.withRepositories(async (_repositories, database) => {
         output.out(`Migrations applied (${database.kind}).\n`);
       });
     });

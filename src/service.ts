@@ -1,32 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import type { Config, DatabaseConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js';
 import { claimPgliteFolder, DatabaseFolderDamagedError } from './db/pglite-folder.js';
 import { DatabaseInUseError } from './db/pglite-lock.js';
+import { createDependencies, type Dependencies, type DependencyOverrides } from './dependencies.js';
 import type { HttpLimits } from './http/guarded-server.js';
-import { createJobs, type JobDeps } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { withTimeout } from './lib/timeout.js';
 import type { Logger } from './logger.js';
-import { createInstallationRepository } from './modules/installation/installation.repository.js';
-import { createInstallation, type Installation } from './modules/installation/installation.usecases.js';
-import { createPeopleDirectory } from './modules/people/people.directory.js';
-import { createPeopleRepository } from './modules/people/people.repository.js';
+import type { Installation } from './modules/installation/installation.usecases.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackService, type SlackService } from './slack/app.js';
-import { createBackgroundClient } from './slack/background-client.js';
-import { createMessenger } from './slack/messenger.js';
-import { createTokenCheck, reportTokenRefusals } from './slack/token-refusals.js';
 
 export interface ServiceRadar {
   port: number;
   database: DatabaseHandle;
   slack: SlackService;
   scheduler: Scheduler;
-  jobDeps: JobDeps;
+  dependencies: Dependencies;
   installation: Installation;
   stop(): Promise<void>;
 }
@@ -75,73 +67,19 @@ function logRefusedFolder(logger: Logger, config: DatabaseConfig) {
 }
 
 /**
- * Whether Slack accepts the bot token, shared by every copy through the database. Its auth.test
- * goes through a client of its own, which reports nothing: the check records its own answer.
+ * The scheduled work of one copy of the app: the jobs the composition root built, and a scheduler
+ * that ticks them, not yet started. startServiceRadar runs it on node-cron; the several-copies test
+ * runs it in child processes, ticking at simulated instants.
  */
-export function createInstallationStanding({
-  config,
-  logger,
-  database,
-  clock = systemClock,
-}: {
-  config: Config;
-  logger: Logger;
-  database: DatabaseHandle;
-  clock?: Clock;
-}): Installation {
-  return createInstallation({
-    installation: createInstallationRepository({ db: database.db }),
-    checkToken: createTokenCheck(createBackgroundClient(config, logger)),
-    logger,
-    clock,
-  });
-}
-
-/**
- * The scheduled work of one copy of the app: the jobs of src/jobs.ts with their dependencies (the
- * background Web API client, its messenger and people directory, a name for this copy's claims) and
- * a scheduler that ticks them, not yet started. startServiceRadar runs it on node-cron; the
- * several-copies test runs it in child processes, ticking at simulated instants.
- */
-export function createScheduledWork({
-  config,
-  logger,
-  database,
-  clock = systemClock,
-  installation = createInstallationStanding({ config, logger, database, clock }),
-}: {
-  config: Config;
-  logger: Logger;
-  database: DatabaseHandle;
-  clock?: Clock;
-  installation?: Installation;
-}): { jobDeps: JobDeps; scheduler: Scheduler } {
-  const backgroundClient = createBackgroundClient(config, logger, {
-    onTokenRefused: reportTokenRefusals(installation, logger),
-  });
-  const jobDeps: JobDeps = {
-    config,
-    logger,
-    clock,
-    db: database.db,
-    messenger: createMessenger({ client: backgroundClient, logger, pause: installation }),
-    client: backgroundClient,
-    directory: createPeopleDirectory({
-      client: backgroundClient,
-      people: createPeopleRepository({ db: database.db }),
-      clock,
-    }),
-    instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-    installation,
-  };
-  const scheduler = createScheduler({
+export function createScheduledWork(dependencies: Dependencies): Scheduler {
+  const { config, jobs, clock, logger, installation } = dependencies;
+  return createScheduler({
     expression: config.SCHEDULER_CRON,
-    jobs: createJobs(jobDeps),
+    jobs,
     clock,
     logger,
     canRun: (now) => installation.canRun(now),
   });
-  return { jobDeps, scheduler };
 }
 
 /**
@@ -154,6 +92,7 @@ export async function startServiceRadar({
   database,
   clock = systemClock,
   httpLimits,
+  overrides,
 }: {
   config: Config;
   logger: Logger;
@@ -161,12 +100,23 @@ export async function startServiceRadar({
   clock?: Clock;
   /** The HTTP server's limits (src/http/guarded-server.ts); tests shorten the time-outs. */
   httpLimits?: HttpLimits;
+  /** Replaces parts of what the composition root builds (tests). */
+  overrides?: DependencyOverrides;
 }): Promise<ServiceRadar> {
   const db = database ?? (await openMigratedDatabase(config).catch(logRefusedFolder(logger, config)));
   const ownsDatabase = !database;
-  const installation = createInstallationStanding({ config, logger, database: db, clock });
-  const slack = createSlackService({ config, logger, database: db, clock, installation, httpLimits });
-  const { jobDeps, scheduler } = createScheduledWork({ config, logger, database: db, clock, installation });
+  const dependencies = createDependencies({ config, logger, db: db.db, clock, overrides });
+  const { installation } = dependencies;
+  const slack = createSlackService({
+    config,
+    logger,
+    database: db,
+    installation,
+    deps: dependencies.listeners,
+    clientOptions: dependencies.clientOptions,
+    httpLimits,
+  });
+  const scheduler = createScheduledWork(dependencies);
   let port: number;
   try {
     ({ port } = await slack.start());
@@ -185,7 +135,7 @@ export async function startServiceRadar({
     database: db,
     slack,
     scheduler,
-    jobDeps,
+    dependencies,
     installation,
     async stop() {
       await scheduler.stop();

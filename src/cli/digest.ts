@@ -1,12 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadConfig, loadDigestConfig } from '../config.js';
+import { loadDigestConfig } from '../config.js';
 import { systemClock } from '../lib/clock.js';
-import { createLogger } from '../logger.js';
-import { createCommitteesRepository } from '../modules/committees/committees.repository.js';
 import { renderDigestChart } from '../modules/digests/digests.chart.js';
-import { createDigestsRepository } from '../modules/digests/digests.repository.js';
 import {
   buildCommitteeDigest,
   resolveDigestTarget,
@@ -14,10 +10,6 @@ import {
 } from '../modules/digests/digests.usecases.js';
 import { renderDigestText } from '../modules/digests/digests.views.js';
 import { parseWeek } from '../modules/digests/digests.weeks.js';
-import { createPeopleDirectory } from '../modules/people/people.directory.js';
-import { createPeopleRepository } from '../modules/people/people.repository.js';
-import { createBackgroundClient } from '../slack/background-client.js';
-import { createMessenger } from '../slack/messenger.js';
 import { type CliContext, jsonLines, slackChannelId, table } from './shared.js';
 
 const isoWeek = (value: string) => {
@@ -26,7 +18,10 @@ const isoWeek = (value: string) => {
 };
 
 /** `digest committees`, `digest show`, `digest send`: the committee digests, from the operator's side. */
-export function registerDigestCommands(program: Command, { output, withDatabase, env }: CliContext): void {
+export function registerDigestCommands(
+  program: Command,
+  { output, withRepositories, withApp, env }: CliContext,
+): void {
   const digest = program.command('digest').description('Committee digests');
 
   digest
@@ -34,8 +29,8 @@ export function registerDigestCommands(program: Command, { output, withDatabase,
     .description('List the channels subscribed to the digest')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { json?: boolean }) => {
-      await withDatabase(async (database) => {
-        const rows = (await createCommitteesRepository({ db: database.db }).listActive()).map((c) => ({
+      await withRepositories(async ({ committees }) => {
+        const rows = (await committees.listActive()).map((c) => ({
           channel: c.channelId,
           units: c.units.length === 0 ? 'all staff' : c.units.join(', '),
           posts: `${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][c.weekday - 1]} ${String(c.hour).padStart(2, '0')}:00 ${c.timeZone}`,
@@ -60,10 +55,10 @@ export function registerDigestCommands(program: Command, { output, withDatabase,
     .option('--json', 'print the digest as data (JSON) instead of text')
     .option('--chart <file>', 'also write its chart to this PNG file')
     .action(async (options: { channel: string; week?: string; json?: boolean; chart?: string }) => {
-      await withDatabase(async (database) => {
+      await withRepositories(async ({ committees, digests }) => {
         const deps = {
-          committees: createCommitteesRepository({ db: database.db }),
-          digests: createDigestsRepository({ db: database.db }),
+          committees,
+          digests,
           clock: systemClock,
           libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
         };
@@ -88,28 +83,8 @@ export function registerDigestCommands(program: Command, { output, withDatabase,
     .requiredOption('--channel <id>', 'the committee channel, e.g. C0123ABCD', slackChannelId)
     .option('--week <week>', 'the ISO week, e.g. 2026-W47 (default: the last finished week)', isoWeek)
     .action(async (options: { channel: string; week?: string }) => {
-      const config = loadConfig(env);
-      const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
-      await withDatabase(async (database) => {
-        const client = createBackgroundClient(config, logger);
-        const result = await sendDigestNow(
-          {
-            committees: createCommitteesRepository({ db: database.db }),
-            digests: createDigestsRepository({ db: database.db }),
-            messenger: createMessenger({ client, logger }),
-            directory: createPeopleDirectory({
-              client,
-              people: createPeopleRepository({ db: database.db }),
-              clock: systemClock,
-            }),
-            logger,
-            clock: systemClock,
-            instanceId: `cli:${hostname()}:${process.pid}`,
-            libraryTimeZone: config.LIBRARY_TIME_ZONE,
-          },
-          options.channel,
-          options.week,
-        );
+      await withApp(async ({ background }) => {
+        const result = await sendDigestNow(background.digests, options.channel, options.week);
         if (!result.ok) throw new Error(result.refusal);
         const where = result.post?.messageTs ? ` (message ts ${result.post.messageTs})` : '';
         const said: Record<string, string> = {

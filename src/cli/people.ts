@@ -3,7 +3,6 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { systemClock } from '../lib/clock.js';
 import { cleanText } from '../lib/text.js';
 import { type ChangedRows, ERASURE_TABLES } from '../modules/erasure/erasure.content.js';
-import { createErasureRepository } from '../modules/erasure/erasure.repository.js';
 import {
   type ErasureOutcome,
   forgetOutsideCustomer,
@@ -44,7 +43,7 @@ function report(outcome: ErasureOutcome, done: string, requestedBy: string): str
 /** `people forget`, `customers forget`, `erasures list`: erasure on request, and its audit. */
 export function registerPeopleCommands(
   program: Command,
-  { output, withDatabase, env = process.env }: CliContext & { env?: NodeJS.ProcessEnv },
+  { output, withRepositories, env }: CliContext,
 ): void {
   const people = program.command('people').description('People in Slack: staff, customers, managers');
   people
@@ -56,9 +55,9 @@ export function registerPeopleCommands(
     .option('--dry-run', 'show how many rows of each table would change, and change nothing')
     .action(async (userId: string, options: { dryRun?: boolean }) => {
       const requestedBy = operatorLogin(env);
-      await withDatabase(async (database) => {
+      await withRepositories(async ({ erasure }) => {
         const outcome = await forgetPerson({
-          erasure: createErasureRepository({ db: database.db }),
+          erasure,
           clock: systemClock,
           userId,
           requestedBy,
@@ -85,9 +84,9 @@ export function registerPeopleCommands(
     .option('--dry-run', 'show how many rows of each table would change, and change nothing')
     .action(async (options: { name: string; dryRun?: boolean }) => {
       const requestedBy = operatorLogin(env);
-      await withDatabase(async (database) => {
+      await withRepositories(async ({ erasure }) => {
         const outcome = await forgetOutsideCustomer({
-          erasure: createErasureRepository({ db: database.db }),
+          erasure,
           clock: systemClock,
           name: options.name,
           requestedBy,
@@ -111,16 +110,14 @@ export function registerPeopleCommands(
     .option('--limit <n>', 'at most this many', positiveInt, 100)
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { limit: number; json?: boolean }) => {
-      await withDatabase(async (database) => {
-        const rows = (await createErasureRepository({ db: database.db }).listErasures(options.limit)).map(
-          (row) => ({
-            id: row.id,
-            kind: row.kind,
-            requestedBy: row.requestedBy,
-            at: row.createdAt.toISOString(),
-            changed: row.changed,
-          }),
-        );
+      await withRepositories(async ({ erasure }) => {
+        const rows = (await erasure.listErasures(options.limit)).map((row) => ({
+          id: row.id,
+          kind: row.kind,
+          requestedBy: row.requestedBy,
+          at: row.createdAt.toISOString(),
+          changed: row.changed,
+        }));
         if (options.json) output.out(jsonLines(rows));
         else if (rows.length === 0) output.out('No erasures yet.\n');
         else

@@ -1,11 +1,19 @@
 import { InvalidArgumentError } from 'commander';
 import type { DatabaseHandle } from '../db/client.js';
+import type { Dependencies, Repositories } from '../dependencies.js';
+import type { Clock } from '../lib/clock.js';
 import { forTerminal, jsonForTerminal } from '../lib/control-characters.js';
 
 /** Where CLI commands write, and how they reach the database; tests capture both. */
 export interface CliContext {
   output: Output;
-  withDatabase<T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T>;
+  /** The repositories over the configured database, opened (and migrated) for `run`, then closed. */
+  withRepositories<T>(run: (repositories: Repositories, database: DatabaseHandle) => Promise<T>): Promise<T>;
+  /**
+   * Everything the app is built from (src/dependencies.ts), for commands that talk to Slack: they
+   * need the Slack settings, and act as the clock says (`reminders run --now`).
+   */
+  withApp<T>(run: (dependencies: Dependencies) => Promise<T>, options?: { clock?: Clock }): Promise<T>;
   /** The environment the commands read (process.env, unless a test gives its own). */
   env: NodeJS.ProcessEnv;
 }

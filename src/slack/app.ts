@@ -1,30 +1,19 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
 import { createGuardedServer, HTTP_LIMITS, type HttpLimits, type Routes } from '../http/guarded-server.js';
 import { createRefusalLog } from '../http/refusal-log.js';
-import type { Clock } from '../lib/clock.js';
 import { InFlight } from '../lib/in-flight.js';
 import { withTimeout } from '../lib/timeout.js';
 import { type Logger, toBoltLogger } from '../logger.js';
-import { createCommitteeCommandDeps } from '../modules/committees/committees.deps.js';
 import type { Installation } from '../modules/installation/installation.usecases.js';
-import { createPeopleDirectory } from '../modules/people/people.directory.js';
-import { createPeopleRepository } from '../modules/people/people.repository.js';
-import { createPlanDeps } from '../modules/plans/plans.deps.js';
-import { createRemindersRepository } from '../modules/reminders/reminders.repository.js';
-import { reminderSettingsFrom } from '../modules/reminders/reminders.usecases.js';
-import { createRoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
-import { createMessenger } from './messenger.js';
-import { createMetadataSeal } from './sealed-metadata.js';
 import { slackEventsRoute } from './slack-events-route.js';
-import { reportTokenRefusals, watchTokenRefusals } from './token-refusals.js';
+import { slackSecrets } from './web-clients.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
@@ -48,22 +37,23 @@ export function createSlackService({
   config,
   logger,
   database,
-  clock,
   installation,
+  deps,
+  clientOptions,
   httpLimits,
 }: {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
-  clock: Clock;
   installation: Installation;
+  /** What the listeners are given (src/dependencies.ts builds it). */
+  deps: ListenerDeps;
+  /** The options Bolt builds its per-request Web API clients with. */
+  clientOptions: WebClientOptions;
   /** The HTTP server's limits; tests shorten the time-outs. */
   httpLimits?: HttpLimits;
 }): SlackService {
-  const secrets = [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN].filter(
-    (secret): secret is string => Boolean(secret),
-  );
-  const boltLogger = toBoltLogger(logger, secrets);
+  const boltLogger = toBoltLogger(logger, slackSecrets(config));
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN as string, logger: boltLogger })
@@ -75,22 +65,6 @@ export function createSlackService({
         processBeforeResponse: false,
       });
 
-  const slackApiUrl = config.SLACK_API_URL ? ensureTrailingSlash(config.SLACK_API_URL) : undefined;
-  const clientOptions: WebClientOptions = {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    // Every Web API answer, from Bolt's clients and ours, passes here: a refused token pauses the app.
-    fetch: watchTokenRefusals({ apiUrl: slackApiUrl, onRefused: reportTokenRefusals(installation, logger) }),
-    // The SDK's default is no timeout at all and ten retries over half an hour.
-    timeout: config.SLACK_API_TIMEOUT_MS,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
-    // A user is waiting: a views.open retried after a 30 s Retry-After would use a dead trigger_id,
-    // and the wait would hold up shutdown. Fail fast instead; the listener tells the user.
-    rejectRateLimitedCalls: true,
-    // The SDK queues calls past 100 in flight. A burst of commands while Slack is slow would then
-    // hold views.open calls in the queue until their trigger_ids had expired (the benchmark saw
-    // it with views.open taking 2.5 s). Slack's own rate limits bound this client, not the queue.
-    maxRequestConcurrency: 1_000,
-  };
   const app = new App({
     // Given a token, Bolt calls auth.test once, at construction, and keeps the answer for good: a
     // token refused then (the app started while uninstalled) would refuse every request until a
@@ -103,9 +77,6 @@ export function createSlackService({
     logger: boltLogger,
     clientOptions,
   });
-  // What listeners' use cases call; Bolt hands listeners a client of its own, built the same way.
-  const client = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger });
-
   const inFlight = new InFlight();
   app.use(async ({ next }) => {
     await inFlight.track(next());
@@ -114,36 +85,6 @@ export function createSlackService({
     logger.error({ err: error }, 'unhandled listener error');
   });
 
-  const { db } = database;
-  const rounds = createRoundsRepository({ db });
-  const people = createPeopleRepository({ db });
-  const directory = createPeopleDirectory({ client, people, clock });
-  const messenger = createMessenger({ client, logger, pause: installation });
-  const deps: ListenerDeps = {
-    logger,
-    clock,
-    rounds,
-    directory,
-    messenger,
-    reminderDeps: {
-      reminders: createRemindersRepository({ db }),
-      rounds,
-      people,
-      directory,
-      messenger,
-      logger,
-      instanceId: `${hostname()}:${process.pid}`,
-      settings: reminderSettingsFrom(config),
-      pause: installation,
-    },
-    planDeps: createPlanDeps({ db, client, config, logger, directory, messenger }),
-    committeeDeps: createCommitteeCommandDeps({ db, config }),
-    installation,
-    departures: { people, clock },
-    // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
-    // token in Socket Mode (where there may be no signing secret at all).
-    seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
-  };
   registerListeners(app, deps);
 
   let server: Server | undefined;
@@ -202,10 +143,6 @@ export function createSlackService({
       refusals.flush();
     },
   };
-}
-
-function ensureTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }
 
 /**

@@ -5,6 +5,11 @@ import { slackErrorCode } from '../modules/people/people.directory.js';
 
 /** Slack answers these in well under a second; past this the command says "try again". */
 const CHECK_TIMEOUT_MS = 2_500;
+/**
+ * Slack gives a submission 3 seconds. Admin status and the channel are asked of Slack again before
+ * the acknowledgement (both at once); past this the form asks to press Submit again.
+ */
+export const SUBMIT_CHECK_MS = 1_200;
 
 /**
  * The committee commands' questions to Slack. Admin status comes from users.info every time, never

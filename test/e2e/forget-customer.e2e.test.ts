@@ -59,7 +59,7 @@ describeEachDatabase('customers forget', (getDb) => {
     const code = await runCli(
       argv,
       { out: (text) => (out += text), err: (text) => (err += text) },
-      { withDatabase: (run) => run(getDb().handle), env: { SUDO_USER: OPERATOR } },
+      { database: getDb().handle, env: { SUDO_USER: OPERATOR } },
     );
     return { code, out, err };
   };

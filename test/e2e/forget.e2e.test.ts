@@ -118,7 +118,7 @@ describeEachDatabase('people forget', (getDb) => {
     const code = await runCli(
       argv,
       { out: (text) => (out += text), err: (text) => (err += text) },
-      { withDatabase: (run) => run(database.handle), env: { SUDO_USER: OPERATOR } },
+      { database: database.handle, env: { SUDO_USER: OPERATOR } },
     );
     return { code, out, err };
   };

@@ -3,18 +3,16 @@ import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { actionPlans, digestPosts, type Reminder, reminders, rounds } from '../../src/db/schema.js';
+import { createDependencies } from '../../src/dependencies.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createCommitteesRepository } from '../../src/modules/committees/committees.repository.js';
 import { DIGEST_EVENT_TYPE } from '../../src/modules/digests/digests.usecases.js';
-import { createPlanDeps } from '../../src/modules/plans/plans.deps.js';
 import { openPlan, writePlan } from '../../src/modules/plans/plans.usecases.js';
-import { createReminderDeps } from '../../src/modules/reminders/reminders.job.js';
 import { muteReminders, REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.usecases.js';
 import { INTERVIEW_QUESTIONS } from '../../src/modules/rounds/rounds.content.js';
 import { createRoundsRepository } from '../../src/modules/rounds/rounds.repository.js';
 import { recordResponse, startRound } from '../../src/modules/rounds/rounds.usecases.js';
-import { createScheduledWork } from '../../src/service.js';
 import type { FromCopy, ToCopy } from '../helpers/copy-process.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/database.js';
 import { TEST_SIGNING_SECRET } from '../helpers/slack-requests.js';
@@ -448,15 +446,15 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
       // What people do in Slack goes through the use cases the listeners call, with its own token so
       // the copies' own posts can be told apart.
       const userClock = fixedClock(START);
-      const listener = createScheduledWork({
+      const listener = createDependencies({
         config: loadConfig({ ...env, SLACK_BOT_TOKEN: USER_TOKEN }),
         logger: createLogger('silent'),
-        database: testDb.handle,
+        db: testDb.handle.db,
         clock: userClock,
-      }).jobDeps;
+      }).background;
       const roundsRepo = createRoundsRepository({ db });
-      const planDeps = createPlanDeps(listener);
-      const reminderDeps = createReminderDeps(listener);
+      const planDeps = listener.plans;
+      const reminderDeps = listener.reminders;
       const committeesRepo = createCommitteesRepository({ db });
 
       // ---- the scenario: events at simulated instants ------------------------------------------

@@ -15,6 +15,7 @@
  * it is connected, and exits if the parent goes away.
  */
 import { loadConfig } from '../../src/config.js';
+import { createDependencies } from '../../src/dependencies.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createScheduledWork, openMigratedDatabase } from '../../src/service.js';
@@ -32,7 +33,8 @@ const logger = createLogger(config.LOG_LEVEL);
 const clock = fixedClock(process.env.COPY_START_AT ?? new Date(0));
 const database = await openMigratedDatabase(config);
 await database.ping();
-const { jobDeps, scheduler } = createScheduledWork({ config, logger, database, clock });
+const dependencies = createDependencies({ config, logger, db: database.db, clock });
+const scheduler = createScheduledWork(dependencies);
 
 let stopping = false;
 const stop = async (code: number) => {
@@ -58,4 +60,4 @@ process.on('message', (message: ToCopy) => {
 // The parent died or closed the channel: nothing will tick this copy again.
 process.on('disconnect', () => void stop(1));
 
-send({ type: 'ready', instanceId: jobDeps.instanceId });
+send({ type: 'ready', instanceId: dependencies.instanceId });

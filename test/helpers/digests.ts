@@ -1,15 +1,12 @@
-import { WebClient } from '@slack/web-api';
 import type { Database } from '../../src/db/client.js';
 import { type Committee, roundResponses, rounds, staffProfiles } from '../../src/db/schema.js';
 import type { Clock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/logger.js';
 import {
   type CommitteeSettings,
   createCommitteesRepository,
 } from '../../src/modules/committees/committees.repository.js';
-import { createDigestsRepository } from '../../src/modules/digests/digests.repository.js';
 import type { DigestDeps } from '../../src/modules/digests/digests.usecases.js';
-import { createMessenger } from '../../src/slack/messenger.js';
+import { testDependencies } from './dependencies.js';
 import type { SlackStandIn } from './slack-stand-in.js';
 
 let seq = 0;
@@ -109,29 +106,19 @@ export async function seedCommittee(
   return committee;
 }
 
-/** Digest use cases wired as the scheduler wires them, against the stand-in. */
+/** Digest use cases wired as the scheduler wires them (src/dependencies.ts), against the stand-in. */
 export function digestDepsFor(
   db: Database,
   standIn: SlackStandIn,
   clock: Clock,
   options: Partial<DigestDeps> & { timeoutMs?: number } = {},
 ): DigestDeps {
-  const client = new WebClient('xoxb-test', {
-    slackApiUrl: standIn.url,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: options.timeoutMs ?? 5_000,
-  });
-  const logger = createLogger('silent');
-  const { timeoutMs: _timeout, ...extra } = options;
-  return {
-    committees: createCommitteesRepository({ db }),
-    digests: createDigestsRepository({ db }),
-    messenger: createMessenger({ client, logger }),
-    logger,
+  const { timeoutMs = 5_000, ...overrides } = options;
+  return testDependencies({
+    db,
+    standIn,
     clock,
-    instanceId: 'test',
-    libraryTimeZone: 'UTC',
-    ...extra,
-  };
+    env: { SLACK_API_TIMEOUT_MS: String(timeoutMs) },
+    overrides: { digests: overrides },
+  }).background.digests;
 }

@@ -1,7 +1,6 @@
-import type { Config } from '../../config.js';
-import type { Database } from '../../db/client.js';
-import { createDigestsRepository, type DigestsRepository } from '../digests/digests.repository.js';
-import { type CommitteesRepository, createCommitteesRepository } from './committees.repository.js';
+import type { DigestsRepository } from '../digests/digests.repository.js';
+import type { CommitteesRepository } from './committees.repository.js';
+import type { CommitteeAccess } from './committees.usecases.js';
 
 /** What the `/service-digest` listeners are given, besides the shared listener deps. */
 export interface CommitteeCommandDeps {
@@ -11,19 +10,8 @@ export interface CommitteeCommandDeps {
   adminUserIds: readonly string[];
   /** LIBRARY_TIME_ZONE: the weeks every digest's figures are for. */
   libraryTimeZone: string;
-}
-
-export function createCommitteeCommandDeps({
-  db,
-  config,
-}: {
-  db: Database;
-  config: Pick<Config, 'ADMIN_USER_IDS' | 'LIBRARY_TIME_ZONE'>;
-}): CommitteeCommandDeps {
-  return {
-    committees: createCommitteesRepository({ db }),
-    digests: createDigestsRepository({ db }),
-    adminUserIds: config.ADMIN_USER_IDS,
-    libraryTimeZone: config.LIBRARY_TIME_ZONE,
-  };
+  /** What Slack says of a person's admin status and of a channel, asked fresh every time. */
+  access: CommitteeAccess;
+  /** The same, cut off sooner: a settings form asks again before its acknowledgement. */
+  accessOnSubmit: CommitteeAccess;
 }

@@ -1,8 +1,8 @@
-import type { JobDeps } from '../../jobs.js';
+import type { Logger } from '../../logger.js';
 import type { ScheduledJob } from '../../scheduler/scheduler.js';
 import { totalChanged } from './erasure.content.js';
-import { createErasureRepository } from './erasure.repository.js';
-import { type RetentionSettings, retentionSettingsFrom, runRetention } from './erasure.usecases.js';
+import type { ErasureRepository } from './erasure.repository.js';
+import { type RetentionSettings, runRetention } from './erasure.usecases.js';
 
 /**
  * The retention job: once a day (UTC) in each copy, on its first tick of the day, erase what has
@@ -10,13 +10,15 @@ import { type RetentionSettings, retentionSettingsFrom, runRetention } from './e
  * again on its next tick, and whoever comes second finds nothing left, so each erasure happens once
  * and is recorded once. It needs nothing from Slack, so it runs while sending is paused too.
  */
-export function createRetentionJob(
-  deps: Pick<JobDeps, 'db' | 'logger'> & {
-    config: Pick<JobDeps['config'], 'RETENTION_DAYS' | 'LIBRARY_TIME_ZONE'>;
-  },
-  settings: RetentionSettings = retentionSettingsFrom(deps.config),
-): ScheduledJob {
-  const erasure = createErasureRepository({ db: deps.db });
+export function createRetentionJob({
+  erasure,
+  settings,
+  logger,
+}: {
+  erasure: ErasureRepository;
+  settings: RetentionSettings;
+  logger: Logger;
+}): ScheduledJob {
   let doneFor: string | undefined;
   return {
     name: 'retention',
@@ -30,7 +32,7 @@ export function createRetentionJob(
       // again, and finds nothing left if the other copy did it.
       if (result.ran && !result.remaining) doneFor = day;
       if (totalChanged(result.changed) > 0)
-        deps.logger.info(
+        logger.info(
           {
             job: 'retention',
             erasure: result.erasureId,

@@ -19,7 +19,10 @@ import { buildDigest } from '../../../src/modules/digests/digests.build.js';
 import { createDigestsRepository } from '../../../src/modules/digests/digests.repository.js';
 import { ERASED_TEXT } from '../../../src/modules/erasure/erasure.content.js';
 import { createRetentionJob } from '../../../src/modules/erasure/erasure.job.js';
-import { ERASURE_LOCK_KEY } from '../../../src/modules/erasure/erasure.repository.js';
+import {
+  createErasureRepository,
+  ERASURE_LOCK_KEY,
+} from '../../../src/modules/erasure/erasure.repository.js';
 import { type RetentionSettings, retentionCutoff } from '../../../src/modules/erasure/erasure.usecases.js';
 import {
   createTestDatabase,
@@ -43,7 +46,7 @@ const OLD = 'OLDWORDS';
 const RECENT = 'RECENTWORDS';
 const logger = createLogger('silent');
 const jobFor = (db: Database) =>
-  createRetentionJob({ db, logger, config: { RETENTION_DAYS: 730, LIBRARY_TIME_ZONE: 'UTC' } }, SETTINGS);
+  createRetentionJob({ erasure: createErasureRepository({ db }), settings: SETTINGS, logger });
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 /** Ticks, a minute apart: the job takes one week per tick until nothing past retention is left. */
 async function tickThrough(job: ReturnType<typeof jobFor>, ticks = 4, from = 0) {

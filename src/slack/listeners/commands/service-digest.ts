@@ -19,7 +19,6 @@ import {
 } from '../../../modules/committees/committees.views.js';
 import { previewDigest } from '../../../modules/digests/digests.usecases.js';
 import { buildDigestMessage } from '../../../modules/digests/digests.views.js';
-import { createCommitteeAccess } from '../../committee-access.js';
 import type { ListenerDeps } from '../../deps.js';
 
 export { SERVICE_DIGEST_COMMAND };
@@ -40,7 +39,7 @@ const ephemeral = (respond: RespondFn, said: string | SlackMessage) =>
 /** `/service-digest subscribe | settings | preview | unsubscribe | help`, run in a committee's channel. */
 export function serviceDigestCommand(deps: ListenerDeps) {
   const { committeeDeps, clock, logger, directory, messenger, seal } = deps;
-  const { committees, digests, adminUserIds, libraryTimeZone } = committeeDeps;
+  const { committees, digests, adminUserIds, libraryTimeZone, access } = committeeDeps;
 
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
@@ -57,7 +56,6 @@ export function serviceDigestCommand(deps: ListenerDeps) {
       return;
     }
     await ack();
-    const access = createCommitteeAccess(client);
 
     try {
       if (action === 'preview') {

@@ -11,7 +11,6 @@ import {
   COMMITTEE_MODAL,
   SHOW_INDIVIDUALS_VALUE,
 } from '../../../modules/committees/committees.views.js';
-import { createCommitteeAccess } from '../../committee-access.js';
 import type { ListenerDeps } from '../../deps.js';
 import { parseViewState, readSelected, readText, type ViewState } from '../../view-state.js';
 
@@ -41,24 +40,13 @@ const errorBlock: Record<CommitteeField, string> = {
 };
 
 /**
- * Slack gives a submission 3 seconds. Admin status and the channel are asked of Slack again before
- * the acknowledgement (both at once); past this the form asks to press Submit again.
- */
-export const SUBMIT_CHECK_MS = 1_200;
-
-/**
  * The committee settings modal. The channel, committee and admin come from the form's sealed
  * metadata, never from an unsigned claim; the submitter's right is asked of Slack again now.
  * Validation, the checks and the save happen before the ack, so every refusal shows on the form,
  * with what was typed kept; the channel hears about the change after it.
  */
 export function committeeSettingsSubmission({ committeeDeps, clock, logger, messenger, seal }: ListenerDeps) {
-  return async ({
-    ack,
-    body,
-    view,
-    client,
-  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const { blocks: ids, actionId } = COMMITTEE_MODAL;
     const userId = body.user.id;
     const sealed = seal.read(view.private_metadata, COMMITTEE_MODAL.callbackId, userId, metadataSchema);
@@ -93,7 +81,7 @@ export function committeeSettingsSubmission({ committeeDeps, clock, logger, mess
     try {
       saved = await submitCommitteeSettings({
         committees: committeeDeps.committees,
-        access: createCommitteeAccess(client, { timeoutMs: SUBMIT_CHECK_MS }),
+        access: committeeDeps.accessOnSubmit,
         adminUserIds: committeeDeps.adminUserIds,
         channelId,
         committeeId,

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { WebClient, WebClientOptions } from '@slack/web-api';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import type { Logger } from './logger.js';
+import {
+  type CommitteesRepository,
+  createCommitteesRepository,
+} from './modules/committees/committees.repository.js';
+import { createDigestJob } from './modules/digests/digests.job.js';
+import { createDigestsRepository, type DigestsRepository } from './modules/digests/digests.repository.js';
+import type { DigestDeps } from './modules/digests/digests.usecases.js';
+import { createRetentionJob } from './modules/erasure/erasure.job.js';
+import { createErasureRepository, type ErasureRepository } from './modules/erasure/erasure.repository.js';
+import { type RetentionSettings, retentionSettingsFrom } from './modules/erasure/erasure.usecases.js';
+import {
+  createInstallationRepository,
+  type InstallationRepository,
+} from './modules/installation/installation.repository.js';
+import { createInstallation, type Installation } from './modules/installation/installation.usecases.js';
+import { createPeopleDirectory, type PeopleDirectory } from './modules/people/people.directory.js';
+import { createPeopleRepository, type PeopleRepository } from './modules/people/people.repository.js';
+import { createPlansRepository, type PlansRepository } from './modules/plans/plans.repository.js';
+import { type PlanDeps, planReminderKinds } from './modules/plans/plans.usecases.js';
+import { createRemindersJob } from './modules/reminders/reminders.job.js';
+import {
+  createRemindersRepository,
+  type RemindersRepository,
+} from './modules/reminders/reminders.repository.js';
+import {
+  type ReminderDeps,
+  type ReminderSettings,
+  reminderSettingsFrom,
+} from './modules/reminders/reminders.usecases.js';
+import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
+import type { ScheduledJob } from './scheduler/scheduler.js';
+import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
+import type { ListenerDeps } from './slack/deps.js';
+import { createManagerAccess } from './slack/manager-access.js';
+import { createMessenger, type Messenger } from './slack/messenger.js';
+import { createPlanConversations } from './slack/plan-conversations.js';
+import { createMetadataSeal } from './slack/sealed-metadata.js';
+import { createTokenCheck, reportTokenRefusals } from './slack/token-refusals.js';
+import {
+  createBackgroundClient,
+  createInteractiveClient,
+  interactiveClientOptions,
+} from './slack/web-clients.js';
+
+/**
+ * The composition root: every repository, adapter, setting and use-case dependency of the app is
+ * built here, once, from the configuration, the database, a clock and the two Web API clients. The
+ * Slack app, the scheduler, the CLI, the demo, the benchmarks and the tests all take what they need
+ * from `createDependencies` (tests through `overrides`), so no two copies of the wiring can drift.
+ */
+
+export interface Repositories {
+  rounds: RoundsRepository;
+  people: PeopleRepository;
+  reminders: RemindersRepository;
+  plans: PlansRepository;
+  committees: CommitteesRepository;
+  digests: DigestsRepository;
+  installation: InstallationRepository;
+  erasure: ErasureRepository;
+}
+
+/** What needs only the database: enough for the CLI's read-only commands and for erasure. */
+export function createRepositories(db: Database): Repositories {
+  return {
+    rounds: createRoundsRepository({ db }),
+    people: createPeopleRepository({ db }),
+    reminders: createRemindersRepository({ db }),
+    plans: createPlansRepository({ db }),
+    committees: createCommitteesRepository({ db }),
+    digests: createDigestsRepository({ db }),
+    installation: createInstallationRepository({ db }),
+    erasure: createErasureRepository({ db }),
+  };
+}
+
+/**
+ * Names this copy of the app in the claims it takes (reminders, digests), for operators reading
+ * the tables: what runs it, the host, the process, and a random part so a restarted process with a
+ * reused pid is still told apart.
+ */
+export function instanceName(role: 'app' | 'cli' = 'app'): string {
+  return `${role}:${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/** The use cases' dependencies over one Web API client: the interactive one, or the background one. */
+export interface SlackSide {
+  client: WebClient;
+  messenger: Messenger;
+  directory: PeopleDirectory;
+  reminders: ReminderDeps;
+  plans: PlanDeps;
+  digests: DigestDeps;
+}
+
+export interface Settings {
+  reminders: ReminderSettings;
+  retention: RetentionSettings;
+}
+
+export interface Dependencies {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  instanceId: string;
+  repositories: Repositories;
+  settings: Settings;
+  /** Whether Slack accepts the bot token, shared by every copy through the database. */
+  installation: Installation;
+  /** Bolt's own clients are built with these, so they watch for refused tokens as ours do. */
+  clientOptions: WebClientOptions;
+  /** For people waiting on an answer (listeners): retries a little, fails fast on rate limits. */
+  interactive: SlackSide;
+  /** For scheduled work: never sleeps, never retries by itself (the queues decide). */
+  background: SlackSide;
+  listeners: ListenerDeps;
+  /** Every scheduled job, in the order a tick runs them. */
+  jobs: ScheduledJob[];
+}
+
+export interface DependencyOverrides {
+  /** Replaces parts of the reminders' dependencies on both sides (tests: a shorter sleep). */
+  reminders?: Partial<ReminderDeps>;
+  /** Replaces parts of the digests' dependencies on both sides (tests: a chart renderer). */
+  digests?: Partial<DigestDeps>;
+  settings?: Partial<Settings>;
+  instanceId?: string;
+  installation?: Installation;
+}
+
+export function createDependencies({
+  config,
+  logger,
+  db,
+  clock = systemClock,
+  role = 'app',
+  overrides = {},
+}: {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  clock?: Clock;
+  /** Who takes claims: the app, or an operator's CLI command. */
+  role?: 'app' | 'cli';
+  overrides?: DependencyOverrides;
+}): Dependencies {
+  const repositories = createRepositories(db);
+  const settings: Settings = {
+    reminders: reminderSettingsFrom(config),
+    retention: retentionSettingsFrom(config),
+    ...overrides.settings,
+  };
+  const instanceId = overrides.instanceId ?? instanceName(role);
+  const installation =
+    overrides.installation ??
+    createInstallation({
+      installation: repositories.installation,
+      // The token check's own client reports nothing: the check records its own answer.
+      checkToken: createTokenCheck(createBackgroundClient(config, logger)),
+      logger,
+      clock,
+    });
+  const onTokenRefused = reportTokenRefusals(installation, logger);
+  const clientOptions = interactiveClientOptions(config, onTokenRefused);
+
+  const side = (client: WebClient): SlackSide => {
+    const messenger = createMessenger({ client, logger, pause: installation });
+    const directory = createPeopleDirectory({ client, people: repositories.people, clock });
+    const plans: PlanDeps = {
+      plans: repositories.plans,
+      rounds: repositories.rounds,
+      reminders: repositories.reminders,
+      directory,
+      messenger,
+      conversations: createPlanConversations({ client, messenger }),
+      managers: createManagerAccess({ client, config, logger }),
+      logger,
+      settings: settings.reminders,
+    };
+    const reminders: ReminderDeps = {
+      reminders: repositories.reminders,
+      rounds: repositories.rounds,
+      people: repositories.people,
+      directory,
+      messenger,
+      logger,
+      instanceId,
+      settings: settings.reminders,
+      pause: installation,
+      extraKinds: planReminderKinds(plans),
+      ...overrides.reminders,
+    };
+    const digests: DigestDeps = {
+      committees: repositories.committees,
+      digests: repositories.digests,
+      messenger,
+      directory,
+      logger,
+      clock,
+      instanceId,
+      tickBudgetMs: config.TICK_BUDGET_MS,
+      adminUserIds: config.ADMIN_USER_IDS,
+      libraryTimeZone: config.LIBRARY_TIME_ZONE,
+      ...overrides.digests,
+    };
+    return { client, messenger, directory, reminders, plans, digests };
+  };
+
+  const interactive = side(createInteractiveClient(config, logger, clientOptions));
+  const background = side(createBackgroundClient(config, logger, { onTokenRefused }));
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+
+  const listeners: ListenerDeps = {
+    logger,
+    clock,
+    rounds: repositories.rounds,
+    directory: interactive.directory,
+    messenger: interactive.messenger,
+    reminderDeps: interactive.reminders,
+    planDeps: interactive.plans,
+    committeeDeps: {
+      committees: repositories.committees,
+      digests: repositories.digests,
+      adminUserIds: config.ADMIN_USER_IDS,
+      libraryTimeZone: config.LIBRARY_TIME_ZONE,
+      access: createCommitteeAccess(interactive.client),
+      accessOnSubmit: createCommitteeAccess(interactive.client, { timeoutMs: SUBMIT_CHECK_MS }),
+    },
+    installation,
+    departures: { people: repositories.people, clock },
+    // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
+    // token in Socket Mode (where there may be no signing secret at all).
+    seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
+  };
+
+  const jobs: ScheduledJob[] = [
+    createRemindersJob({ reminderDeps: background.reminders, logger }),
+    createDigestJob({ digestDeps: background.digests, logger }),
+    createRetentionJob({ erasure: repositories.erasure, settings: settings.retention, logger }),
+  ];
+
+  return {
+    config,
+    logger,
+    clock,
+    instanceId,
+    repositories,
+    settings,
+    installation,
+    clientOptions,
+    interactive,
+    background,
+    listeners,
+    jobs,
+  };
+}
