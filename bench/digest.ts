@@ -10,10 +10,10 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type DatabaseHandle, rowsOf } from '../src/db/client.js';
 import type { Committee } from '../src/db/schema.js';
+import { createRepositories } from '../src/dependencies.js';
 import { fixedClock } from '../src/lib/clock.js';
-import { createCommitteesRepository } from '../src/modules/committees/committees.repository.js';
 import { buildDigest, CHART_WEEKS, scopeOf } from '../src/modules/digests/digests.build.js';
-import { createDigestsRepository, digestQueries } from '../src/modules/digests/digests.repository.js';
+import { digestQueries } from '../src/modules/digests/digests.repository.js';
 import { lastCompleteWeek, weekBounds, weeksEndingWith } from '../src/modules/digests/digests.weeks.js';
 import { withBenchDatabase } from './engines.js';
 
@@ -101,7 +101,7 @@ async function seed(handle: DatabaseHandle): Promise<Committee[]> {
            case when g % 3 = 0 then null
                 else ${NOW.toISOString()}::timestamptz - (g % 700) * interval '1 day' + interval '21 days' end
     from generate_series(1, 6000) as g`);
-  const committees = createCommitteesRepository({ db });
+  const committees = createRepositories(db).committees;
   const saved: Committee[] = [];
   for (let index = 0; index < COMMITTEES; index++) {
     const units =
@@ -130,7 +130,7 @@ async function seed(handle: DatabaseHandle): Promise<Committee[]> {
 }
 
 async function timeDigests(handle: DatabaseHandle, committees: Committee[]) {
-  const digests = createDigestsRepository({ db: handle.db });
+  const digests = createRepositories(handle.db).digests;
   const clock = fixedClock(NOW);
   const build = (committee: Committee) =>
     buildDigest({

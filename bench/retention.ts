@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../src/db/client.js';
-import { createErasureRepository } from '../src/modules/erasure/erasure.repository.js';
+import { createRepositories } from '../src/dependencies.js';
 import { forgetPerson, runRetention } from '../src/modules/erasure/erasure.usecases.js';
 import { withBenchDatabase } from './engines.js';
 
@@ -54,7 +54,7 @@ async function time<T>(run: () => Promise<T>): Promise<[number, T]> {
 async function onEngine(engine: 'postgres' | 'pglite') {
   return withBenchDatabase(engine, 'retention', async (handle) => {
     const [seedMs] = await time(() => seed(handle));
-    const erasure = createErasureRepository({ db: handle.db });
+    const erasure = createRepositories(handle.db).erasure;
     const settings = { days: 730, weekZone: 'UTC' };
     // The first day: a week per run (a tick), until nothing past retention is left.
     const catchUp: number[] = [];

@@ -126,6 +126,8 @@ export interface Dependencies {
 }
 
 export interface DependencyOverrides {
+  /** Wraps or replaces repositories before anything uses them (the benchmark times their calls). */
+  repositories?: (built: Repositories) => Repositories;
   /** Replaces parts of the reminders' dependencies on both sides (tests: a shorter sleep). */
   reminders?: Partial<ReminderDeps>;
   /** Replaces parts of the digests' dependencies on both sides (tests: a chart renderer). */
@@ -151,7 +153,8 @@ export function createDependencies({
   role?: 'app' | 'cli';
   overrides?: DependencyOverrides;
 }): Dependencies {
-  const repositories = createRepositories(db);
+  const built = createRepositories(db);
+  const repositories = overrides.repositories?.(built) ?? built;
   const settings: Settings = {
     reminders: reminderSettingsFrom(config),
     retention: retentionSettingsFrom(config),

@@ -100,6 +100,30 @@ describe('digest CLI', () => {
     await standIn.waitForCall('files.completeUploadExternal');
   });
 
+  it('a failing send tells ADMIN_USER_IDS when the admin who subscribed cannot be reached', async () => {
+    // The committee's creator (UADMIN) has left; the operator's list names another admin.
+    standIn.on('chat.postMessage', (call) => {
+      if (call.args.channel === 'C0COMMITTEE') return { body: { ok: false, error: 'not_in_channel' } };
+      if (call.args.channel === 'UADMIN') return { body: { ok: false, error: 'user_disabled' } };
+      return undefined;
+    });
+    standIn.on('conversations.history', (call) =>
+      call.args.channel === 'C0COMMITTEE' ? { body: { ok: false, error: 'not_in_channel' } } : undefined,
+    );
+    process.env.ADMIN_USER_IDS = 'U0OTHERADMIN';
+    try {
+      const sent = await cli('digest', 'send', '--channel', 'C0COMMITTEE', '--week', '2026-W41');
+      expect(sent.code).toBe(1);
+      expect(sent.err).toContain('not_in_channel');
+      const told = standIn.callsTo('chat.postMessage').filter((call) => call.args.channel === 'U0OTHERADMIN');
+      expect(told).toHaveLength(1);
+      expect(String(told[0]?.args.text)).toContain('/invite @Service Radar');
+    } finally {
+      delete process.env.ADMIN_USER_IDS;
+      standIn.reset();
+    }
+  });
+
   it('refuses what it cannot do, saying why', async () => {
     expect((await cli('digest', 'show', '--channel', 'C0NOPE')).err).toContain('not subscribed');
     expect((await cli('digest', 'show', '--channel', 'C0COMMITTEE', '--week', '2026-47')).err).toContain(
