@@ -23,18 +23,21 @@ import { createInstallation, type Installation } from './modules/installation/in
 import { createPeopleDirectory, type PeopleDirectory } from './modules/people/people.directory.js';
 import { createPeopleRepository, type PeopleRepository } from './modules/people/people.repository.js';
 import { createPlansRepository, type PlansRepository } from './modules/plans/plans.repository.js';
-import { type PlanDeps, planReminderKinds } from './modules/plans/plans.usecases.js';
+import { type PlanDeps, planReminderKinds, roundPlansOf } from './modules/plans/plans.usecases.js';
 import { createRemindersJob } from './modules/reminders/reminders.job.js';
 import {
   createRemindersRepository,
   type RemindersRepository,
 } from './modules/reminders/reminders.repository.js';
 import {
+  deliverNow,
   type ReminderDeps,
   type ReminderSettings,
   reminderSettingsFrom,
 } from './modules/reminders/reminders.usecases.js';
+import type { RoundPlans } from './modules/rounds/rounds.ports.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
+import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
 import type { ScheduledJob } from './scheduler/scheduler.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
@@ -98,6 +101,8 @@ export interface SlackSide {
   reminders: ReminderDeps;
   plans: PlanDeps;
   digests: DigestDeps;
+  roundPlans: RoundPlans;
+  roundAnnouncements: RoundAnnouncements;
 }
 
 export interface Settings {
@@ -213,7 +218,21 @@ export function createDependencies({
       libraryTimeZone: config.LIBRARY_TIME_ZONE,
       ...overrides.digests,
     };
-    return { client, messenger, directory, reminders, plans, digests };
+    const roundPlans = roundPlansOf(plans);
+    const roundAnnouncements: RoundAnnouncements = {
+      rounds: repositories.rounds,
+      messenger,
+      plans: roundPlans,
+      clock,
+      outbox: {
+        async deliverNow(key, now) {
+          const outcome = await deliverNow(reminders, key, now);
+          if (!outcome) return undefined;
+          return outcome.kind === 'failed' ? { failed: outcome.reason } : {};
+        },
+      },
+    };
+    return { client, messenger, directory, reminders, plans, digests, roundPlans, roundAnnouncements };
   };
 
   const interactive = side(createInteractiveClient(config, logger, clientOptions));
@@ -226,6 +245,8 @@ export function createDependencies({
     rounds: repositories.rounds,
     directory: interactive.directory,
     messenger: interactive.messenger,
+    roundAnnouncements: interactive.roundAnnouncements,
+    roundPlans: interactive.roundPlans,
     reminderDeps: interactive.reminders,
     planDeps: interactive.plans,
     committeeDeps: {

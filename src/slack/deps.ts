@@ -7,7 +7,9 @@ import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
+import type { RoundPlans } from '../modules/rounds/rounds.ports.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
+import type { RoundAnnouncements } from '../modules/rounds/rounds.usecases.js';
 import type { Messenger } from './messenger.js';
 import type { MetadataSeal } from './sealed-metadata.js';
 
@@ -20,6 +22,10 @@ export interface ListenerDeps {
   messenger: Messenger;
   /** Reminder use cases for the buttons on reminders (snooze, ask again, cancel, mute). */
   reminderDeps: ReminderDeps;
+  /** What a stored round or answer announces: the outbox, messages, the plan it re-measures. */
+  roundAnnouncements: RoundAnnouncements;
+  /** What rounds ask of action plans before a re-measure round is stored. */
+  roundPlans: RoundPlans;
   /** Action plans, for `/action-plan`, its thread's buttons and modals. */
   planDeps: PlanDeps;
   /** Committees and digests, for `/service-digest` and its settings modal. */

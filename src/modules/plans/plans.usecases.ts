@@ -9,6 +9,7 @@ import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
 import type { KindHandler, ReminderSettings } from '../reminders/reminders.usecases.js';
 import { workingStartOn, workingTimeAfterDays } from '../reminders/working-hours.js';
+import type { RoundPlans } from '../rounds/rounds.ports.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
 import type { PlansRepository } from './plans.repository.js';
 import {
@@ -589,22 +590,27 @@ export async function addNote(
  * Before a re-measure round is stored: the plan its form was opened from must still be this staff
  * member's and not closed, or the round would be stored for nothing it can close.
  */
-export async function checkRemeasurePlan(
-  deps: PlanDeps,
-  { planId, staffUserId }: { planId: number; staffUserId: string },
-): Promise<{ ok: true } | PlanRefusal> {
-  const owned = await planForStaff(deps, planId, staffUserId);
-  if (!owned.ok) return owned;
-  if (owned.plan.state === 'closed')
-    return {
-      ok: false,
-      text: 'This plan was closed while the form was open, so no round was started. Close this form; /rate-service starts an ordinary round.',
-    };
-  return { ok: true };
+/**
+ * What rounds ask of action plans (the port src/modules/rounds/rounds.ports.ts declares): whether a
+ * round may re-measure a plan, and what a re-measure round's start and answer do to it.
+ */
+export function roundPlansOf(deps: PlanDeps): RoundPlans {
+  return {
+    async remeasureRefusal(planId, staffUserId) {
+      const plan = await deps.plans.find(planId);
+      if (!plan) return 'plan_gone';
+      if (plan.staffUserId !== staffUserId) return 'plan_not_yours';
+      // Closed while the form was open: no round is started.
+      if (plan.state === 'closed') return 'plan_closed';
+      return undefined;
+    },
+    remeasureStarted: (planId, round) => linkRemeasureRound(deps, { planId, round }),
+    roundAnswered: (round, response) => onRoundCompleted(deps, { round, response }),
+  };
 }
 
 /** Links the new round a staff member started from the re-measure message to the plan. */
-export async function linkRemeasureRound(
+async function linkRemeasureRound(
   deps: PlanDeps,
   { planId, round }: { planId: number; round: Round },
 ): Promise<void> {
@@ -614,7 +620,7 @@ export async function linkRemeasureRound(
 }
 
 /** When a re-measure round is answered, the thread gets the before and after. */
-export async function onRoundCompleted(
+async function onRoundCompleted(
   deps: PlanDeps,
   { round, response }: { round: Round; response: RoundResponse },
 ): Promise<void> {

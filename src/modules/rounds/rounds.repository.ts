@@ -11,6 +11,7 @@ import {
   staffProfiles,
 } from '../../db/schema.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
+import { customerRequestKey, roundResultKey } from './rounds.ports.js';
 
 export type NewRoundResponse = typeof roundResponses.$inferInsert;
 
@@ -74,7 +75,7 @@ export function createRoundsRepository({ db }: { db: Database }) {
                 roundId: inserted.id,
                 recipientUserId: inserted.customerUserId,
                 dueAt: inserted.createdAt,
-                dedupeKey: `customer_request:${inserted.id}`,
+                dedupeKey: customerRequestKey(inserted.id),
               });
             }
             return { round: inserted, created: true };
@@ -155,7 +156,7 @@ export function createRoundsRepository({ db }: { db: Database }) {
           roundId: round.id,
           recipientUserId: round.staffUserId,
           dueAt: completedAt,
-          dedupeKey: `round_result:${round.id}`,
+          dedupeKey: roundResultKey(round.id),
         });
         return { round, response: stored, created: true };
       });

@@ -1,10 +1,14 @@
 import type { Round, RoundResponse } from '../../db/schema.js';
 import { addDays, type Clock, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs, cleanText } from '../../lib/text.js';
+import type { Messenger } from '../../slack/messenger.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
 import { type AnswerKey, INTERVIEW_QUESTIONS, LIMITS, SEGMENTS, type Segment } from './rounds.content.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
+import { customerRequestKey, type RoundOutbox, type RoundPlans, roundResultKey } from './rounds.ports.js';
 import type { RoundsRepository } from './rounds.repository.js';
+import { buildCustomerThanksMessage, buildRoundStartedMessage } from './rounds.views.js';
+import type { RoundCode } from './rounds.words.js';
 
 /** How many earlier services the form offers back (a select takes at most 100 options). */
 export const MAX_SUGGESTED_SERVICES = 25;
@@ -15,9 +19,10 @@ export const MAX_INTERVIEW_AFTER_DAYS = 365;
 /** Slack's users.info must answer inside the 3-second window of a view submission. */
 const LOOKUP_TIMEOUT_MS = 1500;
 
+/** Done, or refused field by field: each refusal a code (src/modules/rounds/rounds.words.ts). */
 export type Result<T, F extends string> =
   | ({ ok: true } & T)
-  | { ok: false; errors: Partial<Record<F, string>> };
+  | { ok: false; errors: Partial<Record<F, RoundCode>> };
 
 // ---------------------------------------------------------------------------------------------
 // Starting a round: the staff member's self-rating
@@ -122,6 +127,8 @@ export async function startRound({
   staffTimeZone,
   sourceViewId,
   draft,
+  planId,
+  plans,
 }: {
   rounds: RoundsRepository;
   directory: PeopleDirectory;
@@ -130,56 +137,63 @@ export async function startRound({
   staffTimeZone?: string | null | undefined;
   sourceViewId: string;
   draft: RoundDraft;
+  /** A re-measure round names its plan: it must still be open and this staff member's. */
+  planId?: number | undefined;
+  plans?: RoundPlans | undefined;
 }): Promise<Result<{ round: Round; created: boolean }, RoundField>> {
-  const errors: Partial<Record<RoundField, string>> = {};
+  if (planId && plans) {
+    const refusal = await plans.remeasureRefusal(planId, staffUserId);
+    if (refusal) return { ok: false, errors: { segment: refusal } };
+  }
+  const errors: Partial<Record<RoundField, RoundCode>> = {};
 
   const customerName = cleanText(draft.customerName);
   const customerUserId = cleanText(draft.customerUserId);
   if (customerUserId && customerName) {
-    errors.customer = 'Choose a person in Slack or type a name, not both.';
+    errors.customer = 'customer_both';
   } else if (!customerUserId && !customerName) {
-    errors.customer = 'Choose your customer in Slack, or type the name of someone outside Slack.';
+    errors.customer = 'customer_missing';
   } else if (customerName && charLength(customerName) > LIMITS.customerName) {
-    errors.customer = `Keep the name to ${LIMITS.customerName} characters.`;
+    errors.customer = 'customer_name_too_long';
   } else if (customerUserId === staffUserId) {
-    errors.customer = "You can't be your own customer. Choose the person you serve.";
+    errors.customer = 'customer_is_self';
   }
 
   const previousService = cleanText(draft.previousService);
   const newService = cleanText(draft.newService);
   const service = newService ?? previousService;
   if (newService && previousService && newService.toLowerCase() !== previousService.toLowerCase()) {
-    errors.service = 'Pick an earlier service or type a new one, not both.';
+    errors.service = 'service_both';
   } else if (!service) {
-    errors.service = 'Say which service you give this customer.';
+    errors.service = 'service_missing';
   } else if (charLength(service) > LIMITS.service) {
-    errors.service = `Keep the service to ${LIMITS.service} characters.`;
+    errors.service = 'service_too_long';
   }
 
   const segment = draft.segment;
-  if (!segment || !segmentValues.has(segment)) errors.segment = 'Choose which kind of customer this is.';
+  if (!segment || !segmentValues.has(segment)) errors.segment = 'segment_missing';
 
   const unit = cleanText(draft.unit);
-  if (!unit) errors.unit = 'Say which department or branch you work in.';
-  else if (charLength(unit) > LIMITS.unit) errors.unit = `Keep the unit to ${LIMITS.unit} characters.`;
+  if (!unit) errors.unit = 'unit_missing';
+  else if (charLength(unit) > LIMITS.unit) errors.unit = 'unit_too_long';
 
   const selfScore = parseScore(draft.selfScore);
-  if (selfScore === undefined) errors.selfScore = 'Choose a score from 1 (low) to 10 (high).';
+  if (selfScore === undefined) errors.selfScore = 'score_missing';
 
   const selfNote = cleanParagraphs(draft.selfNote);
   if (selfNote && charLength(selfNote) > LIMITS.selfNote) {
-    errors.selfNote = `Keep the note to ${LIMITS.selfNote} characters.`;
+    errors.selfNote = 'note_too_long';
   }
 
   const today = localDate(clock.now(), staffTimeZone);
   const interviewOn = draft.interviewOn;
   if (!interviewOn || !isCalendarDate(interviewOn)) {
-    errors.interviewOn = 'Choose the day you plan to talk to your customer.';
+    errors.interviewOn = 'interview_day_missing';
   } else if (interviewOn < addDays(today, -1)) {
     // One day of slack: the picker's "today" is the person's, the clock's may be a zone ahead.
-    errors.interviewOn = 'Choose today or a later day.';
+    errors.interviewOn = 'interview_day_past';
   } else if (interviewOn > addDays(today, MAX_INTERVIEW_AFTER_DAYS)) {
-    errors.interviewOn = 'Choose a day within the next year.';
+    errors.interviewOn = 'interview_day_too_far';
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -189,17 +203,13 @@ export async function startRound({
   if (customerUserId) {
     try {
       const person = await directory.lookup(customerUserId, { timeoutMs: LOOKUP_TIMEOUT_MS });
-      if (!person) return { ok: false, errors: { customer: "That person isn't in this workspace." } };
-      if (person.isBot)
-        return { ok: false, errors: { customer: "A bot can't rate your service. Choose a person." } };
-      if (person.deleted) return { ok: false, errors: { customer: 'That person has left the workspace.' } };
+      if (!person) return { ok: false, errors: { customer: 'customer_unknown' } };
+      if (person.isBot) return { ok: false, errors: { customer: 'customer_bot' } };
+      if (person.deleted) return { ok: false, errors: { customer: 'customer_left' } };
       resolvedName = person.name;
     } catch (error) {
       if (error instanceof PersonLookupError) {
-        return {
-          ok: false,
-          errors: { customer: "Slack didn't answer when we checked this person. Please press Submit again." },
-        };
+        return { ok: false, errors: { customer: 'customer_lookup_failed' } };
       }
       throw error;
     }
@@ -226,13 +236,7 @@ export async function startRound({
     return { ok: true, ...result };
   } catch (error) {
     if (error instanceof DuplicateOpenRoundError) {
-      return {
-        ok: false,
-        errors: {
-          service:
-            'You already have an open round with this customer for this service. Wait for their answer, or choose another service.',
-        },
-      };
+      return { ok: false, errors: { service: 'duplicate_open_round' } };
     }
     throw error;
   }
@@ -292,9 +296,6 @@ export interface ResponseDraft {
 
 export type ResponseField = AnswerKey | 'customerScore' | 'consent' | 'form';
 
-export const CONSENT_MISSING =
-  "Tick this to confirm they agreed to your recording their answers here. If they didn't, don't record them.";
-
 export async function recordResponse({
   rounds,
   clock,
@@ -312,18 +313,18 @@ export async function recordResponse({
 }): Promise<
   Result<{ round: Round; response: RoundResponse; created: boolean; onBehalf: boolean }, ResponseField>
 > {
-  const errors: Partial<Record<ResponseField, string>> = {};
+  const errors: Partial<Record<ResponseField, RoundCode>> = {};
   const answers = {} as Record<AnswerKey, string | null>;
   for (const question of INTERVIEW_QUESTIONS) {
     const answer = cleanParagraphs(draft.answers[question.key]);
-    if (!answer && !question.optional) errors[question.key] = 'Please answer this question.';
+    if (!answer && !question.optional) errors[question.key] = 'answer_missing';
     else if (answer && charLength(answer) > LIMITS.answer) {
-      errors[question.key] = `Keep this answer to ${LIMITS.answer} characters.`;
+      errors[question.key] = 'answer_too_long';
     }
     answers[question.key] = answer;
   }
   const customerScore = parseScore(draft.customerScore);
-  if (customerScore === undefined) errors.customerScore = 'Choose a score from 1 (low) to 10 (high).';
+  if (customerScore === undefined) errors.customerScore = 'score_missing';
 
   const round = await rounds.findRound(roundId);
   const permission = checkAnswerPermission(round, userId);
@@ -335,9 +336,9 @@ export async function recordResponse({
         return { ok: true, round, response: stored, created: false, onBehalf: round.customerUserId === null };
       }
     }
-    return { ok: false, errors: { form: refusalText(permission.refusal) } };
+    return { ok: false, errors: { form: permission.refusal } };
   }
-  if (permission.permission.onBehalf && !draft.customerAgreed) errors.consent = CONSENT_MISSING;
+  if (permission.permission.onBehalf && !draft.customerAgreed) errors.consent = 'consent_missing';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   try {
@@ -364,24 +365,9 @@ export async function recordResponse({
     if (error instanceof RoundNotOpenError) {
       const refusal =
         (['completed', 'expired', 'cancelled'] as const).find((s) => s === error.status) ?? 'not_found';
-      return { ok: false, errors: { form: refusalText(refusal) } };
+      return { ok: false, errors: { form: refusal } };
     }
     throw error;
-  }
-}
-
-export function refusalText(refusal: AnswerRefusal): string {
-  switch (refusal) {
-    case 'not_found':
-      return 'This round no longer exists.';
-    case 'not_yours':
-      return 'This request was meant for someone else, so only they can answer it.';
-    case 'completed':
-      return 'This round has already been answered. Thank you!';
-    case 'expired':
-      return 'This round expired before it was answered. The staff member can start a new one.';
-    case 'cancelled':
-      return 'This round was cancelled, so it no longer needs an answer.';
   }
 }
 
@@ -411,4 +397,52 @@ export async function listRounds({
     createdAt: round.createdAt.toISOString(),
     completedAt: round.completedAt?.toISOString() ?? null,
   }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// After the acknowledgement: what a stored round and a stored answer announce
+
+/** What announcing needs: the messages go out through these, and the plans hear about their rounds. */
+export interface RoundAnnouncements {
+  rounds: RoundsRepository;
+  messenger: Messenger;
+  outbox: RoundOutbox;
+  plans: RoundPlans;
+  clock: Clock;
+}
+
+/**
+ * A round was started: a re-measure round joins its plan; a customer in Slack gets the request the
+ * round put in the outbox, at once rather than on the next tick; the staff member hears it started
+ * (and, for an outside customer, gets the message that holds the Record button).
+ */
+export async function announceRoundStarted(
+  deps: RoundAnnouncements,
+  { round, planId }: { round: Round; planId?: number | undefined },
+): Promise<void> {
+  if (planId) await deps.plans.remeasureStarted(planId, round);
+  if (round.customerUserId) {
+    const request = await deps.outbox.deliverNow(customerRequestKey(round.id), deps.clock.now());
+    await deps.messenger.post(
+      round.staffUserId,
+      buildRoundStartedMessage(round, request?.failed ? { requestFailed: request.failed } : undefined),
+    );
+    return;
+  }
+  const started = await deps.messenger.post(round.staffUserId, buildRoundStartedMessage(round));
+  if (started.ok) await deps.rounds.setRequestMessage(round.id, started.channel, started.ts);
+}
+
+/**
+ * A round was answered: the staff member's result (in the outbox with the answer) goes at once; the
+ * customer's request message is thanked in place; a re-measure round closes its plan's loop.
+ */
+export async function announceRoundAnswered(
+  deps: RoundAnnouncements,
+  { round, response, onBehalf }: { round: Round; response: RoundResponse; onBehalf: boolean },
+): Promise<void> {
+  await deps.outbox.deliverNow(roundResultKey(round.id), deps.clock.now());
+  if (!onBehalf && round.requestChannelId && round.requestTs)
+    await deps.messenger.update(round.requestChannelId, round.requestTs, buildCustomerThanksMessage(round));
+  await deps.plans.roundAnswered(round, response);
 }

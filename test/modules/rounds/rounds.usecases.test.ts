@@ -7,15 +7,18 @@ import { createPeopleDirectory } from '../../../src/modules/people/people.direct
 import { createPeopleRepository } from '../../../src/modules/people/people.repository.js';
 import { createRoundsRepository } from '../../../src/modules/rounds/rounds.repository.js';
 import {
-  CONSENT_MISSING,
   listRounds,
   prepareRoundForm,
   type RoundDraft,
   recordResponse,
   startRound,
 } from '../../../src/modules/rounds/rounds.usecases.js';
+import { ROUND_WORDS, type RoundCode, roundWords } from '../../../src/modules/rounds/rounds.words.js';
 import { describeEachDatabase } from '../../helpers/database.js';
 import { type SlackStandIn, startSlackStandIn } from '../../helpers/slack-stand-in.js';
+
+/** The words a refusal code is shown with (undefined: no refusal). */
+const wordsFor = (code: RoundCode | undefined) => (code ? roundWords(code) : undefined);
 
 let standIn: SlackStandIn;
 beforeAll(async () => {
@@ -135,7 +138,7 @@ describeEachDatabase('rounds use cases', (getDb) => {
     const result = await start(overrides as Partial<RoundDraft>);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors[field as keyof typeof result.errors]).toContain(message);
+    expect(wordsFor(result.errors[field as keyof typeof result.errors])).toContain(message);
     const [{ value }] = (await deps.db.select({ value: count() }).from(roundsTable)) as [{ value: number }];
     expect(value).toBe(0);
   });
@@ -144,7 +147,8 @@ describeEachDatabase('rounds use cases', (getDb) => {
     expect((await start({}, 'V1')).ok).toBe(true);
     const second = await start({ newService: 'INTERLIBRARY   loans' }, 'V2');
     expect(second.ok).toBe(false);
-    if (!second.ok) expect(second.errors.service).toContain('already have an open round');
+    if (!second.ok) expect(second.errors.service).toBe('duplicate_open_round');
+    if (!second.ok) expect(wordsFor(second.errors.service)).toContain('already have an open round');
     expect((await start({ newService: 'Reference desk' }, 'V3')).ok).toBe(true);
   });
 
@@ -201,12 +205,14 @@ describeEachDatabase('rounds use cases', (getDb) => {
         draft: { answers, customerScore: '7', shareWithManager: false, customerAgreed: false },
       });
     const stranger = await attempt('USTRANGER', 'VX1');
-    expect(!stranger.ok && stranger.errors.form).toContain('meant for someone else');
+    expect(!stranger.ok && stranger.errors.form).toBe('not_yours');
+    expect(!stranger.ok && wordsFor(stranger.errors.form)).toContain('meant for someone else');
     const staff = await attempt(STAFF, 'VX2');
-    expect(!staff.ok && staff.errors.form).toContain('meant for someone else');
+    expect(!staff.ok && wordsFor(staff.errors.form)).toContain('meant for someone else');
     expect((await attempt('UCUST', 'VX3')).ok).toBe(true);
     const again = await attempt('UCUST', 'VX4');
-    expect(!again.ok && again.errors.form).toContain('already been answered');
+    expect(!again.ok && again.errors.form).toBe('completed');
+    expect(!again.ok && wordsFor(again.errors.form)).toContain('already been answered');
     const resubmitted = await attempt('UCUST', 'VX3');
     expect(resubmitted.ok && !resubmitted.created).toBe(true);
     const [{ value }] = (await deps.db.select({ value: count() }).from(roundResponses)) as [
@@ -264,7 +270,8 @@ describeEachDatabase('rounds use cases', (getDb) => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(Object.keys(result.errors)).toEqual(['consent']);
-    expect(result.errors.consent).toBe(CONSENT_MISSING);
+    expect(result.errors.consent).toBe('consent_missing');
+    expect(wordsFor(result.errors.consent)).toBe(ROUND_WORDS.consent_missing);
     const [{ value }] = (await deps.db.select({ value: count() }).from(roundResponses)) as [
       { value: number },
     ];

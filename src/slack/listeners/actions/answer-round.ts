@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { openAnswerForm, refusalText } from '../../../modules/rounds/rounds.usecases.js';
+import { openAnswerForm } from '../../../modules/rounds/rounds.usecases.js';
 import { buildNoticeModal, buildResponseModal } from '../../../modules/rounds/rounds.views.js';
+import { roundWords } from '../../../modules/rounds/rounds.words.js';
 import type { ListenerDeps } from '../../deps.js';
 
 /** Parses a round id carried in a button value; anything else is not a round. */
@@ -38,7 +39,7 @@ export function answerRoundAction({ rounds, logger, seal, directory }: ListenerD
           : undefined;
       const view = result.ok
         ? seal.seal(buildResponseModal({ ...result.permission, staffName }), body.user.id)
-        : buildNoticeModal("Can't answer this", refusalText(result.refusal));
+        : buildNoticeModal("Can't answer this", roundWords(result.refusal));
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.error({ err: error, user: body.user.id, round: roundId }, 'could not open the response modal');

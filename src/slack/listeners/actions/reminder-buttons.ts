@@ -11,6 +11,7 @@ import {
 import { withOutcome } from '../../../modules/reminders/reminders.views.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import { buildRoundModal } from '../../../modules/rounds/rounds.views.js';
+import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 import { parseRoundId } from './answer-round.js';
 
@@ -60,7 +61,7 @@ function reminderButton(
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: "Sorry, that didn't work just now. Please press the button again in a moment.",
+        text: APOLOGIES.press_again,
       }).catch(() => undefined);
     }
   };

@@ -6,6 +6,7 @@ import {
 } from '../../../modules/plans/plans.usecases.js';
 import { ACTION_PLAN_HELP, buildPlanOpenModal } from '../../../modules/plans/plans.views.js';
 import { buildNoticeModal } from '../../../modules/rounds/rounds.views.js';
+import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 
 export const ACTION_PLAN_COMMAND = '/action-plan';
@@ -16,7 +17,7 @@ export const ACTION_PLAN_COMMAND = '/action-plan';
  */
 const QUICK_CHECK_MS = 1_200;
 
-const SORRY = "Sorry, that didn't work just now. Please try again in a moment.";
+const SORRY = APOLOGIES.try_again;
 
 /**
  * `/action-plan @staff [round:N]`, `list`, `help`. Opening a plan checks roles first (which can take

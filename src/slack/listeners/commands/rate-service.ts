@@ -7,13 +7,13 @@ import {
   buildUnknownRateServiceMessage,
   RATE_SERVICE_HELP,
 } from '../../../modules/rounds/rounds.views.js';
+import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 
 export const RATE_SERVICE_COMMAND = '/rate-service';
 /** How long the form's defaults may take to load before the user is told to try again. */
 const FORM_DEADLINE_MS = 2_000;
-const FORM_UNAVAILABLE =
-  "Sorry, I couldn't open the form just now. Please try `/rate-service` again in a moment.";
+const FORM_UNAVAILABLE = APOLOGIES.form_not_opened;
 
 /** `/rate-service` opens the self-rating modal; `help` explains; anything else says what it accepts. */
 export function rateServiceCommand({ rounds, clock, logger, reminderDeps, seal }: ListenerDeps) {
@@ -37,7 +37,7 @@ export function rateServiceCommand({ rounds, clock, logger, reminderDeps, seal }
         logger.error({ err: error, user: command.user_id }, 'could not change the mute');
         await ack({
           response_type: 'ephemeral',
-          text: "Sorry, that didn't work just now. Please try again in a moment.",
+          text: APOLOGIES.try_again,
         });
       }
       return;

@@ -19,6 +19,7 @@ import {
 } from '../../../modules/committees/committees.views.js';
 import { previewDigest } from '../../../modules/digests/digests.usecases.js';
 import { buildDigestMessage } from '../../../modules/digests/digests.views.js';
+import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 
 export { SERVICE_DIGEST_COMMAND };
@@ -29,7 +30,7 @@ export { SERVICE_DIGEST_COMMAND };
  */
 const QUICK_CHECK_MS = 1_200;
 
-const SORRY = "Sorry, that didn't work just now. Please try again in a moment.";
+const SORRY = APOLOGIES.try_again;
 
 const ephemeral = (respond: RespondFn, said: string | SlackMessage) =>
   respond({ response_type: 'ephemeral', ...(typeof said === 'string' ? { text: said } : said) }).catch(

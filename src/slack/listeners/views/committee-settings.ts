@@ -1,4 +1,3 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import {
   type CommitteeField,
@@ -11,8 +10,10 @@ import {
   COMMITTEE_MODAL,
   SHOW_INDIVIDUALS_VALUE,
 } from '../../../modules/committees/committees.views.js';
+import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
-import { parseViewState, readSelected, readText, type ViewState } from '../../view-state.js';
+import { readSelected, readText, type ViewState } from '../../view-state.js';
+import { viewSubmission } from '../../view-submission.js';
 
 const metadataSchema = z.object({
   v: z.literal(2),
@@ -41,45 +42,39 @@ const errorBlock: Record<CommitteeField, string> = {
 
 /**
  * The committee settings modal. The channel, committee and admin come from the form's sealed
- * metadata, never from an unsigned claim; the submitter's right is asked of Slack again now.
- * Validation, the checks and the save happen before the ack, so every refusal shows on the form,
- * with what was typed kept; the channel hears about the change after it.
+ * metadata, never from an unsigned claim; only the admin the form was opened for may submit it, and
+ * their right is asked of Slack again now. Validation, the checks and the save happen before the
+ * ack, so every refusal shows on the form, with what was typed kept; the channel hears about the
+ * change after it.
  */
-export function committeeSettingsSubmission({ committeeDeps, clock, logger, messenger, seal }: ListenerDeps) {
-  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    const { blocks: ids, actionId } = COMMITTEE_MODAL;
-    const userId = body.user.id;
-    const sealed = seal.read(view.private_metadata, COMMITTEE_MODAL.callbackId, userId, metadataSchema);
-    // Only the admin the form was opened for may submit it.
-    if (!sealed.ok || sealed.metadata.adminUserId !== userId) {
-      logger.warn(
-        { user: userId, form: COMMITTEE_MODAL.callbackId, reason: sealed.ok ? 'not_yours' : sealed.reason },
-        'refused a form the server did not open for this person',
-      );
-      await ack({ response_action: 'errors', errors: { [ids.scope]: FORM_REFUSALS.out_of_date } });
-      return;
-    }
-    const { channelId, committeeId } = sealed.metadata;
-    const state = parseViewState(view.state?.values);
-    const result = validateCommitteeDraft({
-      scope: readSelected(state, ids.scope, actionId),
-      units: readText(state, ids.units, actionId),
-      weekday: readSelected(state, ids.weekday, actionId),
-      hour: readSelected(state, ids.hour, actionId),
-      timeZone: readText(state, ids.timeZone, actionId),
-      minGroupSize: readSelected(state, ids.minGroupSize, actionId),
-      showIndividuals: readCheckboxes(state, ids.showIndividuals, actionId).includes(SHOW_INDIVIDUALS_VALUE),
-    });
-    if (!result.ok) {
-      const errors: Record<string, string> = {};
-      for (const [field, message] of Object.entries(result.errors))
-        errors[errorBlock[field as CommitteeField]] = message;
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    let saved: Awaited<ReturnType<typeof submitCommitteeSettings>>;
-    try {
-      saved = await submitCommitteeSettings({
+export function committeeSettingsSubmission(deps: ListenerDeps) {
+  const { committeeDeps, clock, logger, messenger } = deps;
+  const { blocks: ids, actionId } = COMMITTEE_MODAL;
+  return viewSubmission(deps, {
+    form: COMMITTEE_MODAL.callbackId,
+    metadata: metadataSchema,
+    mayOpen: (metadata, userId) => metadata.adminUserId === userId,
+    formBlock: ids.scope,
+    outOfDate: FORM_REFUSALS.out_of_date,
+    blocks: errorBlock,
+    // The form's own checks already carry their sentences; Slack's refusals are codes.
+    words: (code) => FORM_REFUSALS[code as keyof typeof FORM_REFUSALS] ?? code,
+    tryAgain: APOLOGIES.try_again_save,
+    failure: 'could not save committee settings',
+    save: async ({ userId, metadata: { channelId, committeeId }, state }) => {
+      const result = validateCommitteeDraft({
+        scope: readSelected(state, ids.scope, actionId),
+        units: readText(state, ids.units, actionId),
+        weekday: readSelected(state, ids.weekday, actionId),
+        hour: readSelected(state, ids.hour, actionId),
+        timeZone: readText(state, ids.timeZone, actionId),
+        minGroupSize: readSelected(state, ids.minGroupSize, actionId),
+        showIndividuals: readCheckboxes(state, ids.showIndividuals, actionId).includes(
+          SHOW_INDIVIDUALS_VALUE,
+        ),
+      });
+      if (!result.ok) return result;
+      const saved = await submitCommitteeSettings({
         committees: committeeDeps.committees,
         access: committeeDeps.accessOnSubmit,
         adminUserIds: committeeDeps.adminUserIds,
@@ -89,25 +84,18 @@ export function committeeSettingsSubmission({ committeeDeps, clock, logger, mess
         settings: result.settings,
         now: clock.now(),
       });
-    } catch (error) {
-      logger.error({ err: error, user: userId }, 'could not save committee settings');
-      await ack({
-        response_action: 'errors',
-        errors: { [ids.scope]: "Sorry, that didn't save: please press the button again in a moment." },
-      });
-      return;
-    }
-    if (!saved.ok) {
-      logger.info({ user: userId, channel: channelId, code: saved.code }, 'committee settings refused');
-      await ack({ response_action: 'errors', errors: { [ids.scope]: FORM_REFUSALS[saved.code] } });
-      return;
-    }
-    await ack();
-    logger.info(
-      { committee: saved.committee.id, channel: channelId, created: saved.created },
-      'committee settings saved',
-    );
-    if (!saved.announce) return;
-    await messenger.post(channelId, buildCommitteeSavedMessage(saved.committee, saved.created, userId));
-  };
+      if (!saved.ok) {
+        logger.info({ user: userId, channel: channelId, code: saved.code }, 'committee settings refused');
+        return { ok: false, errors: { scope: saved.code } };
+      }
+      logger.info(
+        { committee: saved.committee.id, channel: channelId, created: saved.created },
+        'committee settings saved',
+      );
+      return { ok: true, stored: { ...saved, channelId, userId }, fresh: saved.announce };
+    },
+    announce: async ({ committee, created, channelId, userId }) => {
+      await messenger.post(channelId, buildCommitteeSavedMessage(committee, created, userId));
+    },
+  });
 }

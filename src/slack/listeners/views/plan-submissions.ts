@@ -1,4 +1,3 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import {
   addNote,
@@ -10,6 +9,7 @@ import {
 } from '../../../modules/plans/plans.usecases.js';
 import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL, PLAN_OPEN_MODAL } from '../../../modules/plans/plans.views.js';
 import { buildNoticeModal } from '../../../modules/rounds/rounds.views.js';
+import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 import {
   parseViewState,
@@ -19,42 +19,10 @@ import {
   readSelected,
   readText,
 } from '../../view-state.js';
-import { TRY_AGAIN } from './round-submission.js';
+import { type ViewArgs, viewSubmission } from '../../view-submission.js';
 
-type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 const planMetadata = z.object({ planId: z.number().int().positive().max(2_147_483_647) });
-/** Posts into the thread after the form is acknowledged; a failure there must not ack twice. */
-async function afterAck(
-  after: (() => Promise<void>) | undefined,
-  logger: ListenerDeps['logger'],
-): Promise<void> {
-  try {
-    await after?.();
-  } catch (error) {
-    logger.error({ err: error }, 'posting into the plan thread failed');
-  }
-}
-
 const OUT_OF_DATE = 'This form is out of date. Close it and press the button in the thread again.';
-
-/**
- * The plan a form acts on: from metadata this server sealed for this form and this person, or none.
- * The use case then checks the submitter against the stored plan (and a manager's role) now.
- */
-function sealedPlanId(
-  { seal, logger }: ListenerDeps,
-  view: ViewArgs['view'],
-  callbackId: string,
-  userId: string,
-): number | undefined {
-  const sealed = seal.read(view.private_metadata, callbackId, userId, planMetadata);
-  if (sealed.ok) return sealed.metadata.planId;
-  logger.warn(
-    { user: userId, form: callbackId, reason: sealed.reason },
-    'refused a form the server did not open for this person',
-  );
-  return undefined;
-}
 
 const openMetadata = z.object({
   staffUserId: z.string().regex(/^[UW][A-Z0-9]{2,}$/),
@@ -114,120 +82,112 @@ export function planOpenSubmission(deps: ListenerDeps) {
       });
     } catch (error) {
       logger.error({ err: error, user: userId }, 'could not open the plan');
-      if (!acked) await ack({ response_action: 'errors', errors: { [ids.channel]: TRY_AGAIN } });
+      if (!acked)
+        await ack({ response_action: 'errors', errors: { [ids.channel]: APOLOGIES.try_again_kept } });
     }
   };
 }
 
+const { blocks: planIds, actionId: planAction } = PLAN_MODAL;
+const planBlocks: Record<PlanField, string> = {
+  strengths: planIds.strengths,
+  improvements: planIds.improvements,
+  steps: planIds.steps,
+  successMeasure: planIds.successMeasure,
+  checkinEvery: planIds.checkinEvery,
+  remeasureOn: planIds.remeasureOn,
+  share: planIds.share,
+  form: planIds.strengths,
+};
+
+/** The plan's sentences are already words (src/modules/plans); the skeleton shows them as they are. */
+const asSaid = (text: string) => text;
+
+/** After the acknowledgement, a plan's forms post into its thread. */
+const postAfter = async (stored: { after?: (() => Promise<void>) | undefined }) => {
+  await stored.after?.();
+};
+
 export function planWriteSubmission(deps: ListenerDeps) {
-  const { planDeps, clock, logger } = deps;
-  return async ({ ack, body, view }: ViewArgs) => {
-    const { blocks: ids, actionId } = PLAN_MODAL;
-    const planId = sealedPlanId(deps, view, PLAN_MODAL.callbackId, body.user.id);
-    if (!planId) {
-      await ack({ response_action: 'errors', errors: { [ids.strengths]: OUT_OF_DATE } });
-      return;
-    }
-    const state = parseViewState(view.state?.values);
-    try {
+  const { planDeps, clock } = deps;
+  return viewSubmission(deps, {
+    form: PLAN_MODAL.callbackId,
+    metadata: planMetadata,
+    formBlock: planIds.strengths,
+    outOfDate: OUT_OF_DATE,
+    blocks: planBlocks,
+    words: asSaid,
+    failure: 'could not store the plan',
+    save: async ({ userId, metadata, state, view }) => {
       const result = await writePlan(planDeps, {
-        planId,
-        userId: body.user.id,
+        planId: metadata.planId,
+        userId,
         sourceViewId: view.id,
         now: clock.now(),
         draft: {
-          strengths: readText(state, ids.strengths, actionId),
-          improvements: readText(state, ids.improvements, actionId),
-          steps: readText(state, ids.steps, actionId),
-          successMeasure: readText(state, ids.successMeasure, actionId),
-          checkinEvery: readSelected(state, ids.checkinEvery, actionId),
-          remeasureOn: readDate(state, ids.remeasureOn, actionId),
-          share: readChecked(state, ids.share, actionId).includes(PLAN_MODAL.shareValue),
+          strengths: readText(state, planIds.strengths, planAction),
+          improvements: readText(state, planIds.improvements, planAction),
+          steps: readText(state, planIds.steps, planAction),
+          successMeasure: readText(state, planIds.successMeasure, planAction),
+          checkinEvery: readSelected(state, planIds.checkinEvery, planAction),
+          remeasureOn: readDate(state, planIds.remeasureOn, planAction),
+          share: readChecked(state, planIds.share, planAction).includes(PLAN_MODAL.shareValue),
         },
       });
-      if (result.ok) {
-        await ack();
-        await afterAck(result.after, logger);
-        return;
-      }
-      const block: Record<PlanField, string> = {
-        strengths: ids.strengths,
-        improvements: ids.improvements,
-        steps: ids.steps,
-        successMeasure: ids.successMeasure,
-        checkinEvery: ids.checkinEvery,
-        remeasureOn: ids.remeasureOn,
-        share: ids.share,
-        form: ids.strengths,
-      };
-      const errors: Record<string, string> = {};
-      for (const [field, message] of Object.entries(result.errors))
-        errors[block[field as PlanField]] = message;
-      await ack({ response_action: 'errors', errors });
-    } catch (error) {
-      logger.error({ err: error, user: body.user.id, plan: planId }, 'could not store the plan');
-      await ack({ response_action: 'errors', errors: { [ids.strengths]: TRY_AGAIN } });
-    }
-  };
+      return result.ok ? { ok: true, stored: result, fresh: true } : result;
+    },
+    announce: postAfter,
+  });
 }
 
 export function planNoteSubmission(deps: ListenerDeps) {
-  const { planDeps, clock, logger } = deps;
-  return async ({ ack, body, view }: ViewArgs) => {
-    const planId = sealedPlanId(deps, view, NOTE_MODAL.callbackId, body.user.id);
-    if (!planId) {
-      await ack({ response_action: 'errors', errors: { [NOTE_MODAL.block]: OUT_OF_DATE } });
-      return;
-    }
-    try {
+  const { planDeps, clock } = deps;
+  return viewSubmission(deps, {
+    form: NOTE_MODAL.callbackId,
+    metadata: planMetadata,
+    formBlock: NOTE_MODAL.block,
+    outOfDate: OUT_OF_DATE,
+    blocks: { note: NOTE_MODAL.block },
+    words: asSaid,
+    failure: 'could not add a note',
+    save: async ({ userId, metadata, state, view }) => {
       const result = await addNote(planDeps, {
-        planId,
-        userId: body.user.id,
-        text: readText(parseViewState(view.state?.values), NOTE_MODAL.block, NOTE_MODAL.actionId),
+        planId: metadata.planId,
+        userId,
+        text: readText(state, NOTE_MODAL.block, NOTE_MODAL.actionId),
         sourceViewId: view.id,
         now: clock.now(),
       });
-      await ack(
-        result.ok ? undefined : { response_action: 'errors', errors: { [NOTE_MODAL.block]: result.text } },
-      );
-      if (result.ok) await afterAck(result.after, logger);
-    } catch (error) {
-      logger.error({ err: error, user: body.user.id }, 'could not add a note');
-      await ack({ response_action: 'errors', errors: { [NOTE_MODAL.block]: TRY_AGAIN } });
-    }
-  };
+      return result.ok
+        ? { ok: true, stored: result, fresh: true }
+        : { ok: false, errors: { note: result.text } };
+    },
+    announce: postAfter,
+  });
 }
 
 export function planCloseSubmission(deps: ListenerDeps) {
-  const { planDeps, clock, logger } = deps;
-  return async ({ ack, body, view }: ViewArgs) => {
-    const { blocks: ids, actionId } = CLOSE_MODAL;
-    const planId = sealedPlanId(deps, view, CLOSE_MODAL.callbackId, body.user.id);
-    if (!planId) {
-      await ack({ response_action: 'errors', errors: { [ids.outcome]: OUT_OF_DATE } });
-      return;
-    }
-    try {
-      const state = parseViewState(view.state?.values);
+  const { planDeps, clock } = deps;
+  const { blocks: ids, actionId } = CLOSE_MODAL;
+  return viewSubmission(deps, {
+    form: CLOSE_MODAL.callbackId,
+    metadata: planMetadata,
+    formBlock: ids.outcome,
+    outOfDate: OUT_OF_DATE,
+    blocks: { outcome: ids.outcome, note: ids.note },
+    words: asSaid,
+    failure: 'could not close the plan',
+    save: async ({ userId, metadata, state }) => {
       const result = await closePlan(planDeps, {
-        planId,
-        userId: body.user.id,
+        planId: metadata.planId,
+        userId,
         outcome: readSelected(state, ids.outcome, actionId),
         note: readText(state, ids.note, actionId),
         now: clock.now(),
       });
-      await ack(
-        result.ok
-          ? undefined
-          : {
-              response_action: 'errors',
-              errors: { [result.field === 'note' ? ids.note : ids.outcome]: result.text },
-            },
-      );
-      if (result.ok) await afterAck(result.after, logger);
-    } catch (error) {
-      logger.error({ err: error, user: body.user.id }, 'could not close the plan');
-      await ack({ response_action: 'errors', errors: { [ids.outcome]: TRY_AGAIN } });
-    }
-  };
+      if (result.ok) return { ok: true, stored: result, fresh: true };
+      return { ok: false, errors: { [result.field === 'note' ? 'note' : 'outcome']: result.text } };
+    },
+    announce: postAfter,
+  });
 }
