@@ -53,6 +53,8 @@ export interface Submission<M, S, F extends string> {
   tryAgain?: string;
   /** The log line of a failed save (never with what was typed). */
   failure: string;
+  /** Identifiers from the metadata that the failure's log line carries (a round's id, a plan's). */
+  logged?: (metadata: M) => Record<string, number | string>;
   /** Before the acknowledgement: read, check and store, so every refusal shows on the open form. */
   save(input: SubmissionInput<M>): Promise<Saved<S, F>>;
   /** After it: what the stored intent announces. */
@@ -94,7 +96,10 @@ export function viewSubmission<M, S, F extends string>(
     try {
       saved = submission.deadlineMs ? await withTimeout(saving, submission.deadlineMs) : await saving;
     } catch (error) {
-      logger.error({ err: error, user: userId, form: submission.form }, submission.failure);
+      logger.error(
+        { err: error, user: userId, form: submission.form, ...submission.logged?.(sealed.metadata) },
+        submission.failure,
+      );
       await fail(ack, submission.formBlock, submission.tryAgain ?? APOLOGIES.try_again_kept);
       const late = error instanceof TimeoutError ? await saving.catch(() => undefined) : undefined;
       if (late?.ok && late.fresh) await announce(submission, late.stored, input, logger);

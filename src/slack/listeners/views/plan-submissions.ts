@@ -118,6 +118,7 @@ export function planWriteSubmission(deps: ListenerDeps) {
     blocks: planBlocks,
     words: asSaid,
     failure: 'could not store the plan',
+    logged: ({ planId }) => ({ plan: planId }),
     save: async ({ userId, metadata, state, view }) => {
       const result = await writePlan(planDeps, {
         planId: metadata.planId,

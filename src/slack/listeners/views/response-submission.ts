@@ -41,6 +41,7 @@ export function responseSubmission(deps: ListenerDeps) {
     words: (code) => roundWords(code as RoundCode),
     deadlineMs: PRE_ACK_DEADLINE_MS,
     failure: 'could not record a response',
+    logged: ({ roundId }) => ({ round: roundId }),
     save: async ({ userId, metadata, state, view }) => {
       const answers = Object.fromEntries(
         INTERVIEW_QUESTIONS.map((question) => [question.key, readText(state, ids[question.key], actionId)]),
