@@ -242,6 +242,7 @@ export function createDependencies({
   const listeners: ListenerDeps = {
     logger,
     clock,
+    libraryTimeZone: config.LIBRARY_TIME_ZONE,
     rounds: repositories.rounds,
     directory: interactive.directory,
     messenger: interactive.messenger,

@@ -17,6 +17,8 @@ import type { MetadataSeal } from './sealed-metadata.js';
 export interface ListenerDeps {
   logger: Logger;
   clock: Clock;
+  /** LIBRARY_TIME_ZONE: the calendar a form's default dates are counted in. */
+  libraryTimeZone: string;
   rounds: RoundsRepository;
   directory: PeopleDirectory;
   messenger: Messenger;

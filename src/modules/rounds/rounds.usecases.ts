@@ -1,5 +1,5 @@
 import type { Round, RoundResponse } from '../../db/schema.js';
-import { addDays, type Clock, localDate } from '../../lib/clock.js';
+import { addDays, type Clock, knowsTimeZone, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs, cleanText } from '../../lib/text.js';
 import type { Messenger } from '../../slack/messenger.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
@@ -18,6 +18,12 @@ export const DEFAULT_INTERVIEW_AFTER_DAYS = 7;
 export const MAX_INTERVIEW_AFTER_DAYS = 365;
 /** Slack's users.info must answer inside the 3-second window of a view submission. */
 const LOOKUP_TIMEOUT_MS = 1500;
+/**
+ * The staff member's own time zone is asked for only when the chosen interview day is one that some
+ * zone would call past or too far and another would not; a short budget, since the customer's
+ * lookup still has to fit after it.
+ */
+const STAFF_ZONE_TIMEOUT_MS = 500;
 
 /** Done, or refused field by field: each refusal a code (src/modules/rounds/rounds.words.ts). */
 export type Result<T, F extends string> =
@@ -134,6 +140,7 @@ export async function startRound({
   directory: PeopleDirectory;
   clock: Clock;
   staffUserId: string;
+  /** Known already (tests, the CLI); otherwise asked of the directory when the day needs it. */
   staffTimeZone?: string | null | undefined;
   sourceViewId: string;
   draft: RoundDraft;
@@ -185,15 +192,13 @@ export async function startRound({
     errors.selfNote = 'note_too_long';
   }
 
-  const today = localDate(clock.now(), staffTimeZone);
   const interviewOn = draft.interviewOn;
   if (!interviewOn || !isCalendarDate(interviewOn)) {
     errors.interviewOn = 'interview_day_missing';
-  } else if (interviewOn < addDays(today, -1)) {
-    // One day of slack: the picker's "today" is the person's, the clock's may be a zone ahead.
-    errors.interviewOn = 'interview_day_past';
-  } else if (interviewOn > addDays(today, MAX_INTERVIEW_AFTER_DAYS)) {
-    errors.interviewOn = 'interview_day_too_far';
+  } else {
+    const zone = await staffZoneFor(interviewOn, { directory, clock, staffUserId, staffTimeZone });
+    const refusal = interviewDayRefusal(interviewOn, clock.now(), zone);
+    if (refusal) errors.interviewOn = refusal;
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -445,4 +450,57 @@ export async function announceRoundAnswered(
   if (!onBehalf && round.requestChannelId && round.requestTs)
     await deps.messenger.update(round.requestChannelId, round.requestTs, buildCustomerThanksMessage(round));
   await deps.plans.roundAnswered(round, response);
+}
+
+/**
+ * Whether the interview day is in the past or too far ahead, for the staff member: the date picker
+ * offers their own calendar, and at any moment the world's calendars span three dates (UTC-12 to
+ * UTC+14). With their zone known the check is exact; without it, a day is refused only when it is
+ * past (or too far) in every zone, so no one is told that their today is in the past.
+ */
+export function interviewDayRefusal(
+  interviewOn: string,
+  now: Date,
+  timeZone: string | null | undefined,
+): RoundCode | undefined {
+  const utcToday = localDate(now, 'UTC');
+  const [earliest, latest] = timeZone
+    ? [localDate(now, timeZone), localDate(now, timeZone)]
+    : [addDays(utcToday, -1), addDays(utcToday, 1)];
+  if (interviewOn < earliest) return 'interview_day_past';
+  if (interviewOn > addDays(latest, MAX_INTERVIEW_AFTER_DAYS)) return 'interview_day_too_far';
+  return undefined;
+}
+
+/** The staff member's zone when the day's verdict depends on it, else undefined (no network call). */
+async function staffZoneFor(
+  interviewOn: string,
+  {
+    directory,
+    clock,
+    staffUserId,
+    staffTimeZone,
+  }: {
+    directory: PeopleDirectory;
+    clock: Clock;
+    staffUserId: string;
+    staffTimeZone?: string | null | undefined;
+  },
+): Promise<string | null | undefined> {
+  if (staffTimeZone) return staffTimeZone;
+  const now = clock.now();
+  const utcToday = localDate(now, 'UTC');
+  // Some zone's today is a day either side of UTC's: only a day near either end of the allowed
+  // range gets a different verdict in different zones. Elsewhere, asking would change nothing.
+  const dependsOnZone =
+    interviewDayRefusal(interviewOn, now, undefined) === undefined &&
+    (interviewOn < addDays(utcToday, 1) || interviewOn > addDays(utcToday, MAX_INTERVIEW_AFTER_DAYS - 1));
+  if (!dependsOnZone) return undefined;
+  try {
+    const staff = await directory.lookup(staffUserId, { timeoutMs: STAFF_ZONE_TIMEOUT_MS });
+    return staff?.tz && knowsTimeZone(staff.tz) ? staff.tz : undefined;
+  } catch {
+    // Slack slow or down: the lenient check stands rather than a refusal the person cannot fix.
+    return undefined;
+  }
 }

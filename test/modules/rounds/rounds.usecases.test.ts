@@ -1,12 +1,13 @@
 import { WebClient } from '@slack/web-api';
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { roundResponses, rounds as roundsTable, staffProfiles } from '../../../src/db/schema.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import { createPeopleDirectory } from '../../../src/modules/people/people.directory.js';
 import { createPeopleRepository } from '../../../src/modules/people/people.repository.js';
 import { createRoundsRepository } from '../../../src/modules/rounds/rounds.repository.js';
 import {
+  interviewDayRefusal,
   listRounds,
   prepareRoundForm,
   type RoundDraft,
@@ -26,6 +27,9 @@ beforeAll(async () => {
   standIn.addUser({ id: 'UCUST', name: 'casey', real_name: 'Casey Customer', tz: 'America/New_York' });
   standIn.addUser({ id: 'UBOTTY', name: 'helperbot', is_bot: true });
   standIn.addUser({ id: 'UGONE', name: 'gone', deleted: true });
+  // Staff at the world's two calendar edges: a day ahead of UTC, and (for most of the day) behind it.
+  standIn.addUser({ id: 'UKIRI', name: 'kiri', real_name: 'Kiri Staff', tz: 'Pacific/Kiritimati' });
+  standIn.addUser({ id: 'UPAGO', name: 'pago', real_name: 'Pago Staff', tz: 'Pacific/Pago_Pago' });
 });
 afterAll(() => standIn.close());
 
@@ -141,6 +145,63 @@ describeEachDatabase('rounds use cases', (getDb) => {
     expect(wordsFor(result.errors[field as keyof typeof result.errors])).toContain(message);
     const [{ value }] = (await deps.db.select({ value: count() }).from(roundsTable)) as [{ value: number }];
     expect(value).toBe(0);
+  });
+
+  describe("the interview day, in the staff member's own calendar", () => {
+    // 11:00 UTC on 25 November: 26 November 01:00 in Kiritimati (UTC+14), 25 November 00:00 in
+    // Pago Pago (UTC-11). UTC's own today, 25 November, is yesterday for one of them.
+    beforeEach(() => clock.set('2026-11-25T11:00:00Z'));
+    const startAs = (staffUserId: string, interviewOn: string) =>
+      startRound({ ...deps, staffUserId, sourceViewId: `V${Math.random()}`, draft: draft({ interviewOn }) });
+    const staffLookups = (userId: string) =>
+      standIn.callsTo('users.info').filter((call) => call.args.user === userId).length;
+
+    it.each([
+      // The last column: whether the verdict needed the staff member's zone (a users.info call).
+      ['UKIRI', '2026-11-25', 'interview_day_past', 1],
+      ['UKIRI', '2026-11-26', undefined, 0],
+      ['UKIRI', '2027-11-26', undefined, 1],
+      ['UKIRI', '2027-11-27', 'interview_day_too_far', 0],
+      ['UPAGO', '2026-11-24', 'interview_day_past', 1],
+      ['UPAGO', '2026-11-25', undefined, 1],
+      ['UPAGO', '2027-11-25', undefined, 1],
+      ['UPAGO', '2027-11-26', 'interview_day_too_far', 1],
+    ] as const)('%s choosing %s: %s', async (staff, interviewOn, refusal, lookups) => {
+      const before = staffLookups(staff);
+      const result = await startAs(staff, interviewOn);
+      expect(result.ok ? undefined : result.errors.interviewOn).toBe(refusal);
+      expect(staffLookups(staff) - before).toBe(lookups);
+      const [{ value }] = (await deps.db.select({ value: count() }).from(roundsTable)) as [{ value: number }];
+      expect(value).toBe(refusal ? 0 : 1);
+    });
+
+    it('does not ask Slack for the zone of a day that is fine in every calendar', async () => {
+      const before = staffLookups('UKIRI');
+      const result = await startAs('UKIRI', '2026-12-02');
+      expect(result.ok).toBe(true);
+      expect(staffLookups('UKIRI') - before).toBe(0);
+    });
+
+    it('gives the benefit of the doubt when Slack does not know the staff member', async () => {
+      // USTAFF is not in the stand-in: their zone is unknown, and a day that is today somewhere stands.
+      const before = staffLookups(STAFF);
+      const result = await startAs(STAFF, '2026-11-24');
+      expect(result.ok).toBe(true);
+      expect(staffLookups(STAFF) - before).toBe(1);
+      expect(interviewDayRefusal('2026-11-23', clock.now(), undefined)).toBe('interview_day_past');
+      expect(interviewDayRefusal('2027-11-27', clock.now(), undefined)).toBe('interview_day_too_far');
+    });
+  });
+
+  it('starts the form on the library calendar', async () => {
+    clock.set('2026-11-25T11:00:00Z');
+    const inKiritimati = await prepareRoundForm({
+      ...deps,
+      staffUserId: STAFF,
+      timeZone: 'Pacific/Kiritimati',
+    });
+    const inPagoPago = await prepareRoundForm({ ...deps, staffUserId: STAFF, timeZone: 'Pacific/Pago_Pago' });
+    expect([inKiritimati.interviewOn, inPagoPago.interviewOn]).toEqual(['2026-12-03', '2026-12-02']);
   });
 
   it('refuses a second open round for the same customer and service, in any letter case', async () => {

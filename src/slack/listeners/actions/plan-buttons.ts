@@ -74,6 +74,7 @@ export const startRemeasureAction = (deps: ListenerDeps) =>
       rounds: deps.rounds,
       clock: deps.clock,
       staffUserId: userId,
+      timeZone: deps.libraryTimeZone,
       fromRoundId: owned.plan.roundId ?? undefined,
     });
     return buildRoundModal(defaults, { planId });

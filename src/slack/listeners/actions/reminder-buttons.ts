@@ -86,7 +86,7 @@ export const muteAction = (deps: ListenerDeps) =>
   );
 
 /** "Start a new round" / "Rate your service": the round modal, prefilled from the round if there is one. */
-export function startRoundAction({ rounds, clock, logger, seal }: ListenerDeps) {
+export function startRoundAction({ rounds, clock, libraryTimeZone, logger, seal }: ListenerDeps) {
   return async ({ ack, body, action, client }: ButtonArgs) => {
     await ack();
     try {
@@ -94,6 +94,7 @@ export function startRoundAction({ rounds, clock, logger, seal }: ListenerDeps) 
         rounds,
         clock,
         staffUserId: body.user.id,
+        timeZone: libraryTimeZone,
         fromRoundId: parseRoundId(action.value),
       });
       await client.views.open({

@@ -16,7 +16,14 @@ const FORM_DEADLINE_MS = 2_000;
 const FORM_UNAVAILABLE = APOLOGIES.form_not_opened;
 
 /** `/rate-service` opens the self-rating modal; `help` explains; anything else says what it accepts. */
-export function rateServiceCommand({ rounds, clock, logger, reminderDeps, seal }: ListenerDeps) {
+export function rateServiceCommand({
+  rounds,
+  clock,
+  libraryTimeZone,
+  logger,
+  reminderDeps,
+  seal,
+}: ListenerDeps) {
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
     if (text.toLowerCase() === 'help') {
@@ -54,7 +61,7 @@ export function rateServiceCommand({ rounds, clock, logger, reminderDeps, seal }
     let defaults: Awaited<ReturnType<typeof prepareRoundForm>>;
     try {
       defaults = await withTimeout(
-        prepareRoundForm({ rounds, clock, staffUserId: command.user_id }),
+        prepareRoundForm({ rounds, clock, staffUserId: command.user_id, timeZone: libraryTimeZone }),
         FORM_DEADLINE_MS,
       );
     } catch (error) {
