@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(
-        `${error.message}\n\nCopy .env.example to .env and fill it in; README.md explains each value.\n`,
+        `${error.message}\n\nCopy .env.example to .env and fill it in; docs/operating.md explains each value.\n`,
       );
       process.exit(78); // EX_CONFIG
     }

@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
     project.provide('postgresTemplate', { adminUrl, templateName });
   } else {
     process.stderr.write(
-      '\n[service-radar] TEST_DATABASE_URL is not set: tests run on PGlite only. Set it (see README) to run them on PostgreSQL too.\n\n',
+      '\n[service-radar] TEST_DATABASE_URL is not set: tests run on PGlite only. Set it (see docs/testing.md) to run them on PostgreSQL too.\n\n',
     );
     project.provide('postgresTemplate', null);
   }

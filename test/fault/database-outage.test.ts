@@ -89,7 +89,7 @@ describe('the fault proxy', () => {
 });
 
 // PGlite runs inside the app's process and cannot lose its connection: PostgreSQL only (the suite
-// is run with TEST_DATABASE_URL set, see README).
+// is run with TEST_DATABASE_URL set, see docs/testing.md).
 for (const kind of databaseKinds().filter((k) => k === 'postgres'))
   describe(`database outage [${kind}]`, () => {
     let standIn: SlackStandIn;

@@ -25,7 +25,7 @@ import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../help
 /**
  * SIGKILL in the middle of a reminder batch, then a restart: every reminder due is delivered, and
  * none twice. The killed copy leaves claims whose sends may or may not have reached Slack; the
- * documented rule (README, "Exactly once") is that after REMINDER_LEASE_SECONDS the next copy looks
+ * documented rule (docs/how-it-works.md, "Exactly once: the rule for the send-then-crash window") is that after REMINDER_LEASE_SECONDS the next copy looks
  * in the person's DM for the reminder's metadata, marks it sent if it is there and sends it if not.
  * The app runs as operators run it: its own process, its scheduler ticking every second.
  */
@@ -164,7 +164,7 @@ describe('SIGKILL in the middle of a reminder batch', () => {
  * SIGKILL while a committee digest's chat.postMessage is in flight, then a restart: every committee
  * gets its digest for the week once. The post in flight when the process dies is completed by Slack
  * afterwards, so the dead copy leaves a `sending` claim whose message did arrive: the send-then-crash
- * window. The documented rule (README, "When it posts, and exactly once") is that a claim left
+ * window. The documented rule (docs/how-it-works.md, "When it posts, and exactly once") is that a claim left
  * `sending` is taken over once its lease (DIGEST_LEASE_MS, three minutes, not configurable) has
  * passed, and that the taker asks Slack (conversations.history, the digest's metadata) before posting.
  * The test stands in for those three minutes by moving the dead copy's claims back past the lease
@@ -338,7 +338,7 @@ describe('SIGKILL in the middle of a digest post', () => {
           });
         }
         // The chart goes into each digest's thread at most once; only the digest whose post the crash
-        // interrupted may be without it (README: a crash costs the chart, never a second digest).
+        // interrupted may be without it (docs/how-it-works.md: a crash costs the chart, never a second digest).
         const charts = standIn.callsTo('files.completeUploadExternal').filter((c) => c.reply?.body.ok);
         for (const [key, call] of posted) {
           const inThread = charts.filter((c) => c.args.thread_ts === call.reply?.body.ts).length;

@@ -28,7 +28,7 @@ import { type RecordedCall, startSlackStandIn } from '../helpers/slack-stand-in.
  * a clock change skips or repeats. All three copies tick every simulated instant, together,
  * sometimes with their clocks a few seconds apart, as real machines' are.
  *
- * What must hold (README, "Exactly once" and "When it posts, and exactly once"): every reminder,
+ * What must hold (docs/how-it-works.md, "Exactly once: the rule for the send-then-crash window" and "When it posts, and exactly once"): every reminder,
  * check-in and re-measure is posted once, none twice, none lost; every committee gets one digest for
  * each week, on the spring-forward and fall-back weeks too, at the local hour it chose; and the work
  * is really shared between the copies.
@@ -717,7 +717,7 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
       const orphans = [...postsByKey.keys()].filter((key) => key.startsWith('reminder:') && !ids.has(key));
       for (const key of orphans) problems.push(`${key} posted, but there is no such reminder`);
 
-      // Each round got what the README promises it, once.
+      // Each round got what docs/how-it-works.md promises it, once.
       const keys = new Map(rows.map((row) => [row.dedupeKey, row]));
       for (const record of startedRounds) {
         const round = roundById.get(record.id);
