@@ -10,6 +10,7 @@ import {
 } from '../modules/digests/digests.usecases.js';
 import { renderDigestText } from '../modules/digests/digests.views.js';
 import { parseWeek } from '../modules/digests/digests.weeks.js';
+import { digestWords } from '../modules/digests/digests.words.js';
 import { type CliContext, jsonLines, slackChannelId, table } from './shared.js';
 
 const isoWeek = (value: string) => {
@@ -63,7 +64,7 @@ export function registerDigestCommands(
           libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
         };
         const target = await resolveDigestTarget(deps, options.channel, options.week);
-        if (!target.ok) throw new Error(target.refusal);
+        if (!target.ok) throw new Error(digestWords(target.code, target.values));
         const data = await buildCommitteeDigest(deps, target.committee, target.week);
         output.out(options.json ? jsonLines(data) : renderDigestText(data));
         if (options.chart) {
@@ -85,7 +86,7 @@ export function registerDigestCommands(
     .action(async (options: { channel: string; week?: string }) => {
       await withApp(async ({ background }) => {
         const result = await sendDigestNow(background.digests, options.channel, options.week);
-        if (!result.ok) throw new Error(result.refusal);
+        if (!result.ok) throw new Error(digestWords(result.code, result.values));
         const where = result.post?.messageTs ? ` (message ts ${result.post.messageTs})` : '';
         const said: Record<string, string> = {
           posted: `Posted the digest for ${result.week} to ${options.channel}${where}.`,

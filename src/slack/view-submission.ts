@@ -15,14 +15,17 @@ export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddleware
  */
 export const PRE_ACK_DEADLINE_MS = 2_000;
 
-/** What a form's use case said before the acknowledgement: stored, or refused field by field. */
-export type Saved<S, F extends string> =
+/**
+ * What a form's use case said before the acknowledgement: stored, or refused field by field, each
+ * refusal a code, with what the codes' words name (a plan's staff member, say).
+ */
+export type Saved<S, F extends string, V = unknown> =
   | {
       ok: true;
       stored: S /** False for the same form submitted again: it announced the first time. */;
       fresh: boolean;
     }
-  | { ok: false; errors: Partial<Record<F, string>> };
+  | { ok: false; errors: Partial<Record<F, string>>; values?: V | undefined };
 
 export interface SubmissionInput<M> {
   userId: string;
@@ -31,7 +34,7 @@ export interface SubmissionInput<M> {
   view: ViewOutput;
 }
 
-export interface Submission<M, S, F extends string> {
+export interface Submission<M, S, F extends string, V = unknown> {
   /** The form's callback_id, which its seal names too. */
   form: string;
   metadata: z.ZodType<M>;
@@ -43,7 +46,7 @@ export interface Submission<M, S, F extends string> {
   outOfDate: string;
   /** Where each field's refusal is shown, and the words for each refusal code. */
   blocks: Record<F, string>;
-  words: (code: string) => string;
+  words: (code: string, values?: V) => string;
   /**
    * With a deadline, a save still running at it is answered with "try again", and a save that then
    * completes still announces, once (the form submitted again finds it stored and announces nothing).
@@ -56,7 +59,7 @@ export interface Submission<M, S, F extends string> {
   /** Identifiers from the metadata that the failure's log line carries (a round's id, a plan's). */
   logged?: (metadata: M) => Record<string, number | string>;
   /** Before the acknowledgement: read, check and store, so every refusal shows on the open form. */
-  save(input: SubmissionInput<M>): Promise<Saved<S, F>>;
+  save(input: SubmissionInput<M>): Promise<Saved<S, F, V>>;
   /** After it: what the stored intent announces. */
   announce?(stored: S, input: SubmissionInput<M>): Promise<void>;
 }
@@ -66,9 +69,9 @@ export interface Submission<M, S, F extends string> {
  * save raced against Slack's deadline, refusals mapped onto their fields, the acknowledgement, then
  * the announcement. A listener only says what its form is and which use case it calls.
  */
-export function viewSubmission<M, S, F extends string>(
+export function viewSubmission<M, S, F extends string, V = unknown>(
   { seal, logger }: { seal: MetadataSeal; logger: Logger },
-  submission: Submission<M, S, F>,
+  submission: Submission<M, S, F, V>,
 ) {
   const fail = (ack: ViewArgs['ack'], block: string, text: string) =>
     ack({ response_action: 'errors', errors: { [block]: text } });
@@ -92,7 +95,7 @@ export function viewSubmission<M, S, F extends string>(
       view,
     };
     const saving = submission.save(input);
-    let saved: Saved<S, F>;
+    let saved: Saved<S, F, V>;
     try {
       saved = submission.deadlineMs ? await withTimeout(saving, submission.deadlineMs) : await saving;
     } catch (error) {
@@ -108,7 +111,7 @@ export function viewSubmission<M, S, F extends string>(
     if (!saved.ok) {
       const errors: Record<string, string> = {};
       for (const [field, code] of Object.entries(saved.errors) as [F, string][])
-        errors[submission.blocks[field] ?? submission.formBlock] = submission.words(code);
+        errors[submission.blocks[field] ?? submission.formBlock] = submission.words(code, saved.values);
       await ack({ response_action: 'errors', errors });
       return;
     }
@@ -117,8 +120,8 @@ export function viewSubmission<M, S, F extends string>(
   };
 }
 
-async function announce<M, S, F extends string>(
-  submission: Submission<M, S, F>,
+async function announce<M, S, F extends string, V>(
+  submission: Submission<M, S, F, V>,
   stored: S,
   input: SubmissionInput<M>,
   logger: Logger,

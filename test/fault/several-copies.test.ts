@@ -8,7 +8,8 @@ import { fixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createCommitteesRepository } from '../../src/modules/committees/committees.repository.js';
 import { DIGEST_EVENT_TYPE } from '../../src/modules/digests/digests.usecases.js';
-import { openPlan, writePlan } from '../../src/modules/plans/plans.usecases.js';
+import { announcePlanWritten, openPlan, writePlan } from '../../src/modules/plans/plans.usecases.js';
+import { planWords } from '../../src/modules/plans/plans.words.js';
 import { muteReminders, REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.usecases.js';
 import { INTERVIEW_QUESTIONS } from '../../src/modules/rounds/rounds.content.js';
 import { createRoundsRepository } from '../../src/modules/rounds/rounds.repository.js';
@@ -581,7 +582,7 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
             staffUserId: plan.staff,
             now: userClock.now(),
           });
-          if (!said.ok) throw new Error(`plan refused: ${said.text}`);
+          if (!said.ok) throw new Error(`plan refused: ${planWords(said.code, said.values)}`);
           const [opened] = await planDeps.plans.openPlansFor(plan.staff);
           if (!opened) throw new Error('no plan opened');
           planIds.set(plan.staff, opened.id);
@@ -603,7 +604,7 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres'))
             now: userClock.now(),
           });
           if (!written.ok) throw new Error(`plan not written: ${JSON.stringify(written.errors)}`);
-          await written.after?.();
+          if (written.created) await announcePlanWritten(planDeps, written);
         });
       }
 

@@ -8,7 +8,8 @@ export const MIN_GROUP_SIZE = 3;
 export const MAX_GROUP_SIZE = 50;
 /** A committee may follow at most this many units (the modal's text input holds them comma-separated). */
 export const MAX_UNITS = 60;
-const UNITS_INPUT_MAX = 2000;
+/** The most the units field may hold, as typed. */
+export const UNITS_INPUT_MAX = 2000;
 
 export const DEFAULT_SETTINGS: CommitteeSettings = {
   units: [],
@@ -39,20 +40,17 @@ export interface CommitteeAccess {
  */
 export type ChannelStatus = 'member' | 'not_member' | 'archived' | 'direct_message' | 'unknown';
 
-export type Refusal = { ok: false; refusal: string };
+/** Why a committee command changed nothing; the sentences are in committees.words.ts. */
+export type CommitteeCode =
+  | 'not_admin'
+  | 'admin_unknown'
+  | 'not_member'
+  | 'archived'
+  | 'direct_message'
+  | 'channel_unknown'
+  | 'not_subscribed';
 
-export const REFUSALS = {
-  notAdmin:
-    'Only workspace admins and owners (and the people listed in ADMIN_USER_IDS) can change committee digests. Ask one of them.',
-  adminUnknown: "Sorry, I couldn't check your permissions with Slack just now. Please try again in a moment.",
-  notMember:
-    "I'm not in this channel yet. Invite me with `/invite @Service Radar`, then run the command again.",
-  archived: 'This channel is archived, so it cannot receive a digest.',
-  directMessage: 'Run this in the committee’s channel, not in a direct message.',
-  channelUnknown: "Sorry, I couldn't check this channel with Slack just now. Please try again in a moment.",
-  notSubscribed:
-    'This channel is not a committee channel yet. An admin can subscribe it with `/service-digest subscribe`.',
-} as const;
+export type Refusal = { ok: false; code: CommitteeCode };
 
 type AdministratorStatus =
   | { status: 'admin'; timeZone: string | null }
@@ -78,8 +76,8 @@ async function checkAdministrator(
   userId: string,
 ): Promise<{ ok: true; timeZone: string | null } | Refusal> {
   const admin = await administratorStatus(access, adminUserIds, userId);
-  if (admin.status === 'unknown') return { ok: false, refusal: REFUSALS.adminUnknown };
-  if (admin.status === 'not_admin') return { ok: false, refusal: REFUSALS.notAdmin };
+  if (admin.status === 'unknown') return { ok: false, code: 'admin_unknown' };
+  if (admin.status === 'not_admin') return { ok: false, code: 'not_admin' };
   return { ok: true, timeZone: admin.timeZone };
 }
 
@@ -89,13 +87,11 @@ async function checkChannel(access: CommitteeAccess, channelId: string): Promise
     case 'member':
       return undefined;
     case 'not_member':
-      return { ok: false, refusal: REFUSALS.notMember };
     case 'archived':
-      return { ok: false, refusal: REFUSALS.archived };
     case 'direct_message':
-      return { ok: false, refusal: REFUSALS.directMessage };
+      return { ok: false, code: status };
     default:
-      return { ok: false, refusal: REFUSALS.channelUnknown };
+      return { ok: false, code: 'channel_unknown' };
   }
 }
 
@@ -125,7 +121,7 @@ export async function prepareCommitteeForm({
   channelId: string;
   userId: string;
 }): Promise<({ ok: true } & CommitteeFormDefaults) | Refusal> {
-  if (channelId.startsWith('D')) return { ok: false, refusal: REFUSALS.directMessage };
+  if (channelId.startsWith('D')) return { ok: false, code: 'direct_message' };
   const [admin, channel, existing] = await Promise.all([
     checkAdministrator(access, adminUserIds, userId),
     checkChannel(access, channelId),
@@ -172,9 +168,22 @@ export interface CommitteeDraft {
 
 export type CommitteeField = 'scope' | 'units' | 'weekday' | 'hour' | 'timeZone' | 'minGroupSize';
 
+/** A field's mistake; the sentences are in committees.words.ts. */
+export type CommitteeFieldCode =
+  | 'scope_missing'
+  | 'units_input_too_long'
+  | 'units_missing'
+  | 'units_too_many'
+  | 'unit_too_long'
+  | 'weekday_missing'
+  | 'hour_missing'
+  | 'time_zone_missing'
+  | 'time_zone_unknown'
+  | 'min_group_size_out_of_range';
+
 export type DraftResult =
   | { ok: true; settings: CommitteeSettings }
-  | { ok: false; errors: Partial<Record<CommitteeField, string>> };
+  | { ok: false; errors: Partial<Record<CommitteeField, CommitteeFieldCode>> };
 
 const wholeNumber = (value: string | null, min: number, max: number): number | undefined => {
   if (value === null || !/^\d{1,3}$/.test(value)) return undefined;
@@ -197,33 +206,30 @@ export function parseUnits(text: string | null): string[] {
 
 /** Checks the form; every mistake is named on its field, for `response_action: errors`. */
 export function validateCommitteeDraft(draft: CommitteeDraft): DraftResult {
-  const errors: Partial<Record<CommitteeField, string>> = {};
+  const errors: Partial<Record<CommitteeField, CommitteeFieldCode>> = {};
   const scope = draft.scope === 'units' || draft.scope === 'all' ? draft.scope : undefined;
-  if (!scope) errors.scope = 'Choose who the digest covers.';
+  if (!scope) errors.scope = 'scope_missing';
   let units: string[] = [];
   if (scope === 'units') {
     if ((draft.units ?? '').length > UNITS_INPUT_MAX) {
-      errors.units = `That is more than ${UNITS_INPUT_MAX} characters; list at most ${MAX_UNITS} units.`;
+      errors.units = 'units_input_too_long';
     } else {
       units = parseUnits(draft.units);
       const tooLong = units.find((unit) => unit.length > LIMITS.unit);
-      if (units.length === 0)
-        errors.units = 'List at least one unit, separated by commas, or choose all staff.';
-      else if (units.length > MAX_UNITS) errors.units = `List at most ${MAX_UNITS} units.`;
-      else if (tooLong) errors.units = `A unit name is at most ${LIMITS.unit} characters.`;
+      if (units.length === 0) errors.units = 'units_missing';
+      else if (units.length > MAX_UNITS) errors.units = 'units_too_many';
+      else if (tooLong) errors.units = 'unit_too_long';
     }
   }
   const weekday = wholeNumber(draft.weekday, 1, 7);
-  if (weekday === undefined) errors.weekday = 'Choose the day of the week for the post.';
+  if (weekday === undefined) errors.weekday = 'weekday_missing';
   const hour = wholeNumber(draft.hour, 0, 23);
-  if (hour === undefined) errors.hour = 'Choose the hour of the post.';
+  if (hour === undefined) errors.hour = 'hour_missing';
   const timeZone = cleanText(draft.timeZone);
-  if (!timeZone) errors.timeZone = 'Give a time zone, such as Europe/London.';
-  else if (!isValidTimeZone(timeZone) || timeZone.length > 64)
-    errors.timeZone = 'That is not a time zone I know. Use a name such as Europe/London or America/Chicago.';
+  if (!timeZone) errors.timeZone = 'time_zone_missing';
+  else if (!isValidTimeZone(timeZone) || timeZone.length > 64) errors.timeZone = 'time_zone_unknown';
   const minGroupSize = wholeNumber(draft.minGroupSize, MIN_GROUP_SIZE, MAX_GROUP_SIZE);
-  if (minGroupSize === undefined)
-    errors.minGroupSize = `Choose a minimum group size from ${MIN_GROUP_SIZE} to ${MAX_GROUP_SIZE}.`;
+  if (minGroupSize === undefined) errors.minGroupSize = 'min_group_size_out_of_range';
   if (
     Object.keys(errors).length > 0 ||
     weekday === undefined ||
@@ -258,7 +264,7 @@ export async function saveCommitteeSettings({
 
 /**
  * Why a submitted settings form changed nothing. The sentences, for the form's own error line, are
- * in FORM_REFUSALS; plain text, as Slack shows field errors.
+ * in committees.words.ts; plain text, as Slack shows field errors.
  */
 export type CommitteeFormRefusal =
   | 'out_of_date'
@@ -271,23 +277,8 @@ export type CommitteeFormRefusal =
   | 'unsubscribed_meanwhile'
   | 'subscribed_meanwhile';
 
-export const FORM_REFUSALS: Record<CommitteeFormRefusal, string> = {
-  out_of_date: 'This form is out of date. Close it and type /service-digest again.',
-  not_admin:
-    'Only workspace admins and owners (and the people listed in ADMIN_USER_IDS) can change committee digests, so nothing was saved.',
-  admin_unknown:
-    "Slack didn't answer when I checked your permissions, so nothing was saved yet. Please press Submit again: what you typed is still here.",
-  not_member:
-    "I'm no longer in this channel, so nothing was saved. Invite me with /invite @Service Radar, then press Submit again.",
-  archived: 'This channel has been archived, so it cannot receive a digest. Nothing was saved.',
-  direct_message: 'A direct message cannot be a committee channel.',
-  channel_unknown:
-    "Slack didn't answer when I checked the channel, so nothing was saved yet. Please press Submit again: what you typed is still here.",
-  unsubscribed_meanwhile:
-    'This channel was unsubscribed while the form was open, so nothing was saved. Close it and type /service-digest subscribe to subscribe it again.',
-  subscribed_meanwhile:
-    'Someone subscribed this channel while the form was open, so nothing was saved. Close it and type /service-digest settings to change its settings.',
-};
+/** Every code the settings form can show: a field's mistake, or why the form changed nothing. */
+export type CommitteeFormCode = CommitteeFieldCode | CommitteeFormRefusal;
 
 const CHANNEL_REFUSALS: Partial<Record<ChannelStatus, CommitteeFormRefusal>> = {
   not_member: 'not_member',
@@ -370,6 +361,6 @@ export async function unsubscribeCommittee({
   const admin = await checkAdministrator(access, adminUserIds, userId);
   if (!admin.ok) return admin;
   const committee = await committees.deactivate(channelId, now);
-  if (!committee) return { ok: false, refusal: 'This channel is not subscribed to the digest.' };
+  if (!committee) return { ok: false, code: 'not_subscribed' };
   return { ok: true, committee };
 }

@@ -3,7 +3,6 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Messenger, PostFailure, PostMetadata } from '../../slack/messenger.js';
 import type { CommitteesRepository } from '../committees/committees.repository.js';
-import { REFUSALS } from '../committees/committees.usecases.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import { buildDigest, type DigestData } from './digests.build.js';
 import { hasChart, renderDigestChart } from './digests.chart.js';
@@ -358,7 +357,21 @@ export async function runDigestTick(deps: DigestDeps, now: Date): Promise<Digest
 // ---------------------------------------------------------------------------------------------
 // Preview, and the operator CLI
 
-export type Refused = { ok: false; refusal: string };
+/** Why a digest was not previewed, shown or sent; the sentences are in digests.words.ts. */
+export type DigestCode =
+  | 'not_a_committee_channel'
+  | 'channel_not_subscribed'
+  | 'not_a_week'
+  | 'week_not_over';
+
+/** What a refusal's words name. */
+export interface DigestValues {
+  channelId?: string;
+  week?: string;
+  timeZone?: string;
+}
+
+export type Refused = { ok: false; code: DigestCode; values?: DigestValues };
 
 /** `/service-digest preview`: the digest that would go out now (the last finished week), for the caller only. */
 export async function previewDigest(
@@ -366,7 +379,7 @@ export async function previewDigest(
   channelId: string,
 ): Promise<{ ok: true; data: DigestData } | Refused> {
   const committee = await deps.committees.findActiveByChannel(channelId);
-  if (!committee) return { ok: false, refusal: REFUSALS.notSubscribed };
+  if (!committee) return { ok: false, code: 'not_a_committee_channel' };
   const week = lastCompleteWeek(deps.clock.now(), deps.libraryTimeZone);
   return { ok: true, data: await buildCommitteeDigest(deps, committee, week) };
 }
@@ -382,16 +395,12 @@ export async function resolveDigestTarget(
   week: string | undefined,
 ): Promise<{ ok: true; committee: Committee; week: string } | Refused> {
   const committee = await deps.committees.findActiveByChannel(channelId);
-  if (!committee) return { ok: false, refusal: `Channel ${channelId} is not subscribed to the digest.` };
-  if (week !== undefined && !parseWeek(week))
-    return { ok: false, refusal: `${week} is not an ISO week such as 2026-W47.` };
+  if (!committee) return { ok: false, code: 'channel_not_subscribed', values: { channelId } };
+  if (week !== undefined && !parseWeek(week)) return { ok: false, code: 'not_a_week', values: { week } };
   const zone = deps.libraryTimeZone;
   const target = week ?? lastCompleteWeek(deps.clock.now(), zone);
   if (!weekIsOver(target, zone, deps.clock.now()))
-    return {
-      ok: false,
-      refusal: `Week ${target} is not over yet in ${zone} (LIBRARY_TIME_ZONE); only finished weeks are shown or sent.`,
-    };
+    return { ok: false, code: 'week_not_over', values: { week: target, timeZone: zone } };
   return { ok: true, committee, week: target };
 }
 

@@ -1,4 +1,4 @@
-import type { ActionPlan, Round, RoundResponse } from '../../db/schema.js';
+import type { ActionPlan, PlanStep, Round, RoundResponse } from '../../db/schema.js';
 import type { SlackMessage } from '../../lib/block-kit.js';
 import { addDays, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs } from '../../lib/text.js';
@@ -21,11 +21,13 @@ import {
   buildPlanParentMessage,
   buildRemeasureMessage,
   buildSharedAnswersMessage,
+  buildThreadProblemMessage,
   buildWritePromptMessage,
   CHECKIN_CHOICES,
   OUTCOMES,
   PLAN_LIMITS,
 } from './plans.views.js';
+import { channelProblem, channelProblemCode, type PlanCode, type PlanValues } from './plans.words.js';
 
 export const DEFAULT_REMEASURE_AFTER_DAYS = 60;
 
@@ -52,60 +54,20 @@ export interface PlanDeps {
   settings: ReminderSettings;
 }
 
-export type Said = { ok: true; text: string } | { ok: false; text: string };
+/** Why a plan use case did nothing, as a code and what its words name (src/modules/plans/plans.words.ts). */
+export type PlanRefusal = { ok: false; code: PlanCode; values?: PlanValues };
 
-// ---------------------------------------------------------------------------------------------
-// The command
+/** What a plan use case says back to the person who asked: a code and what its words name. */
+export type PlanSaid = { ok: true; code: PlanCode; values?: PlanValues } | PlanRefusal;
 
-export type PlanCommand =
-  | { kind: 'help' }
-  | { kind: 'list' }
-  | { kind: 'open'; staffUserId: string; roundId?: number | undefined }
-  | { kind: 'invalid'; text: string };
-
-/** `/action-plan @someone [round:42] | list | help`. Slack sends mentions as `<@U123|name>`. */
-export function parseActionPlanCommand(text: string): PlanCommand {
-  const trimmed = text.trim();
-  if (trimmed === '' || /^help$/i.test(trimmed)) return { kind: 'help' };
-  if (/^list$/i.test(trimmed)) return { kind: 'list' };
-  const match = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>(?:\s+round:(\d{1,9}))?$/.exec(trimmed);
-  if (match?.[1])
-    return { kind: 'open', staffUserId: match[1], roundId: match[2] ? Number(match[2]) : undefined };
-  return {
-    kind: 'invalid',
-    text: 'Name the staff member with an @-mention: `/action-plan @someone`, optionally with `round:42`. Or `/action-plan list`, `/action-plan help`.',
-  };
-}
-
-/** Says how to fix a channel the app cannot post in, to the person who can fix it. */
-export function channelProblem(error: string): string {
-  switch (error) {
-    case 'not_in_channel':
-    case 'channel_not_found':
-      return "I'm not in that channel, so I can't post the plan there. Invite me with `/invite @Service Radar`, then try again.";
-    case 'is_archived':
-      return 'That channel is archived. Unarchive it, or open the plan in a group DM or another private channel.';
-    default:
-      return `Slack would not let me post there (\`${error}\`). Please try again, or choose another private channel.`;
-  }
-}
-
-/**
- * Why a channel chosen for a plan is refused, said on the form's field. A plan lives in private:
- * a public channel is refused even when its id arrives in place of a private one.
- */
-export const PLACE_REFUSALS = {
-  public:
-    'That is a public channel. An action plan lives in private: choose a private channel, or leave this empty for a group DM.',
-  direct_message:
-    'Choose a private channel here, or leave this empty: the plan then lives in a group DM of you, the staff member and Service Radar.',
-  not_member:
-    "I'm not in that channel. Invite me there with /invite @Service Radar, then choose it again (or leave this empty for a group DM).",
-  archived: 'That channel is archived. Choose another private channel, or leave this empty for a group DM.',
-  unknown:
-    "Slack didn't answer when I checked that channel, so nothing was opened yet. Please press Open the plan again.",
-  not_a_channel: 'Choose a private channel from the list, or leave this empty for a group DM.',
-} as const;
+/** Why a channel chosen for a plan is refused, by what Slack says the channel is. */
+const PLACE_REFUSALS = {
+  public: 'place_public',
+  direct_message: 'place_direct_message',
+  not_member: 'place_not_member',
+  archived: 'place_archived',
+  unknown: 'place_unknown',
+} as const satisfies Record<Exclude<ChannelCheck, 'private'>, PlanCode>;
 
 /** Every post into a plan's thread goes through here: a failure is told to the manager, with the fix. */
 export async function postInThread(
@@ -118,19 +80,9 @@ export async function postInThread(
   return result;
 }
 
-async function tellManager(deps: PlanDeps, plan: ActionPlan, error: string): Promise<void> {
-  await deps.messenger.post(plan.managerUserId, {
-    text: `The action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}> has a problem.`,
-    blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `I couldn't post in the action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}>. ${channelProblem(error)}`,
-        },
-      },
-    ],
-  });
+/** Tells a plan's manager that its thread cannot be posted in, and how to fix that. */
+export async function tellManager(deps: PlanDeps, plan: ActionPlan, error: string): Promise<void> {
+  await deps.messenger.post(plan.managerUserId, buildThreadProblemMessage(plan, channelProblem(error)));
 }
 
 async function completedRound(deps: PlanDeps, roundId: number | null) {
@@ -152,10 +104,7 @@ async function startingRound(
   }
   const start = await completedRound(deps, roundId);
   if (!start || start.round.staffUserId !== staffUserId || start.round.status !== 'completed') {
-    return {
-      ok: false,
-      text: `Round ${roundId} isn't a completed round of <@${staffUserId}>. Leave out \`round:\` to use their latest.`,
-    };
+    return { ok: false, code: 'round_not_completed', values: { roundId, staffUserId } };
   }
   return { ok: true, start };
 }
@@ -177,23 +126,12 @@ export async function preparePlanOpening(
 ): Promise<{ ok: true; opening: PlanOpening } | PlanRefusal> {
   if (callerId !== staffUserId) {
     const role = await deps.managers.check(callerId);
-    if (role === 'unknown')
-      return {
-        ok: false,
-        text: "Slack didn't answer when I checked who you are. Please try again in a moment.",
-      };
-    if (role === 'not_manager') {
-      return {
-        ok: false,
-        text: 'Only managers can open an action plan for someone else. You can open one for yourself: `/action-plan @you`.',
-      };
-    }
+    if (role === 'unknown') return { ok: false, code: 'opening_role_unknown' };
+    if (role === 'not_manager') return { ok: false, code: 'opening_not_manager' };
   }
   const staff = await deps.directory.lookup(staffUserId).catch(() => 'unknown' as const);
-  if (staff === 'unknown')
-    return { ok: false, text: "Slack didn't answer when I looked that person up. Please try again." };
-  if (!staff || staff.isBot || staff.deleted)
-    return { ok: false, text: "That isn't a person in this workspace." };
+  if (staff === 'unknown') return { ok: false, code: 'staff_lookup_failed' };
+  if (!staff || staff.isBot || staff.deleted) return { ok: false, code: 'staff_not_a_person' };
   const found = await startingRound(deps, staffUserId, roundId);
   if (!found.ok) return found;
   return { ok: true, opening: { staffUserId, managerUserId: callerId, start: found.start } };
@@ -215,10 +153,7 @@ export async function checkPlanPlace(
   { callerId, staffUserId, channelId }: { callerId: string; staffUserId: string; channelId: string | null },
 ): Promise<{ ok: true; place: PlanPlace } | PlanRefusal> {
   if (channelId !== null && !/^[CG][A-Z0-9]{2,30}$/.test(channelId))
-    return {
-      ok: false,
-      text: channelId.startsWith('D') ? PLACE_REFUSALS.direct_message : PLACE_REFUSALS.not_a_channel,
-    };
+    return { ok: false, code: channelId.startsWith('D') ? 'place_direct_message' : 'place_not_a_channel' };
   const [role, channel] = await Promise.all([
     callerId === staffUserId
       ? ('manager' as const)
@@ -227,27 +162,17 @@ export async function checkPlanPlace(
       ? ('group_dm' as const)
       : deps.conversations.check(channelId, { timeoutMs: ROLE_CHECK_MS }),
   ]);
-  if (role === 'unknown')
-    return {
-      ok: false,
-      text: "Slack didn't answer when I checked that you are a manager, so nothing was opened yet. Please press Open the plan again.",
-    };
-  if (role === 'not_manager')
-    return {
-      ok: false,
-      text: 'Slack no longer lists you as a manager, so you can only open a plan for yourself.',
-    };
+  if (role === 'unknown') return { ok: false, code: 'place_role_unknown' };
+  if (role === 'not_manager') return { ok: false, code: 'place_not_manager' };
   if (channel === 'group_dm') return { ok: true, place: { kind: 'group_dm' } };
-  if (channel !== 'private') return { ok: false, text: PLACE_REFUSALS[channel] };
+  if (channel !== 'private') return { ok: false, code: PLACE_REFUSALS[channel] };
   return { ok: true, place: { kind: 'private_channel', channelId: channelId as string } };
 }
 
-/** Where the plan went, in words for the manager who opened it. */
-function placeWords(place: PlanPlace, plan: ActionPlan): string {
-  if (place.kind === 'private_channel') return `in <#${plan.channelId}>`;
-  return plan.managerUserId === plan.staffUserId
-    ? 'in your direct messages with Service Radar'
-    : `in a group DM of you, <@${plan.staffUserId}> and Service Radar`;
+/** Where the plan went, for the words that tell the manager who opened it. */
+function placeOf(place: PlanPlace, plan: ActionPlan): NonNullable<PlanValues['place']> {
+  if (place.kind === 'private_channel') return 'private_channel';
+  return plan.managerUserId === plan.staffUserId ? 'own_dm' : 'group_dm';
 }
 
 /**
@@ -271,7 +196,7 @@ export async function openPlan(
     place: PlanPlace;
     now: Date;
   },
-): Promise<Said> {
+): Promise<PlanSaid> {
   const found = await startingRound(deps, staffUserId, roundId);
   if (!found.ok) return found;
   const { start } = found;
@@ -282,10 +207,7 @@ export async function openPlan(
     const people = callerId === staffUserId ? [staffUserId] : [callerId, staffUserId];
     const opened = await deps.conversations.open(people);
     if (!opened.ok)
-      return {
-        ok: false,
-        text: `Slack would not open a group DM with <@${staffUserId}> (\`${opened.error}\`), so no plan was opened. Please try again, or choose a private channel.`,
-      };
+      return { ok: false, code: 'group_dm_refused', values: { staffUserId, error: opened.error } };
     channel = opened.channel;
   }
 
@@ -293,7 +215,8 @@ export async function openPlan(
     channel,
     buildPlanParentMessage({ staffUserId, managerUserId: callerId }, start),
   );
-  if (!parent.ok) return { ok: false, text: channelProblem(parent.error) };
+  if (!parent.ok)
+    return { ok: false, code: channelProblemCode(parent.error), values: { error: parent.error } };
   const plan = await deps.plans.create({
     staffUserId,
     managerUserId: callerId,
@@ -307,31 +230,20 @@ export async function openPlan(
     { plan: plan.id, staff: staffUserId, manager: callerId, place: place.kind },
     'action plan opened',
   );
-  const where = placeWords(place, plan);
   return {
     ok: true,
-    text: start
-      ? `Plan ${plan.id} is open ${where}. <@${staffUserId}> can write it there.`
-      : `Plan ${plan.id} is open ${where}. <@${staffUserId}> has no completed round yet, so the thread starts without scores; the re-measure will be their first.`,
+    code: start ? 'plan_opened' : 'plan_opened_without_round',
+    values: { planId: plan.id, staffUserId, channelId: plan.channelId, place: placeOf(place, plan) },
   };
 }
 
-export async function listPlans(deps: PlanDeps, userId: string): Promise<Said> {
-  const plans = await deps.plans.openPlansFor(userId);
-  if (plans.length === 0) return { ok: true, text: 'You have no open action plans.' };
-  const lines = plans.map((plan) => {
-    const role = plan.staffUserId === userId ? 'yours' : `for <@${plan.staffUserId}>`;
-    const state =
-      plan.state === 'awaiting_plan' ? 'waiting to be written' : `re-measure on ${plan.remeasureOn}`;
-    return `• Plan ${plan.id} (${role}) in <#${plan.channelId}>: ${state}`;
-  });
-  return { ok: true, text: ['*Your open action plans*', ...lines].join('\n') };
+/** `/action-plan list`: the plans open for this person, as staff member or manager. */
+export async function listPlans(deps: PlanDeps, userId: string): Promise<ActionPlan[]> {
+  return deps.plans.openPlansFor(userId);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing the plan
-
-export type PlanRefusal = { ok: false; text: string };
 
 /**
  * A plan's manager acts on it only while still a manager: asked of Slack at that moment (admin
@@ -345,9 +257,9 @@ export async function planForStaff(
   userId: string,
 ): Promise<{ ok: true; plan: ActionPlan } | PlanRefusal> {
   const plan = await deps.plans.find(planId);
-  if (!plan) return { ok: false, text: 'That plan no longer exists.' };
+  if (!plan) return { ok: false, code: 'plan_gone' };
   if (plan.staffUserId !== userId)
-    return { ok: false, text: `Only <@${plan.staffUserId}> can do this: it's their plan.` };
+    return { ok: false, code: 'not_staff', values: { staffUserId: plan.staffUserId } };
   return { ok: true, plan };
 }
 
@@ -357,23 +269,13 @@ export async function planForStaffOrManager(
   userId: string,
 ): Promise<{ ok: true; plan: ActionPlan } | PlanRefusal> {
   const plan = await deps.plans.find(planId);
-  if (!plan) return { ok: false, text: 'That plan no longer exists.' };
-  if (plan.staffUserId !== userId && plan.managerUserId !== userId) {
-    return { ok: false, text: 'Only the staff member and the manager of this plan can do this.' };
-  }
-  if (plan.state === 'closed') return { ok: false, text: 'That plan is closed.' };
+  if (!plan) return { ok: false, code: 'plan_gone' };
+  if (plan.staffUserId !== userId && plan.managerUserId !== userId) return { ok: false, code: 'not_in_plan' };
+  if (plan.state === 'closed') return { ok: false, code: 'plan_closed' };
   if (plan.staffUserId !== userId) {
     const role = await deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS });
-    if (role === 'unknown')
-      return {
-        ok: false,
-        text: "Slack didn't answer when I checked that you are still a manager, so nothing changed yet. Please try again in a moment.",
-      };
-    if (role === 'not_manager')
-      return {
-        ok: false,
-        text: 'You opened this plan as a manager, and Slack no longer lists you as one, so only the staff member can do this now.',
-      };
+    if (role === 'unknown') return { ok: false, code: 'manager_unknown' };
+    if (role === 'not_manager') return { ok: false, code: 'no_longer_manager' };
   }
   return { ok: true, plan };
 }
@@ -402,11 +304,12 @@ export type PlanField =
   | 'share'
   | 'form';
 
-export const SHARE_REFUSED =
-  'Your customer did not agree to their written answers being shared, so there is nothing to share. Untick this; the rest of your plan is as you typed it.';
-
-export const SHARE_REFUSED_OWN_PLAN =
-  'This plan is your own, so there is no manager to share with. Untick this; the rest of your plan is as you typed it.';
+/** Refused field by field, each refusal a code; `values` are what the codes' words name. */
+export type FieldRefusal<F extends string> = {
+  ok: false;
+  errors: Partial<Record<F, PlanCode>>;
+  values?: PlanValues;
+};
 
 /**
  * The customer's answers the staff member may share with their manager: only when the customer
@@ -425,6 +328,16 @@ export async function shareableAnswers(
   return start;
 }
 
+/** A plan as written: the row and its steps, for the announcement. */
+export interface WrittenPlan {
+  plan: ActionPlan;
+  steps: PlanStep[];
+}
+
+/**
+ * The staff member's form: checked field by field, then stored with its steps, and the check-ins
+ * and the re-measure queued. `created` is false for the same form submitted again.
+ */
 export async function writePlan(
   deps: PlanDeps,
   {
@@ -434,18 +347,14 @@ export async function writePlan(
     draft,
     now,
   }: { planId: number; userId: string; sourceViewId: string; draft: PlanDraft; now: Date },
-): Promise<
-  | { ok: true; created: boolean; after?: () => Promise<void> }
-  | { ok: false; errors: Partial<Record<PlanField, string>> }
-> {
+): Promise<({ ok: true; created: boolean } & WrittenPlan) | FieldRefusal<PlanField>> {
   const owned = await planForStaff(deps, planId, userId);
-  if (!owned.ok) return { ok: false, errors: { form: owned.text } };
-  const errors: Partial<Record<PlanField, string>> = {};
+  if (!owned.ok) return { ok: false, errors: { form: owned.code }, values: owned.values };
+  const errors: Partial<Record<PlanField, PlanCode>> = {};
   const required = (field: 'strengths' | 'improvements' | 'successMeasure', value: string | null) => {
     const cleaned = cleanParagraphs(value);
-    if (!cleaned) errors[field] = 'Please answer this.';
-    else if (charLength(cleaned) > PLAN_LIMITS.prompt)
-      errors[field] = `Keep this to ${PLAN_LIMITS.prompt} characters.`;
+    if (!cleaned) errors[field] = 'answer_missing';
+    else if (charLength(cleaned) > PLAN_LIMITS.prompt) errors[field] = 'answer_too_long';
     return cleaned ?? '';
   };
   const strengths = required('strengths', draft.strengths);
@@ -455,24 +364,23 @@ export async function writePlan(
     .split('\n')
     .map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim())
     .filter(Boolean);
-  if (steps.length === 0) errors.steps = 'List at least one step, one per line.';
-  else if (steps.length > PLAN_LIMITS.maxSteps) errors.steps = `Keep it to ${PLAN_LIMITS.maxSteps} steps.`;
-  else if (steps.some((step) => charLength(step) > PLAN_LIMITS.step))
-    errors.steps = `Keep each step to ${PLAN_LIMITS.step} characters.`;
+  if (steps.length === 0) errors.steps = 'steps_missing';
+  else if (steps.length > PLAN_LIMITS.maxSteps) errors.steps = 'steps_too_many';
+  else if (steps.some((step) => charLength(step) > PLAN_LIMITS.step)) errors.steps = 'step_too_long';
   const every = Number(draft.checkinEvery);
   if (!CHECKIN_CHOICES.includes(every as (typeof CHECKIN_CHOICES)[number]))
-    errors.checkinEvery = 'Choose how often to check in.';
+    errors.checkinEvery = 'checkin_missing';
   const zone = (await deps.directory.lookup(userId).catch(() => undefined))?.tz ?? null;
   const today = localDate(now, zone);
   const remeasureOn = draft.remeasureOn ?? '';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(remeasureOn) || Number.isNaN(Date.parse(remeasureOn)))
-    errors.remeasureOn = 'Choose a date.';
-  else if (remeasureOn <= today) errors.remeasureOn = 'Choose a day after today.';
-  else if (remeasureOn > addDays(today, 365)) errors.remeasureOn = 'Choose a day within the next year.';
+    errors.remeasureOn = 'remeasure_missing';
+  else if (remeasureOn <= today) errors.remeasureOn = 'remeasure_past';
+  else if (remeasureOn > addDays(today, 365)) errors.remeasureOn = 'remeasure_too_far';
   // The option is only offered with the customer's agreement; sent without it, it is refused.
   if (draft.share && !(await shareableAnswers(deps, owned.plan)))
     errors.share =
-      owned.plan.managerUserId === owned.plan.staffUserId ? SHARE_REFUSED_OWN_PLAN : SHARE_REFUSED;
+      owned.plan.managerUserId === owned.plan.staffUserId ? 'share_refused_own_plan' : 'share_refused';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const stored = await deps.plans.write(
@@ -489,9 +397,8 @@ export async function writePlan(
     sourceViewId,
     now,
   );
-  if (stored === 'not_awaiting')
-    return { ok: false, errors: { form: 'This plan has already been written.' } };
-  if (!stored.created) return { ok: true, created: false };
+  if (stored === 'not_awaiting') return { ok: false, errors: { form: 'already_written' } };
+  if (!stored.created) return { ok: true, ...stored };
   const { plan } = stored;
 
   // The reminders queue brings the check-ins and the re-measure, in the staff member's working hours.
@@ -518,21 +425,23 @@ export async function writePlan(
     dedupeKey: `plan_remeasure:${planId}`,
   });
   await deps.reminders.schedule(rows);
+  return { ok: true, ...stored };
+}
 
-  // Posting waits for Slack: the caller acknowledges the form first, then runs this.
-  const after = async () => {
-    const posted = await postInThread(deps, plan, buildPlanMessage(plan, stored.steps));
-    if (posted.ok) await deps.plans.setPlanMessage(plan.id, posted.ts);
-    // The customer agreed to their manager seeing them: the manager alone gets them, in the app's
-    // DM with them, whoever else is in the plan's conversation.
-    const shared = plan.sharedCustomerAnswers ? await shareableAnswers(deps, plan) : undefined;
-    if (shared)
-      await deps.messenger.post(
-        plan.managerUserId,
-        buildSharedAnswersMessage(plan, shared.round, shared.response),
-      );
-  };
-  return { ok: true, created: true, after };
+/**
+ * A plan was written (posting waits for Slack, so this runs after the form's acknowledgement): the
+ * plan goes into its thread, and the customer's answers, when they agreed to their manager seeing
+ * them, to the manager alone, in the app's DM with them, whoever else is in the plan's conversation.
+ */
+export async function announcePlanWritten(deps: PlanDeps, { plan, steps }: WrittenPlan): Promise<void> {
+  const posted = await postInThread(deps, plan, buildPlanMessage(plan, steps));
+  if (posted.ok) await deps.plans.setPlanMessage(plan.id, posted.ts);
+  const shared = plan.sharedCustomerAnswers ? await shareableAnswers(deps, plan) : undefined;
+  if (shared)
+    await deps.messenger.post(
+      plan.managerUserId,
+      buildSharedAnswersMessage(plan, shared.round, shared.response),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,9 +450,9 @@ export async function writePlan(
 export async function markStepDone(
   deps: PlanDeps,
   { stepId, userId, now }: { stepId: number; userId: string; now: Date },
-): Promise<Said> {
+): Promise<PlanSaid> {
   const step = await deps.plans.step(stepId);
-  if (!step) return { ok: false, text: 'That step no longer exists.' };
+  if (!step) return { ok: false, code: 'step_gone' };
   const allowed = await planForStaffOrManager(deps, step.planId, userId);
   if (!allowed.ok) return allowed;
   const changed = await deps.plans.markStepDone(stepId, userId, now);
@@ -558,10 +467,19 @@ export async function markStepDone(
   }
   return {
     ok: true,
-    text: changed ? `Step ${step.position} marked done.` : `Step ${step.position} was already done.`,
+    code: changed ? 'step_marked' : 'step_already_done',
+    values: { position: step.position },
   };
 }
 
+/** A note as added: the plan it was added to, by whom, and what it says. */
+export interface AddedNote {
+  plan: ActionPlan;
+  userId: string;
+  text: string;
+}
+
+/** A note from the staff member or the manager; `created` is false for the same form submitted again. */
 export async function addNote(
   deps: PlanDeps,
   {
@@ -571,19 +489,19 @@ export async function addNote(
     sourceViewId,
     now,
   }: { planId: number; userId: string; text: string | null; sourceViewId: string; now: Date },
-): Promise<{ ok: true; after?: () => Promise<void> } | { ok: false; text: string; field?: boolean }> {
+): Promise<({ ok: true; created: boolean } & AddedNote) | FieldRefusal<'note'>> {
   const allowed = await planForStaffOrManager(deps, planId, userId);
-  if (!allowed.ok) return allowed;
+  if (!allowed.ok) return { ok: false, errors: { note: allowed.code }, values: allowed.values };
   const cleaned = cleanParagraphs(text);
-  if (!cleaned) return { ok: false, text: 'Write a note first.', field: true };
-  if (charLength(cleaned) > PLAN_LIMITS.note)
-    return { ok: false, text: `Keep the note to ${PLAN_LIMITS.note} characters.`, field: true };
+  if (!cleaned) return { ok: false, errors: { note: 'note_missing' } };
+  if (charLength(cleaned) > PLAN_LIMITS.note) return { ok: false, errors: { note: 'note_too_long' } };
   const note = await deps.plans.addNote({ planId, userId, text: cleaned, sourceViewId, createdAt: now });
-  if (!note) return { ok: true };
-  return {
-    ok: true,
-    after: async () => void (await postInThread(deps, allowed.plan, buildNoteMessage(userId, cleaned))),
-  };
+  return { ok: true, created: note !== undefined, plan: allowed.plan, userId, text: cleaned };
+}
+
+/** A note was added: it goes into the plan's thread. */
+export async function announceNoteAdded(deps: PlanDeps, { plan, userId, text }: AddedNote): Promise<void> {
+  await postInThread(deps, plan, buildNoteMessage(userId, text));
 }
 
 /**
@@ -630,6 +548,13 @@ async function onRoundCompleted(
   await postInThread(deps, plan, buildBeforeAfterMessage(plan, before, { round, response }));
 }
 
+/** A plan as closed, and who closed it. */
+export interface ClosedPlan {
+  plan: ActionPlan;
+  userId: string;
+}
+
+/** Closes a plan with its outcome; `closed` is undefined when it was closed already. */
 export async function closePlan(
   deps: PlanDeps,
   {
@@ -639,22 +564,21 @@ export async function closePlan(
     note,
     now,
   }: { planId: number; userId: string; outcome: string | null; note: string | null; now: Date },
-): Promise<
-  { ok: true; after?: () => Promise<void> } | { ok: false; text: string; field?: 'outcome' | 'note' }
-> {
+): Promise<{ ok: true; closed: ClosedPlan | undefined } | FieldRefusal<'outcome' | 'note'>> {
   const allowed = await planForStaffOrManager(deps, planId, userId);
-  if (!allowed.ok) return allowed;
+  if (!allowed.ok) return { ok: false, errors: { outcome: allowed.code }, values: allowed.values };
   const chosen = OUTCOMES.find((candidate) => candidate.value === outcome);
-  if (!chosen) return { ok: false, text: 'Choose how it went.', field: 'outcome' };
+  if (!chosen) return { ok: false, errors: { outcome: 'outcome_missing' } };
   const cleaned = cleanParagraphs(note);
   if (cleaned && charLength(cleaned) > PLAN_LIMITS.note)
-    return { ok: false, text: `Keep the note to ${PLAN_LIMITS.note} characters.`, field: 'note' };
+    return { ok: false, errors: { note: 'note_too_long' } };
   const closed = await deps.plans.close(planId, chosen.value, cleaned, now);
-  if (!closed) return { ok: true };
-  return {
-    ok: true,
-    after: async () => void (await postInThread(deps, closed, buildClosedMessage(closed, userId))),
-  };
+  return { ok: true, closed: closed ? { plan: closed, userId } : undefined };
+}
+
+/** A plan was closed: its thread hears how it went. */
+export async function announcePlanClosed(deps: PlanDeps, { plan, userId }: ClosedPlan): Promise<void> {
+  await postInThread(deps, plan, buildClosedMessage(plan, userId));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -548,3 +548,27 @@ export const ACTION_PLAN_HELP = [
   '• `/action-plan list`: your open plans, as staff member or manager.',
   'The staff member writes the plan; check-ins come in the thread; on the re-measure date the same customer is asked again, and the thread shows before and after.',
 ].join('\n');
+
+/**
+ * To a plan's manager, when its thread cannot be posted in: which thread, and the problem (how to
+ * fix it, in src/modules/plans/plans.words.ts).
+ */
+export function buildThreadProblemMessage(plan: ActionPlan, problem: string): SlackMessage {
+  const thread = `the action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}>`;
+  return {
+    text: `The action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}> has a problem.`,
+    blocks: [{ type: 'section', text: mrkdwn(`I couldn't post in ${thread}. ${problem}`) }],
+  };
+}
+
+/** `/action-plan list`: a person's open plans, as staff member or manager. */
+export function buildPlanListText(plans: readonly ActionPlan[], userId: string): string {
+  if (plans.length === 0) return 'You have no open action plans.';
+  const lines = plans.map((plan) => {
+    const role = plan.staffUserId === userId ? 'yours' : `for <@${plan.staffUserId}>`;
+    const state =
+      plan.state === 'awaiting_plan' ? 'waiting to be written' : `re-measure on ${plan.remeasureOn}`;
+    return `• Plan ${plan.id} (${role}) in <#${plan.channelId}>: ${state}`;
+  });
+  return ['*Your open action plans*', ...lines].join('\n');
+}

@@ -6,16 +6,15 @@ import {
   type CommitteeAccess,
   type CommitteeDraft,
   DEFAULT_SETTINGS,
-  FORM_REFUSALS,
   parseUnits,
   prepareCommitteeForm,
-  REFUSALS,
   saveCommitteeSettings,
   submitCommitteeSettings,
   unsubscribeCommittee,
   validateCommitteeDraft,
 } from '../../../src/modules/committees/committees.usecases.js';
 import { buildCommitteeModal, describeSettings } from '../../../src/modules/committees/committees.views.js';
+import { committeeFormWords, committeeWords } from '../../../src/modules/committees/committees.words.js';
 import { expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../../helpers/database.js';
 
@@ -82,21 +81,29 @@ describe('the committee settings form', () => {
     ).toEqual({
       ok: false,
       errors: {
-        units: expect.stringContaining('at least one unit'),
-        weekday: expect.any(String),
-        hour: expect.any(String),
-        timeZone: expect.stringContaining('not a time zone'),
-        minGroupSize: expect.stringContaining('from 3 to 50'),
+        units: 'units_missing',
+        weekday: 'weekday_missing',
+        hour: 'hour_missing',
+        timeZone: 'time_zone_unknown',
+        minGroupSize: 'min_group_size_out_of_range',
       },
     });
+    expect(committeeFormWords('units_missing')).toContain('at least one unit');
+    expect(committeeFormWords('weekday_missing')).toEqual(expect.any(String));
+    expect(committeeFormWords('hour_missing')).toEqual(expect.any(String));
+    expect(committeeFormWords('time_zone_unknown')).toContain('not a time zone');
+    expect(committeeFormWords('min_group_size_out_of_range')).toContain('from 3 to 50');
     expect(validateCommitteeDraft(draft({ scope: null, timeZone: ' ' }))).toMatchObject({
       ok: false,
-      errors: { scope: expect.any(String), timeZone: expect.any(String) },
+      errors: { scope: 'scope_missing', timeZone: 'time_zone_missing' },
     });
+    expect(committeeFormWords('scope_missing')).toEqual(expect.any(String));
+    expect(committeeFormWords('time_zone_missing')).toEqual(expect.any(String));
     expect(validateCommitteeDraft(draft({ scope: 'units', units: 'x'.repeat(61) }))).toMatchObject({
       ok: false,
-      errors: { units: expect.stringContaining('at most 60 characters') },
+      errors: { units: 'unit_too_long' },
     });
+    expect(committeeFormWords('unit_too_long')).toContain('at most 60 characters');
     expect(validateCommitteeDraft(draft({ minGroupSize: '51' })).ok).toBe(false);
   });
 
@@ -165,16 +172,17 @@ describeEachDatabase('committees', (getDb) => {
       existing: false,
       settings: { ...DEFAULT_SETTINGS, timeZone: 'America/Chicago' },
     });
-    expect(await form('UPLAIN')).toEqual({ ok: false, refusal: REFUSALS.notAdmin });
+    expect(await form('UPLAIN')).toEqual({ ok: false, code: 'not_admin' });
+    expect(committeeWords('not_admin')).toContain('Only workspace admins and owners');
     expect(await form('UPLAIN', 'member', ['UPLAIN'])).toMatchObject({
       ok: true,
       settings: { timeZone: 'Europe/Paris' },
     });
-    expect(await form('USLOW')).toEqual({ ok: false, refusal: REFUSALS.adminUnknown });
-    expect(await form('UADMIN', 'not_member')).toEqual({ ok: false, refusal: REFUSALS.notMember });
-    expect(REFUSALS.notMember).toContain('/invite @Service Radar');
-    expect(await form('UADMIN', 'archived')).toEqual({ ok: false, refusal: REFUSALS.archived });
-    expect(await form('UADMIN', 'unknown')).toEqual({ ok: false, refusal: REFUSALS.channelUnknown });
+    expect(await form('USLOW')).toEqual({ ok: false, code: 'admin_unknown' });
+    expect(await form('UADMIN', 'not_member')).toEqual({ ok: false, code: 'not_member' });
+    expect(committeeWords('not_member')).toContain('/invite @Service Radar');
+    expect(await form('UADMIN', 'archived')).toEqual({ ok: false, code: 'archived' });
+    expect(await form('UADMIN', 'unknown')).toEqual({ ok: false, code: 'channel_unknown' });
     expect(
       await prepareCommitteeForm({
         committees: repo(),
@@ -183,7 +191,7 @@ describeEachDatabase('committees', (getDb) => {
         channelId: 'D123',
         userId: 'UADMIN',
       }),
-    ).toEqual({ ok: false, refusal: REFUSALS.directMessage });
+    ).toEqual({ ok: false, code: 'direct_message' });
   });
 
   it('subscribes once, then changes settings; two saves at once make one committee', async () => {
@@ -279,7 +287,7 @@ describeEachDatabase('committees', (getDb) => {
         [true, DEFAULT_SETTINGS.hour],
       ]),
     );
-    expect(FORM_REFUSALS.admin_unknown).toContain('press Submit again');
+    expect(committeeFormWords('admin_unknown')).toContain('press Submit again');
   });
 
   it('unsubscribes for admins only, and can subscribe again afresh', async () => {
@@ -303,9 +311,10 @@ describeEachDatabase('committees', (getDb) => {
         userId,
         now,
       });
-    expect(await leave('UPLAIN')).toEqual({ ok: false, refusal: REFUSALS.notAdmin });
+    expect(await leave('UPLAIN')).toEqual({ ok: false, code: 'not_admin' });
     expect(await leave('UADMIN')).toMatchObject({ ok: true, committee: { active: false } });
-    expect(await leave('UADMIN')).toMatchObject({ ok: false });
+    expect(await leave('UADMIN')).toMatchObject({ ok: false, code: 'not_subscribed' });
+    expect(committeeWords('not_subscribed')).toBe('This channel is not subscribed to the digest.');
     expect(await repo().findActiveByChannel('C123')).toBeUndefined();
     const again = await saveCommitteeSettings({
       committees: repo(),

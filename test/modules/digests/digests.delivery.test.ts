@@ -10,6 +10,7 @@ import {
   runDigestTick,
   sendDigestNow,
 } from '../../../src/modules/digests/digests.usecases.js';
+import { digestWords } from '../../../src/modules/digests/digests.words.js';
 import { METADATA_KEY_FIELD } from '../../../src/slack/messenger.js';
 import { describeEachDatabase } from '../../helpers/database.js';
 import { digestDepsFor, seedCommittee, seedRound } from '../../helpers/digests.js';
@@ -265,11 +266,17 @@ describeEachDatabase('posting digests exactly once', (getDb) => {
   it('sends a chosen finished week by hand through the same claim', async () => {
     const committee = await seedCommittee(db(), 'CHAND');
     const deps = digestDepsFor(db(), standIn, clock);
-    expect(await sendDigestNow(deps, 'CHAND', '2026-W48')).toMatchObject({
+    const unfinished = await sendDigestNow(deps, 'CHAND', '2026-W48');
+    expect(unfinished).toMatchObject({ ok: false, code: 'week_not_over' });
+    expect(!unfinished.ok && digestWords(unfinished.code, unfinished.values)).toContain('not over yet');
+    expect(await sendDigestNow(deps, 'CNOPE', undefined)).toMatchObject({
       ok: false,
-      refusal: expect.stringContaining('not over yet'),
+      code: 'channel_not_subscribed',
+      values: { channelId: 'CNOPE' },
     });
-    expect(await sendDigestNow(deps, 'CNOPE', undefined)).toMatchObject({ ok: false });
+    expect(digestWords('channel_not_subscribed', { channelId: 'CNOPE' })).toBe(
+      'Channel CNOPE is not subscribed to the digest.',
+    );
     expect(await sendDigestNow(deps, 'CHAND', '2026-W47')).toMatchObject({ ok: true, outcome: 'posted' });
     expect(await sendDigestNow(deps, 'CHAND', '2026-W47')).toMatchObject({
       ok: true,

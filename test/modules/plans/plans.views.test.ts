@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionPlan, PlanStep, Round, RoundResponse } from '../../../src/db/schema.js';
-import { parseActionPlanCommand } from '../../../src/modules/plans/plans.usecases.js';
 import {
   buildBeforeAfterMessage,
   buildCheckinMessage,
@@ -186,20 +185,5 @@ describe('the customer is never named in a plan, and their words are shared only
     });
     expect(JSON.stringify(view)).toContain('a group DM of you, <@USAM> and Service Radar');
     expect(JSON.stringify(view)).toContain('Never in a public channel');
-  });
-});
-
-describe('/action-plan text', () => {
-  it.each([
-    ['', { kind: 'help' }],
-    ['help', { kind: 'help' }],
-    ['LIST', { kind: 'list' }],
-    ['<@U012ABC|sam>', { kind: 'open', staffUserId: 'U012ABC' }],
-    ['<@W012ABC>  round:42', { kind: 'open', staffUserId: 'W012ABC', roundId: 42 }],
-    ['@sam', { kind: 'invalid' }],
-    ['<@U012ABC|sam> round:abc', { kind: 'invalid' }],
-    ['<@U012ABC|sam> <@U999>', { kind: 'invalid' }],
-  ])('%j', (text, expected) => {
-    expect(parseActionPlanCommand(text)).toMatchObject(expected);
   });
 });

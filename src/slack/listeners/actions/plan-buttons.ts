@@ -3,11 +3,13 @@ import type { ModalView } from '@slack/types';
 import {
   defaultRemeasureOn,
   markStepDone,
+  type PlanSaid,
   planForStaff,
   planForStaffOrManager,
   shareableAnswers,
 } from '../../../modules/plans/plans.usecases.js';
 import { buildCloseModal, buildNoteModal, buildPlanModal } from '../../../modules/plans/plans.views.js';
+import { planWords } from '../../../modules/plans/plans.words.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import { buildNoticeModal, buildRoundModal } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -27,7 +29,7 @@ function opensModal(deps: ListenerDeps, build: (id: number, userId: string) => P
       const id = parseId(action.value);
       const view = id
         ? deps.seal.seal(await build(id, body.user.id), body.user.id)
-        : buildNoticeModal('Out of date', 'That button is out of date.');
+        : buildNoticeModal('Out of date', planWords('button_out_of_date'));
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       deps.logger.error({ err: error, user: body.user.id, action: action.action_id }, 'plan button failed');
@@ -38,9 +40,9 @@ function opensModal(deps: ListenerDeps, build: (id: number, userId: string) => P
 export const writePlanAction = (deps: ListenerDeps) =>
   opensModal(deps, async (planId, userId) => {
     const owned = await planForStaff(deps.planDeps, planId, userId);
-    if (!owned.ok) return buildNoticeModal("Can't write this", owned.text);
+    if (!owned.ok) return buildNoticeModal("Can't write this", planWords(owned.code, owned.values));
     if (owned.plan.state !== 'awaiting_plan')
-      return buildNoticeModal('Already written', 'This plan has already been written.');
+      return buildNoticeModal('Already written', planWords('already_written'));
     const [person, shareable] = await Promise.all([
       deps.directory.lookup(userId).catch(() => undefined),
       shareableAnswers(deps.planDeps, owned.plan),
@@ -55,21 +57,25 @@ export const writePlanAction = (deps: ListenerDeps) =>
 export const addNoteAction = (deps: ListenerDeps) =>
   opensModal(deps, async (planId, userId) => {
     const allowed = await planForStaffOrManager(deps.planDeps, planId, userId);
-    return allowed.ok ? buildNoteModal(allowed.plan) : buildNoticeModal("Can't add a note", allowed.text);
+    return allowed.ok
+      ? buildNoteModal(allowed.plan)
+      : buildNoticeModal("Can't add a note", planWords(allowed.code, allowed.values));
   });
 
 export const closePlanAction = (deps: ListenerDeps) =>
   opensModal(deps, async (planId, userId) => {
     const allowed = await planForStaffOrManager(deps.planDeps, planId, userId);
-    return allowed.ok ? buildCloseModal(allowed.plan) : buildNoticeModal("Can't close this", allowed.text);
+    return allowed.ok
+      ? buildCloseModal(allowed.plan)
+      : buildNoticeModal("Can't close this", planWords(allowed.code, allowed.values));
   });
 
 /** The re-measure: the round modal, prefilled with the plan's customer and service. */
 export const startRemeasureAction = (deps: ListenerDeps) =>
   opensModal(deps, async (planId, userId) => {
     const owned = await planForStaff(deps.planDeps, planId, userId);
-    if (!owned.ok) return buildNoticeModal("Can't start this", owned.text);
-    if (owned.plan.state !== 'active') return buildNoticeModal('Not active', 'This plan is not active.');
+    if (!owned.ok) return buildNoticeModal("Can't start this", planWords(owned.code, owned.values));
+    if (owned.plan.state !== 'active') return buildNoticeModal('Not active', planWords('plan_not_active'));
     const defaults = await prepareRoundForm({
       rounds: deps.rounds,
       clock: deps.clock,
@@ -87,10 +93,14 @@ export function markStepAction(deps: ListenerDeps) {
     const respond = boltRespond ?? noReply;
     try {
       const stepId = parseId(action.value);
-      const said = stepId
+      const said: PlanSaid = stepId
         ? await markStepDone(deps.planDeps, { stepId, userId: body.user.id, now: deps.clock.now() })
-        : ({ ok: false, text: 'That button is out of date.' } as const);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: said.text });
+        : { ok: false, code: 'button_out_of_date' };
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: planWords(said.code, said.values),
+      });
     } catch (error) {
       deps.logger.error({ err: error, user: body.user.id }, 'marking a step failed');
     }

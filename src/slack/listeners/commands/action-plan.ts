@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { listPlans, preparePlanOpening } from '../../../modules/plans/plans.usecases.js';
 import {
-  listPlans,
-  parseActionPlanCommand,
-  preparePlanOpening,
-} from '../../../modules/plans/plans.usecases.js';
-import { ACTION_PLAN_HELP, buildPlanOpenModal } from '../../../modules/plans/plans.views.js';
+  ACTION_PLAN_HELP,
+  buildPlanListText,
+  buildPlanOpenModal,
+} from '../../../modules/plans/plans.views.js';
+import { planWords } from '../../../modules/plans/plans.words.js';
 import { buildNoticeModal } from '../../../modules/rounds/rounds.views.js';
 import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -18,6 +19,26 @@ export const ACTION_PLAN_COMMAND = '/action-plan';
 const QUICK_CHECK_MS = 1_200;
 
 const SORRY = APOLOGIES.try_again;
+
+export type PlanCommand =
+  | { kind: 'help' }
+  | { kind: 'list' }
+  | { kind: 'open'; staffUserId: string; roundId?: number | undefined }
+  | { kind: 'invalid' };
+
+/**
+ * `/action-plan @someone [round:42] | list | help`. Slack sends mentions as `<@U123|name>`; the
+ * plans' use cases get the plain user id.
+ */
+export function parseActionPlanCommand(text: string): PlanCommand {
+  const trimmed = text.trim();
+  if (trimmed === '' || /^help$/i.test(trimmed)) return { kind: 'help' };
+  if (/^list$/i.test(trimmed)) return { kind: 'list' };
+  const match = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>(?:\s+round:(\d{1,9}))?$/.exec(trimmed);
+  if (match?.[1])
+    return { kind: 'open', staffUserId: match[1], roundId: match[2] ? Number(match[2]) : undefined };
+  return { kind: 'invalid' };
+}
 
 /**
  * `/action-plan @staff [round:N]`, `list`, `help`. Opening a plan checks roles first (which can take
@@ -33,15 +54,15 @@ export function actionPlanCommand({ planDeps, logger, seal }: ListenerDeps) {
       return;
     }
     if (parsed.kind === 'invalid') {
-      await ack({ response_type: 'ephemeral', text: parsed.text });
+      await ack({ response_type: 'ephemeral', text: planWords('command_invalid') });
       return;
     }
     await ack();
     const userId = command.user_id;
     try {
       if (parsed.kind === 'list') {
-        const said = await listPlans(planDeps, userId);
-        await respond({ response_type: 'ephemeral', text: said.text });
+        const plans = await listPlans(planDeps, userId);
+        await respond({ response_type: 'ephemeral', text: buildPlanListText(plans, userId) });
         return;
       }
       const checks = preparePlanOpening(planDeps, {
@@ -54,7 +75,8 @@ export function actionPlanCommand({ planDeps, logger, seal }: ListenerDeps) {
         new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), QUICK_CHECK_MS)),
       ]);
       if (quick) {
-        if (!quick.ok) await respond({ response_type: 'ephemeral', text: quick.text });
+        if (!quick.ok)
+          await respond({ response_type: 'ephemeral', text: planWords(quick.code, quick.values) });
         else
           await client.views.open({
             trigger_id: command.trigger_id,
@@ -73,7 +95,7 @@ export function actionPlanCommand({ planDeps, logger, seal }: ListenerDeps) {
         view_id: viewId,
         view: result.ok
           ? seal.seal(buildPlanOpenModal(result.opening), userId)
-          : buildNoticeModal("Can't open a plan", result.text),
+          : buildNoticeModal("Can't open a plan", planWords(result.code, result.values)),
       });
     } catch (error) {
       logger.error({ err: error, user: userId }, 'action plan command failed');

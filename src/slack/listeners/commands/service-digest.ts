@@ -2,7 +2,6 @@ import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@
 import type { SlackMessage } from '../../../lib/block-kit.js';
 import {
   prepareCommitteeForm,
-  REFUSALS,
   unsubscribeCommittee,
 } from '../../../modules/committees/committees.usecases.js';
 import {
@@ -17,8 +16,10 @@ import {
   settingsText,
   unsubscribedText,
 } from '../../../modules/committees/committees.views.js';
+import { committeeWords } from '../../../modules/committees/committees.words.js';
 import { previewDigest } from '../../../modules/digests/digests.usecases.js';
 import { buildDigestMessage } from '../../../modules/digests/digests.views.js';
+import { digestWords } from '../../../modules/digests/digests.words.js';
 import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 
@@ -65,7 +66,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
           channelId,
         );
         if (!preview.ok) {
-          await ephemeral(respond, preview.refusal);
+          await ephemeral(respond, digestWords(preview.code, preview.values));
           return;
         }
         const message = buildDigestMessage(preview.data, { preview: true });
@@ -83,7 +84,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
           now: clock.now(),
         });
         if (!result.ok) {
-          await ephemeral(respond, result.refusal);
+          await ephemeral(respond, committeeWords(result.code));
           return;
         }
         logger.info(
@@ -105,10 +106,11 @@ export function serviceDigestCommand(deps: ListenerDeps) {
       if (quick) {
         if (!quick.ok) {
           const existing =
-            action === 'settings' && quick.refusal === REFUSALS.notAdmin
+            action === 'settings' && quick.code === 'not_admin'
               ? await committees.findActiveByChannel(channelId)
               : undefined;
-          await ephemeral(respond, existing ? buildSettingsMessage(existing, quick.refusal) : quick.refusal);
+          const refusal = committeeWords(quick.code);
+          await ephemeral(respond, existing ? buildSettingsMessage(existing, refusal) : refusal);
           return;
         }
         if (action === 'settings' && !quick.existing) {
@@ -130,7 +132,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
       if (!viewId) return;
       // The same answers as above, in the modal that is already open.
       const view = !result.ok
-        ? buildCommitteeRefusalModal(result.refusal)
+        ? buildCommitteeRefusalModal(committeeWords(result.code))
         : action === 'settings' && !result.existing
           ? buildCommitteeRefusalModal(settingsText(undefined))
           : seal.seal(buildCommitteeModal(result, userId, libraryTimeZone), userId);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   type CommitteeField,
-  FORM_REFUSALS,
+  type CommitteeFormCode,
   submitCommitteeSettings,
   validateCommitteeDraft,
 } from '../../../modules/committees/committees.usecases.js';
@@ -10,6 +10,7 @@ import {
   COMMITTEE_MODAL,
   SHOW_INDIVIDUALS_VALUE,
 } from '../../../modules/committees/committees.views.js';
+import { committeeFormWords } from '../../../modules/committees/committees.words.js';
 import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 import { readSelected, readText, type ViewState } from '../../view-state.js';
@@ -55,10 +56,9 @@ export function committeeSettingsSubmission(deps: ListenerDeps) {
     metadata: metadataSchema,
     mayOpen: (metadata, userId) => metadata.adminUserId === userId,
     formBlock: ids.scope,
-    outOfDate: FORM_REFUSALS.out_of_date,
+    outOfDate: committeeFormWords('out_of_date'),
     blocks: errorBlock,
-    // The form's own checks already carry their sentences; Slack's refusals are codes.
-    words: (code) => FORM_REFUSALS[code as keyof typeof FORM_REFUSALS] ?? code,
+    words: (code) => committeeFormWords(code as CommitteeFormCode),
     tryAgain: APOLOGIES.try_again_save,
     failure: 'could not save committee settings',
     save: async ({ userId, metadata: { channelId, committeeId }, state }) => {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   addNote,
+  announceNoteAdded,
+  announcePlanClosed,
+  announcePlanWritten,
   checkPlanPlace,
   closePlan,
   openPlan,
@@ -8,6 +11,7 @@ import {
   writePlan,
 } from '../../../modules/plans/plans.usecases.js';
 import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL, PLAN_OPEN_MODAL } from '../../../modules/plans/plans.views.js';
+import { type PlanCode, type PlanValues, planWords } from '../../../modules/plans/plans.words.js';
 import { buildNoticeModal } from '../../../modules/rounds/rounds.views.js';
 import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -22,7 +26,10 @@ import {
 import { type ViewArgs, viewSubmission } from '../../view-submission.js';
 
 const planMetadata = z.object({ planId: z.number().int().positive().max(2_147_483_647) });
-const OUT_OF_DATE = 'This form is out of date. Close it and press the button in the thread again.';
+const OUT_OF_DATE = planWords('form_out_of_date');
+
+/** The words of a plan form's refusal codes. */
+const words = (code: string, values?: PlanValues) => planWords(code as PlanCode, values);
 
 const openMetadata = z.object({
   staffUserId: z.string().regex(/^[UW][A-Z0-9]{2,}$/),
@@ -48,7 +55,7 @@ export function planOpenSubmission(deps: ListenerDeps) {
       );
       await ack({
         response_action: 'errors',
-        errors: { [ids.channel]: 'This form is out of date. Close it and type /action-plan again.' },
+        errors: { [ids.channel]: planWords('open_form_out_of_date') },
       });
       return;
     }
@@ -61,7 +68,10 @@ export function planOpenSubmission(deps: ListenerDeps) {
         channelId: readConversation(parseViewState(view.state?.values), ids.channel, actionId),
       });
       if (!checked.ok) {
-        await ack({ response_action: 'errors', errors: { [ids.channel]: checked.text } });
+        await ack({
+          response_action: 'errors',
+          errors: { [ids.channel]: planWords(checked.code, checked.values) },
+        });
         return;
       }
       await ack({
@@ -78,7 +88,10 @@ export function planOpenSubmission(deps: ListenerDeps) {
       });
       await client.views.update({
         view_id: view.id,
-        view: buildNoticeModal(said.ok ? 'Plan opened' : "Couldn't open the plan", said.text),
+        view: buildNoticeModal(
+          said.ok ? 'Plan opened' : "Couldn't open the plan",
+          planWords(said.code, said.values),
+        ),
       });
     } catch (error) {
       logger.error({ err: error, user: userId }, 'could not open the plan');
@@ -100,14 +113,6 @@ const planBlocks: Record<PlanField, string> = {
   form: planIds.strengths,
 };
 
-/** The plan's sentences are already words (src/modules/plans); the skeleton shows them as they are. */
-const asSaid = (text: string) => text;
-
-/** After the acknowledgement, a plan's forms post into its thread. */
-const postAfter = async (stored: { after?: (() => Promise<void>) | undefined }) => {
-  await stored.after?.();
-};
-
 export function planWriteSubmission(deps: ListenerDeps) {
   const { planDeps, clock } = deps;
   return viewSubmission(deps, {
@@ -116,7 +121,7 @@ export function planWriteSubmission(deps: ListenerDeps) {
     formBlock: planIds.strengths,
     outOfDate: OUT_OF_DATE,
     blocks: planBlocks,
-    words: asSaid,
+    words,
     failure: 'could not store the plan',
     logged: ({ planId }) => ({ plan: planId }),
     save: async ({ userId, metadata, state, view }) => {
@@ -135,9 +140,9 @@ export function planWriteSubmission(deps: ListenerDeps) {
           share: readChecked(state, planIds.share, planAction).includes(PLAN_MODAL.shareValue),
         },
       });
-      return result.ok ? { ok: true, stored: result, fresh: true } : result;
+      return result.ok ? { ok: true, stored: result, fresh: result.created } : result;
     },
-    announce: postAfter,
+    announce: (written) => announcePlanWritten(planDeps, written),
   });
 }
 
@@ -149,7 +154,7 @@ export function planNoteSubmission(deps: ListenerDeps) {
     formBlock: NOTE_MODAL.block,
     outOfDate: OUT_OF_DATE,
     blocks: { note: NOTE_MODAL.block },
-    words: asSaid,
+    words,
     failure: 'could not add a note',
     save: async ({ userId, metadata, state, view }) => {
       const result = await addNote(planDeps, {
@@ -159,11 +164,9 @@ export function planNoteSubmission(deps: ListenerDeps) {
         sourceViewId: view.id,
         now: clock.now(),
       });
-      return result.ok
-        ? { ok: true, stored: result, fresh: true }
-        : { ok: false, errors: { note: result.text } };
+      return result.ok ? { ok: true, stored: result, fresh: result.created } : result;
     },
-    announce: postAfter,
+    announce: (note) => announceNoteAdded(planDeps, note),
   });
 }
 
@@ -176,7 +179,7 @@ export function planCloseSubmission(deps: ListenerDeps) {
     formBlock: ids.outcome,
     outOfDate: OUT_OF_DATE,
     blocks: { outcome: ids.outcome, note: ids.note },
-    words: asSaid,
+    words,
     failure: 'could not close the plan',
     save: async ({ userId, metadata, state }) => {
       const result = await closePlan(planDeps, {
@@ -186,9 +189,11 @@ export function planCloseSubmission(deps: ListenerDeps) {
         note: readText(state, ids.note, actionId),
         now: clock.now(),
       });
-      if (result.ok) return { ok: true, stored: result, fresh: true };
-      return { ok: false, errors: { [result.field === 'note' ? 'note' : 'outcome']: result.text } };
+      // Closed already (the same form again): nothing more to say in the thread.
+      return result.ok ? { ok: true, stored: result.closed, fresh: result.closed !== undefined } : result;
     },
-    announce: postAfter,
+    announce: async (closed) => {
+      if (closed) await announcePlanClosed(planDeps, closed);
+    },
   });
 }
