@@ -7,19 +7,17 @@ import type { ManagerAccess } from '../../slack/manager-access.js';
 import type { Messenger, PostResult } from '../../slack/messenger.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
-import type { KindHandler, ReminderSettings } from '../reminders/reminders.usecases.js';
+import type { ReminderSettings } from '../reminders/reminders.settings.js';
 import { workingStartOn, workingTimeAfterDays } from '../reminders/working-hours.js';
 import type { RoundPlans } from '../rounds/rounds.ports.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
 import type { PlansRepository } from './plans.repository.js';
 import {
   buildBeforeAfterMessage,
-  buildCheckinMessage,
   buildClosedMessage,
   buildNoteMessage,
   buildPlanMessage,
   buildPlanParentMessage,
-  buildRemeasureMessage,
   buildSharedAnswersMessage,
   buildWritePromptMessage,
   CHECKIN_CHOICES,
@@ -118,7 +116,8 @@ export async function postInThread(
   return result;
 }
 
-async function tellManager(deps: PlanDeps, plan: ActionPlan, error: string): Promise<void> {
+/** Tells the plan's manager that its thread cannot take a post, and how to fix it. */
+export async function tellManager(deps: PlanDeps, plan: ActionPlan, error: string): Promise<void> {
   await deps.messenger.post(plan.managerUserId, {
     text: `The action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}> has a problem.`,
     blocks: [
@@ -654,39 +653,5 @@ export async function closePlan(
   return {
     ok: true,
     after: async () => void (await postInThread(deps, closed, buildClosedMessage(closed, userId))),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Check-ins and the re-measure, delivered by the reminders queue into the thread
-
-export function planReminderKinds(deps: PlanDeps): Record<'plan_checkin' | 'plan_remeasure', KindHandler> {
-  const activePlan = async (planId: number | null) => {
-    const plan = planId ? await deps.plans.find(planId) : undefined;
-    return plan && plan.state === 'active' ? plan : undefined;
-  };
-  const destination = (plan: ActionPlan) => ({
-    channel: plan.channelId,
-    threadTs: plan.threadTs,
-    onUndeliverable: (error: string) => tellManager(deps, plan, error),
-  });
-  return {
-    async plan_checkin(reminder) {
-      const plan = await activePlan(reminder.planId);
-      if (!plan) return { cancel: 'plan_not_active' };
-      const sent = await deps.plans.sentCheckins(plan.id);
-      const earlier = sent.length >= 2 ? sent[sent.length - 2]?.sentAt : undefined;
-      const mentionManager = earlier ? !(await deps.plans.activitySince(plan.id, earlier)) : false;
-      return {
-        message: buildCheckinMessage(plan, await deps.plans.steps(plan.id), { mentionManager }),
-        ...destination(plan),
-      };
-    },
-    async plan_remeasure(reminder) {
-      const plan = await activePlan(reminder.planId);
-      if (!plan) return { cancel: 'plan_not_active' };
-      const start = plan.roundId ? await deps.rounds.findRound(plan.roundId) : undefined;
-      return { message: buildRemeasureMessage(plan, start), ...destination(plan) };
-    },
   };
 }
