@@ -9,21 +9,12 @@
  * Time zones are cached for everyone (as after their first message), so the figures measure the
  * queue, not 10,000 users.info calls.
  */
-import { WebClient } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../src/db/client.js';
 import { fixedClock } from '../src/lib/clock.js';
-import { createLogger } from '../src/logger.js';
-import { createPeopleDirectory } from '../src/modules/people/people.directory.js';
-import { createPeopleRepository } from '../src/modules/people/people.repository.js';
-import { createRemindersRepository } from '../src/modules/reminders/reminders.repository.js';
-import {
-  deliverDue,
-  REMINDER_EVENT_TYPE,
-  type ReminderDeps,
-} from '../src/modules/reminders/reminders.usecases.js';
-import { createRoundsRepository } from '../src/modules/rounds/rounds.repository.js';
-import { createMessenger } from '../src/slack/messenger.js';
+import type { ReminderDeps } from '../src/modules/reminders/reminders.deps.js';
+import { deliverDue, REMINDER_EVENT_TYPE } from '../src/modules/reminders/reminders.outbox.js';
+import { testDependencies } from '../test/helpers/dependencies.js';
 import { TEST_SETTINGS } from '../test/helpers/reminders.js';
 import { type SlackStandIn, startSlackStandIn } from '../test/helpers/slack-stand-in.js';
 import { withBenchDatabase } from './engines.js';
@@ -74,26 +65,24 @@ async function seed(handle: DatabaseHandle): Promise<void> {
     from rounds`);
 }
 
+/** The reminders' dependencies as the scheduler gets them (src/dependencies.ts), with timed repositories. */
 function depsFor(handle: DatabaseHandle, standIn: SlackStandIn, dbTime: { ms: number }): ReminderDeps {
-  const clock = fixedClock(NOW);
-  const client = new WebClient('xoxb-bench', {
-    slackApiUrl: standIn.url,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: 10_000,
-  });
-  const logger = createLogger('silent');
-  const people = timed(createPeopleRepository({ db: handle.db }), dbTime);
-  return {
-    reminders: timed(createRemindersRepository({ db: handle.db }), dbTime),
-    rounds: timed(createRoundsRepository({ db: handle.db }), dbTime),
-    people,
-    directory: createPeopleDirectory({ client, people, clock }),
-    messenger: createMessenger({ client, logger }),
-    logger,
-    instanceId: 'bench',
-    settings: { ...TEST_SETTINGS, tickBudgetMs: 600_000 },
-  };
+  return testDependencies({
+    db: handle.db,
+    standIn,
+    clock: fixedClock(NOW),
+    env: { SLACK_API_TIMEOUT_MS: '10000' },
+    overrides: {
+      repositories: (built) => ({
+        ...built,
+        reminders: timed(built.reminders, dbTime),
+        rounds: timed(built.rounds, dbTime),
+        people: timed(built.people, dbTime),
+      }),
+      settings: { reminders: { ...TEST_SETTINGS, tickBudgetMs: 600_000 } },
+      instanceId: 'bench',
+    },
+  }).background.reminders;
 }
 
 function deliveries(standIn: SlackStandIn) {

@@ -22,19 +22,18 @@ import {
 import { createInstallation, type Installation } from './modules/installation/installation.usecases.js';
 import { createPeopleDirectory, type PeopleDirectory } from './modules/people/people.directory.js';
 import { createPeopleRepository, type PeopleRepository } from './modules/people/people.repository.js';
+import { planReminderKinds } from './modules/plans/plans.reminders.js';
 import { createPlansRepository, type PlansRepository } from './modules/plans/plans.repository.js';
-import { type PlanDeps, planReminderKinds, roundPlansOf } from './modules/plans/plans.usecases.js';
+import { type PlanDeps, roundPlansOf } from './modules/plans/plans.usecases.js';
+import type { ReminderDeps } from './modules/reminders/reminders.deps.js';
 import { createRemindersJob } from './modules/reminders/reminders.job.js';
+import { roundReminderKinds } from './modules/reminders/reminders.kinds.js';
+import { deliverNow } from './modules/reminders/reminders.outbox.js';
 import {
   createRemindersRepository,
   type RemindersRepository,
 } from './modules/reminders/reminders.repository.js';
-import {
-  deliverNow,
-  type ReminderDeps,
-  type ReminderSettings,
-  reminderSettingsFrom,
-} from './modules/reminders/reminders.usecases.js';
+import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders/reminders.settings.js';
 import type { RoundPlans } from './modules/rounds/rounds.ports.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
@@ -192,6 +191,8 @@ export function createDependencies({
       logger,
       settings: settings.reminders,
     };
+    // Plans need only the reminders' repository; the outbox needs every module's kinds, plans' among
+    // them: so plans first, then the reminders with the complete registry of kinds.
     const reminders: ReminderDeps = {
       reminders: repositories.reminders,
       rounds: repositories.rounds,
@@ -202,7 +203,14 @@ export function createDependencies({
       instanceId,
       settings: settings.reminders,
       pause: installation,
-      extraKinds: planReminderKinds(plans),
+      kinds: {
+        ...roundReminderKinds({
+          rounds: repositories.rounds,
+          reminders: repositories.reminders,
+          settings: settings.reminders,
+        }),
+        ...planReminderKinds(plans),
+      },
       ...overrides.reminders,
     };
     const digests: DigestDeps = {

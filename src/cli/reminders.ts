@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runRemindersTick } from '../modules/reminders/reminders.usecases.js';
+import { runRemindersTick } from '../modules/reminders/reminders.job.js';
 import { type CliContext, isoInstant, jsonLines, positiveInt, table } from './shared.js';
 
 export function registerRemindersCommands(

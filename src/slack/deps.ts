@@ -6,7 +6,7 @@ import type { Installation } from '../modules/installation/installation.usecases
 import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
-import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
+import type { ReminderDeps } from '../modules/reminders/reminders.deps.js';
 import type { RoundPlans } from '../modules/rounds/rounds.ports.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from '../modules/rounds/rounds.usecases.js';

@@ -13,7 +13,7 @@ import {
   digestMetadata,
 } from '../../src/modules/digests/digests.usecases.js';
 import { lastCompleteWeek, weekBounds } from '../../src/modules/digests/digests.weeks.js';
-import { REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.usecases.js';
+import { REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.outbox.js';
 import { METADATA_KEY_FIELD } from '../../src/slack/messenger.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
 import { seedCommittee, seedRound as seedDigestRound } from '../helpers/digests.js';

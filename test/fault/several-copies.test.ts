@@ -10,7 +10,8 @@ import { createCommitteesRepository } from '../../src/modules/committees/committ
 import { DIGEST_EVENT_TYPE } from '../../src/modules/digests/digests.usecases.js';
 import { announcePlanWritten, openPlan, writePlan } from '../../src/modules/plans/plans.usecases.js';
 import { planWords } from '../../src/modules/plans/plans.words.js';
-import { muteReminders, REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.usecases.js';
+import { muteReminders } from '../../src/modules/reminders/reminders.buttons.js';
+import { REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.outbox.js';
 import { INTERVIEW_QUESTIONS } from '../../src/modules/rounds/rounds.content.js';
 import { createRoundsRepository } from '../../src/modules/rounds/rounds.repository.js';
 import { recordResponse, startRound } from '../../src/modules/rounds/rounds.usecases.js';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { reminders, rounds } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
-import { REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.usecases.js';
+import { REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.outbox.js';
 import { ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { digestPosts, reminders, rounds, slackEvents, slackInstallation } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { DIGEST_EVENT_TYPE } from '../../src/modules/digests/digests.usecases.js';
-import { REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.usecases.js';
+import { REMINDER_EVENT_TYPE } from '../../src/modules/reminders/reminders.outbox.js';
 import { RESPONSE_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, TEST_BOT_TOKEN, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';

@@ -1,16 +1,12 @@
-import { WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import { type Round, reminders } from '../../src/db/schema.js';
 import type { Clock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/logger.js';
-import { createPeopleDirectory } from '../../src/modules/people/people.directory.js';
-import { createPeopleRepository } from '../../src/modules/people/people.repository.js';
-import { createRemindersRepository } from '../../src/modules/reminders/reminders.repository.js';
-import type { ReminderDeps, ReminderSettings } from '../../src/modules/reminders/reminders.usecases.js';
+import type { ReminderDeps } from '../../src/modules/reminders/reminders.deps.js';
+import type { ReminderSettings } from '../../src/modules/reminders/reminders.settings.js';
 import { DEFAULT_POLICY } from '../../src/modules/reminders/working-hours.js';
 import { createRoundsRepository } from '../../src/modules/rounds/rounds.repository.js';
-import { createMessenger } from '../../src/slack/messenger.js';
+import { testDependencies } from './dependencies.js';
 import type { SlackStandIn } from './slack-stand-in.js';
 
 export const TEST_SETTINGS: ReminderSettings = {
@@ -28,34 +24,35 @@ export const TEST_SETTINGS: ReminderSettings = {
 };
 
 /**
- * Reminder use cases wired as the scheduler wires them: real repositories on the test database and
- * a real WebClient, configured like the background client, talking HTTP to the stand-in.
+ * Reminder use cases wired as the scheduler wires them (src/dependencies.ts, every module's kinds
+ * registered): real repositories on the test database and the background WebClient, talking HTTP
+ * to the stand-in. `overrides` replaces parts of them (a registry of kinds, say).
  */
 export function reminderDepsFor(
   db: Database,
   standIn: SlackStandIn,
   clock: Clock,
-  options: { settings?: Partial<ReminderSettings>; instanceId?: string; timeoutMs?: number } = {},
+  options: {
+    settings?: Partial<ReminderSettings>;
+    instanceId?: string;
+    timeoutMs?: number;
+    overrides?: Partial<ReminderDeps>;
+  } = {},
 ): ReminderDeps {
-  const client = new WebClient('xoxb-test', {
-    slackApiUrl: standIn.url,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: options.timeoutMs ?? 5_000,
-  });
-  const logger = createLogger('silent');
-  const people = createPeopleRepository({ db });
-  return {
-    reminders: createRemindersRepository({ db }),
-    rounds: createRoundsRepository({ db }),
-    people,
-    directory: createPeopleDirectory({ client, people, clock }),
-    messenger: createMessenger({ client, logger }),
-    logger,
-    instanceId: options.instanceId ?? 'test',
-    settings: { ...TEST_SETTINGS, ...options.settings },
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
-  };
+  return testDependencies({
+    db,
+    standIn,
+    clock,
+    env: { SLACK_API_TIMEOUT_MS: String(options.timeoutMs ?? 5_000) },
+    overrides: {
+      instanceId: options.instanceId ?? 'test',
+      settings: { reminders: { ...TEST_SETTINGS, ...options.settings } },
+      reminders: {
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
+        ...options.overrides,
+      },
+    },
+  }).background.reminders;
 }
 
 let views = 0;

@@ -7,19 +7,17 @@ import type { ManagerAccess } from '../../slack/manager-access.js';
 import type { Messenger, PostResult } from '../../slack/messenger.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
-import type { KindHandler, ReminderSettings } from '../reminders/reminders.usecases.js';
+import type { ReminderSettings } from '../reminders/reminders.settings.js';
 import { workingStartOn, workingTimeAfterDays } from '../reminders/working-hours.js';
 import type { RoundPlans } from '../rounds/rounds.ports.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
 import type { PlansRepository } from './plans.repository.js';
 import {
   buildBeforeAfterMessage,
-  buildCheckinMessage,
   buildClosedMessage,
   buildNoteMessage,
   buildPlanMessage,
   buildPlanParentMessage,
-  buildRemeasureMessage,
   buildSharedAnswersMessage,
   buildThreadProblemMessage,
   buildWritePromptMessage,
@@ -579,38 +577,4 @@ export async function closePlan(
 /** A plan was closed: its thread hears how it went. */
 export async function announcePlanClosed(deps: PlanDeps, { plan, userId }: ClosedPlan): Promise<void> {
   await postInThread(deps, plan, buildClosedMessage(plan, userId));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Check-ins and the re-measure, delivered by the reminders queue into the thread
-
-export function planReminderKinds(deps: PlanDeps): Record<'plan_checkin' | 'plan_remeasure', KindHandler> {
-  const activePlan = async (planId: number | null) => {
-    const plan = planId ? await deps.plans.find(planId) : undefined;
-    return plan && plan.state === 'active' ? plan : undefined;
-  };
-  const destination = (plan: ActionPlan) => ({
-    channel: plan.channelId,
-    threadTs: plan.threadTs,
-    onUndeliverable: (error: string) => tellManager(deps, plan, error),
-  });
-  return {
-    async plan_checkin(reminder) {
-      const plan = await activePlan(reminder.planId);
-      if (!plan) return { cancel: 'plan_not_active' };
-      const sent = await deps.plans.sentCheckins(plan.id);
-      const earlier = sent.length >= 2 ? sent[sent.length - 2]?.sentAt : undefined;
-      const mentionManager = earlier ? !(await deps.plans.activitySince(plan.id, earlier)) : false;
-      return {
-        message: buildCheckinMessage(plan, await deps.plans.steps(plan.id), { mentionManager }),
-        ...destination(plan),
-      };
-    },
-    async plan_remeasure(reminder) {
-      const plan = await activePlan(reminder.planId);
-      if (!plan) return { cancel: 'plan_not_active' };
-      const start = plan.roundId ? await deps.rounds.findRound(plan.roundId) : undefined;
-      return { message: buildRemeasureMessage(plan, start), ...destination(plan) };
-    },
-  };
 }

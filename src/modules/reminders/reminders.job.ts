@@ -1,13 +1,34 @@
 import type { Logger } from '../../logger.js';
 import type { ScheduledJob } from '../../scheduler/scheduler.js';
-import { type ReminderDeps, runRemindersTick } from './reminders.usecases.js';
+import { type DeliveryReport, deliverDue, type OutboxDeps } from './reminders.outbox.js';
+import {
+  expireRounds,
+  type SweepDeps,
+  scheduleCadenceInvitations,
+  scheduleNewRoundReminders,
+} from './reminders.sweeps.js';
+
+export interface TickReport extends DeliveryReport {
+  scheduled: number;
+  expired: number;
+  invited: number;
+}
+
+/** One tick of the reminders job: derive new due work from rounds, then send what is due. */
+export async function runRemindersTick(deps: OutboxDeps & SweepDeps, now: Date): Promise<TickReport> {
+  const expired = await expireRounds(deps, now);
+  const scheduled = await scheduleNewRoundReminders(deps);
+  const invited = await scheduleCadenceInvitations(deps, now);
+  const delivery = await deliverDue(deps, now);
+  return { ...delivery, scheduled, expired, invited };
+}
 
 /** The reminders job: expire, schedule, invite, then deliver what is due. */
 export function createRemindersJob({
   reminderDeps,
   logger,
 }: {
-  reminderDeps: ReminderDeps;
+  reminderDeps: OutboxDeps & SweepDeps;
   logger: Logger;
 }): ScheduledJob {
   return {

@@ -250,11 +250,16 @@ export function createRemindersRepository({ db }: { db: Database }) {
     /**
      * Leaves a claim whose send had an unknown outcome for the stale-claim check, which asks Slack.
      * Backdating the claim makes that happen on the next tick rather than after a whole lease.
+     * `attempted: false` when nothing was sent this time (a kind this copy does not know).
      */
-    async markUncertain(id: number, claimedAt: Date, error: string): Promise<void> {
+    async markUncertain(id: number, claimedAt: Date, error: string, attempted = true): Promise<void> {
       await db
         .update(reminders)
-        .set({ claimedAt, lastError: error, attempts: sql`${reminders.attempts} + 1` })
+        .set({
+          claimedAt,
+          lastError: error,
+          ...(attempted ? { attempts: sql`${reminders.attempts} + 1` } : {}),
+        })
         .where(and(eq(reminders.id, id), eq(reminders.state, 'sending')));
     },
 

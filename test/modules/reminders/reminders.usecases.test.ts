@@ -1,18 +1,21 @@
+import { PassThrough } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reminders, rounds } from '../../../src/db/schema.js';
 import { fixedClock } from '../../../src/lib/clock.js';
+import { createLogger } from '../../../src/logger.js';
 import {
   askCustomerAgain,
   cancelRound,
   muteReminders,
-  REMINDER_EVENT_TYPE,
-  type ReminderDeps,
-  runRemindersTick,
   snoozeInterview,
   unmuteReminders,
-} from '../../../src/modules/reminders/reminders.usecases.js';
+} from '../../../src/modules/reminders/reminders.buttons.js';
+import type { ReminderDeps } from '../../../src/modules/reminders/reminders.deps.js';
+import { runRemindersTick } from '../../../src/modules/reminders/reminders.job.js';
+import { REMINDER_EVENT_TYPE, type ReminderKinds } from '../../../src/modules/reminders/reminders.outbox.js';
 import { REMINDER_ACTIONS } from '../../../src/modules/reminders/reminders.views.js';
+import { reminderDoneWords } from '../../../src/modules/reminders/reminders.words.js';
 import { expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../../helpers/database.js';
 import { reminderDepsFor, seedRound } from '../../helpers/reminders.js';
@@ -290,9 +293,11 @@ describeEachDatabase('reminders', (getDb) => {
   it('snoozes the interview reminder by two working days; pressing twice snoozes once', async () => {
     const first = await remindedOnThursday();
     const now = new Date('2026-11-26T09:30:00Z'); // Thursday
-    expect(await snoozeInterview(deps, { reminderId: first.id, userId: STAFF, now })).toMatchObject({
+    const said = await snoozeInterview(deps, { reminderId: first.id, userId: STAFF, now });
+    expect(said).toMatchObject({
       ok: true,
     });
+    expect(said.ok && reminderDoneWords(said.done)).toBe("Snoozed: we'll remind you again on Mon 30 Nov.");
     expect(await snoozeInterview(deps, { reminderId: first.id, userId: STAFF, now })).toMatchObject({
       ok: true,
     });
@@ -301,6 +306,7 @@ describeEachDatabase('reminders', (getDb) => {
     expect(snoozed[0]?.dueAt.toISOString()).toBe('2026-11-30T09:00:00.000Z'); // Saturday -> Monday 09:00
     expect(await snoozeInterview(deps, { reminderId: first.id, userId: 'USOMEONE', now })).toMatchObject({
       ok: false,
+      code: 'not_yours',
     });
     await tick('2026-11-30T09:00:00Z');
     expect(posts(STAFF).filter((c) => String(c.args.text).startsWith('Reminder:'))).toHaveLength(2);
@@ -328,9 +334,13 @@ describeEachDatabase('reminders', (getDb) => {
     const now = new Date('2026-11-24T10:00:00Z');
     expect(await cancelRound(deps, { roundId: round.id, userId: CUSTOMER, now })).toMatchObject({
       ok: false,
+      code: 'not_your_round',
     });
     expect(await cancelRound(deps, { roundId: round.id, userId: STAFF, now })).toMatchObject({ ok: true });
-    expect(await cancelRound(deps, { roundId: round.id, userId: STAFF, now })).toMatchObject({ ok: false });
+    expect(await cancelRound(deps, { roundId: round.id, userId: STAFF, now })).toMatchObject({
+      ok: false,
+      code: 'round_not_open',
+    });
     expect((await rows()).every((r) => r.state === 'cancelled')).toBe(true);
     await tick('2026-12-20T10:00:00Z');
     expect(posts()).toHaveLength(0);
@@ -396,7 +406,8 @@ describeEachDatabase('reminders', (getDb) => {
 
       // Thursday 18:30 in New York: after hours, so the first comes Friday at 09:00 there.
       const said = await unmuteReminders(deps, { userId: CUSTOMER, now: new Date('2026-12-03T23:30:00Z') });
-      expect(said).toEqual({ ok: true, outcome: 'Reminders are on again.' });
+      expect(said).toEqual({ ok: true, done: { code: 'unmuted' } });
+      expect(said.ok && reminderDoneWords(said.done)).toBe('Reminders are on again.');
       await tickHourly('2026-12-04T00:00:00Z', '2026-12-09T00:00:00Z');
       expect(await arrivals(CUSTOMER)).toEqual([
         [`customer_nudge:${round.id}:1`, '2026-12-04T14:00:00.000Z'], // Friday 09:00 in New York
@@ -685,5 +696,83 @@ describeEachDatabase('reminders', (getDb) => {
       .where(and(eq(reminders.kind, 'interview_due')));
     expect(row?.state).toBe('sent');
     expect(posts(STAFF)).toHaveLength(1);
+  });
+
+  /**
+   * A copy of an older version, beside a newer one during a deploy, meets a row whose kind it has no
+   * handler for. It must neither send nor cancel it, nor stop its tick: the row waits for a copy
+   * that knows it.
+   */
+  const olderCopy = () => {
+    const logs = new PassThrough();
+    let text = '';
+    logs.on('data', (chunk) => {
+      text += String(chunk);
+    });
+    const known = Object.fromEntries(
+      Object.entries(deps.kinds).filter(([kind]) => kind !== 'interview_due'),
+    ) as ReminderKinds;
+    const older = reminderDepsFor(db(), standIn, clock, {
+      overrides: { kinds: known, logger: createLogger('info', logs) },
+    });
+    return { older, logs: () => text };
+  };
+
+  it('puts a reminder of a kind it does not know back for later, and a copy that knows it sends it', async () => {
+    const { older, logs } = olderCopy();
+    await seedRound(db(), {
+      staffUserId: STAFF,
+      customerUserId: null,
+      createdAt: new Date('2026-11-23T10:00:00Z'),
+      interviewOn: '2026-11-24',
+    });
+    await tick('2026-11-23T10:01:00Z');
+    clock.set('2026-11-24T09:00:00Z');
+    const report = await runRemindersTick(older, new Date('2026-11-24T09:00:00Z'));
+    expect(report).toMatchObject({ claimed: 1, sent: 0, cancelled: 0, failed: 0, retried: 1 });
+    expect(posts()).toHaveLength(0);
+    const [row] = await rows();
+    expect(row).toMatchObject({
+      kind: 'interview_due',
+      state: 'pending',
+      lastError: 'unknown_kind',
+      attempts: 0,
+    });
+    expect(row?.dueAt.toISOString()).toBe('2026-11-24T09:15:00.000Z');
+    expect(logs()).toContain('reminder of a kind this version does not know');
+    expect(logs()).toContain('"kind":"interview_due"');
+
+    expect((await tick('2026-11-24T09:10:00Z')).sent).toBe(0);
+    expect((await tick('2026-11-24T09:15:00Z')).sent).toBe(1);
+    expect(posts(STAFF)).toHaveLength(1);
+  });
+
+  it('leaves a stale claim of a kind it does not know as a claim, for a copy that knows it to check with Slack', async () => {
+    const { older } = olderCopy();
+    await seedRound(db(), {
+      staffUserId: STAFF,
+      customerUserId: null,
+      createdAt: new Date('2026-11-23T10:00:00Z'),
+      interviewOn: '2026-11-24',
+    });
+    await tick('2026-11-23T10:01:00Z');
+    // A newer copy claims it and dies before it says whether it sent it.
+    const [claimed] = await deps.reminders.claimDue(new Date('2026-11-24T09:00:00Z'), 10, 'newer-copy');
+    if (!claimed) throw new Error('nothing claimed');
+    clock.set('2026-11-24T09:03:00Z');
+    const report = await runRemindersTick(older, new Date('2026-11-24T09:03:00Z'));
+    expect(report).toMatchObject({ reconciled: 1, sent: 0, cancelled: 0, retried: 1 });
+    expect(await deps.reminders.find(claimed.id)).toMatchObject({
+      state: 'sending',
+      lastError: 'unknown_kind',
+      attempts: 0,
+    });
+    // Not offered again until the retry time: then the copy that knows it asks Slack, and sends once.
+    expect((await tick('2026-11-24T09:10:00Z')).reconciled).toBe(0);
+    expect(posts()).toHaveLength(0);
+    const later = await tick('2026-11-24T09:19:00Z');
+    expect(later).toMatchObject({ reconciled: 1, sent: 1 });
+    expect(posts(STAFF)).toHaveLength(1);
+    expect(await deps.reminders.find(claimed.id)).toMatchObject({ state: 'sent' });
   });
 });

@@ -7,8 +7,9 @@ import {
   isOwnDirectMessage,
   muteReminders,
   snoozeInterview,
-} from '../../../modules/reminders/reminders.usecases.js';
+} from '../../../modules/reminders/reminders.buttons.js';
 import { withOutcome } from '../../../modules/reminders/reminders.views.js';
+import { reminderDoneWords, reminderWords } from '../../../modules/reminders/reminders.words.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import { buildRoundModal } from '../../../modules/rounds/rounds.views.js';
 import { APOLOGIES } from '../../apologies.js';
@@ -36,23 +37,25 @@ function reminderButton(
     const respond = boltRespond ?? noReply;
     const id = parseRoundId(action.value);
     try {
-      const result = id
+      const result: ButtonResult = id
         ? await run(id, body.user.id, deps.clock.now())
-        : ({ ok: false, refusal: 'That button is out of date.' } as const);
+        : { ok: false, code: 'button_out_of_date' };
       if (!result.ok) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: result.refusal });
+        const text = reminderWords(result.code);
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
         return;
       }
+      const outcome = reminderDoneWords(result.done);
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
       if (channel && ts && (await isOwnDirectMessage(deps.reminderDeps, body.user.id, channel))) {
         await deps.messenger.update(channel, ts, {
-          text: result.outcome,
-          blocks: withOutcome(body.message?.blocks as KnownBlock[] | undefined, result.outcome),
+          text: outcome,
+          blocks: withOutcome(body.message?.blocks as KnownBlock[] | undefined, outcome),
         });
         return;
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, text: result.outcome });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: outcome });
     } catch (error) {
       deps.logger.error(
         { err: error, user: body.user.id, action: action.action_id },

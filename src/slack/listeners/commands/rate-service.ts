@@ -1,6 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { withTimeout } from '../../../lib/timeout.js';
-import { muteReminders, unmuteReminders } from '../../../modules/reminders/reminders.usecases.js';
+import {
+  type ButtonResult,
+  muteReminders,
+  unmuteReminders,
+} from '../../../modules/reminders/reminders.buttons.js';
+import { reminderDoneWords, reminderWords } from '../../../modules/reminders/reminders.words.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import {
   buildRoundModal,
@@ -34,12 +39,13 @@ export function rateServiceCommand({
     if (mute || /^unmute$/i.test(text)) {
       try {
         const days = Number(mute?.[1] ?? reminderDeps.settings.muteDays);
-        const result = mute
+        const result: ButtonResult = mute
           ? days >= 1 && days <= 365
             ? await muteReminders(reminderDeps, { userId: command.user_id, days, now: clock.now() })
-            : ({ ok: false, refusal: 'Mute for 1 to 365 days, e.g. `/rate-service mute 14`.' } as const)
+            : { ok: false, code: 'mute_days_out_of_range' }
           : await unmuteReminders(reminderDeps, { userId: command.user_id, now: clock.now() });
-        await ack({ response_type: 'ephemeral', text: result.ok ? result.outcome : result.refusal });
+        const text = result.ok ? reminderDoneWords(result.done) : reminderWords(result.code);
+        await ack({ response_type: 'ephemeral', text });
       } catch (error) {
         logger.error({ err: error, user: command.user_id }, 'could not change the mute');
         await ack({
