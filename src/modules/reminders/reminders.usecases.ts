@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { NewReminder, Reminder, Round } from '../../db/schema.js';
 import type { SlackMessage } from '../../lib/block-kit.js';
+import { parseClock } from '../../lib/calendar.js';
 import { formatDay } from '../../lib/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Messenger } from '../../slack/messenger.js';
@@ -18,7 +19,6 @@ import {
 } from './reminders.views.js';
 import {
   nextWorkingTime,
-  parseClock,
   spacedFrom,
   type WorkingHoursPolicy,
   workingStartOn,
