@@ -1,5 +1,6 @@
 import type { ActionPlan, Round, RoundResponse } from '../../db/schema.js';
 import type { SlackMessage } from '../../lib/block-kit.js';
+import { isCalendarDate } from '../../lib/calendar.js';
 import { addDays, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs } from '../../lib/text.js';
 import type { Logger } from '../../logger.js';
@@ -465,8 +466,7 @@ export async function writePlan(
   const zone = (await deps.directory.lookup(userId).catch(() => undefined))?.tz ?? null;
   const today = localDate(now, zone);
   const remeasureOn = draft.remeasureOn ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(remeasureOn) || Number.isNaN(Date.parse(remeasureOn)))
-    errors.remeasureOn = 'Choose a date.';
+  if (!isCalendarDate(remeasureOn)) errors.remeasureOn = 'Choose a date.';
   else if (remeasureOn <= today) errors.remeasureOn = 'Choose a day after today.';
   else if (remeasureOn > addDays(today, 365)) errors.remeasureOn = 'Choose a day within the next year.';
   // The option is only offered with the customer's agreement; sent without it, it is refused.
