@@ -20,6 +20,7 @@ import {
   type InstallationRepository,
 } from './modules/installation/installation.repository.js';
 import { createInstallation, type Installation } from './modules/installation/installation.usecases.js';
+import type { Messenger } from './modules/messaging/messaging.port.js';
 import { createPeopleDirectory, type PeopleDirectory } from './modules/people/people.directory.js';
 import { createPeopleRepository, type PeopleRepository } from './modules/people/people.repository.js';
 import { createPlansRepository, type PlansRepository } from './modules/plans/plans.repository.js';
@@ -42,7 +43,7 @@ import type { ScheduledJob } from './scheduler/scheduler.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createManagerAccess } from './slack/manager-access.js';
-import { createMessenger, type Messenger } from './slack/messenger.js';
+import { createMessenger } from './slack/messenger.js';
 import { createPlanConversations } from './slack/plan-conversations.js';
 import { createMetadataSeal } from './slack/sealed-metadata.js';
 import { createTokenCheck, reportTokenRefusals } from './slack/token-refusals.js';

@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
 import type { Installation } from '../modules/installation/installation.usecases.js';
+import type { Messenger } from '../modules/messaging/messaging.port.js';
 import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
@@ -10,7 +11,6 @@ import type { ReminderDeps } from '../modules/reminders/reminders.usecases.js';
 import type { RoundPlans } from '../modules/rounds/rounds.ports.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from '../modules/rounds/rounds.usecases.js';
-import type { Messenger } from './messenger.js';
 import type { MetadataSeal } from './sealed-metadata.js';
 
 /** What listeners are given: repositories, services and a clock; never a raw database handle. */

@@ -5,7 +5,7 @@ import { addDays, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs } from '../../lib/text.js';
 import type { Logger } from '../../logger.js';
 import type { ManagerAccess } from '../../slack/manager-access.js';
-import type { Messenger, PostResult } from '../../slack/messenger.js';
+import type { Messenger, PostResult } from '../messaging/messaging.port.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
 import type { KindHandler, ReminderSettings } from '../reminders/reminders.usecases.js';

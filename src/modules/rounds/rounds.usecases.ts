@@ -1,7 +1,7 @@
 import type { Round, RoundResponse } from '../../db/schema.js';
 import { addDays, type Clock, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs, cleanText } from '../../lib/text.js';
-import type { Messenger } from '../../slack/messenger.js';
+import type { Messenger } from '../messaging/messaging.port.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
 import { type AnswerKey, INTERVIEW_QUESTIONS, LIMITS, SEGMENTS, type Segment } from './rounds.content.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
