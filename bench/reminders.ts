@@ -24,6 +24,7 @@ import {
 } from '../src/modules/reminders/reminders.usecases.js';
 import { createRoundsRepository } from '../src/modules/rounds/rounds.repository.js';
 import { createMessenger } from '../src/slack/messenger.js';
+import { createSlackPersonSource } from '../src/slack/person-source.js';
 import { TEST_SETTINGS } from '../test/helpers/reminders.js';
 import { type SlackStandIn, startSlackStandIn } from '../test/helpers/slack-stand-in.js';
 import { withBenchDatabase } from './engines.js';
@@ -88,7 +89,7 @@ function depsFor(handle: DatabaseHandle, standIn: SlackStandIn, dbTime: { ms: nu
     reminders: timed(createRemindersRepository({ db: handle.db }), dbTime),
     rounds: timed(createRoundsRepository({ db: handle.db }), dbTime),
     people,
-    directory: createPeopleDirectory({ client, people, clock }),
+    directory: createPeopleDirectory({ source: createSlackPersonSource(client), people, clock }),
     messenger: createMessenger({ client, logger }),
     logger,
     instanceId: 'bench',

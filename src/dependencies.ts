@@ -44,6 +44,7 @@ import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access
 import type { ListenerDeps } from './slack/deps.js';
 import { createManagerAccess } from './slack/manager-access.js';
 import { createMessenger } from './slack/messenger.js';
+import { createSlackPersonSource } from './slack/person-source.js';
 import { createPlanConversations } from './slack/plan-conversations.js';
 import { createMetadataSeal } from './slack/sealed-metadata.js';
 import { createTokenCheck, reportTokenRefusals } from './slack/token-refusals.js';
@@ -181,7 +182,11 @@ export function createDependencies({
 
   const side = (client: WebClient): SlackSide => {
     const messenger = createMessenger({ client, logger, pause: installation });
-    const directory = createPeopleDirectory({ client, people: repositories.people, clock });
+    const directory = createPeopleDirectory({
+      source: createSlackPersonSource(client),
+      people: repositories.people,
+      clock,
+    });
     const plans: PlanDeps = {
       plans: repositories.plans,
       rounds: repositories.rounds,

@@ -11,6 +11,7 @@ import type { ReminderDeps, ReminderSettings } from '../../src/modules/reminders
 import { DEFAULT_POLICY } from '../../src/modules/reminders/working-hours.js';
 import { createRoundsRepository } from '../../src/modules/rounds/rounds.repository.js';
 import { createMessenger } from '../../src/slack/messenger.js';
+import { createSlackPersonSource } from '../../src/slack/person-source.js';
 import type { SlackStandIn } from './slack-stand-in.js';
 
 export const TEST_SETTINGS: ReminderSettings = {
@@ -49,7 +50,7 @@ export function reminderDepsFor(
     reminders: createRemindersRepository({ db }),
     rounds: createRoundsRepository({ db }),
     people,
-    directory: createPeopleDirectory({ client, people, clock }),
+    directory: createPeopleDirectory({ source: createSlackPersonSource(client), people, clock }),
     messenger: createMessenger({ client, logger }),
     logger,
     instanceId: options.instanceId ?? 'test',
