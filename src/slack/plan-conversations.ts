@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { withTimeout } from '../lib/timeout.js';
 import type { Messenger } from '../modules/messaging/messaging.port.js';
-import type { ChannelCheck, PlanConversations } from '../modules/plans/plans.usecases.js';
+import type { ChannelCheck, PlanConversations } from '../modules/plans/plans.port.js';
 import { slackErrorCode } from './slack-errors.js';
 
 /**

@@ -4,7 +4,6 @@ import { isCalendarDate } from '../../lib/calendar.js';
 import { addDays, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs } from '../../lib/text.js';
 import type { Logger } from '../../logger.js';
-import type { ManagerAccess } from '../../slack/manager-access.js';
 import type { Messenger, PostResult } from '../messaging/messaging.port.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
@@ -12,6 +11,7 @@ import type { KindHandler, ReminderSettings } from '../reminders/reminders.useca
 import { workingStartOn, workingTimeAfterDays } from '../reminders/working-hours.js';
 import type { RoundPlans } from '../rounds/rounds.ports.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
+import type { ManagerAccess, PlanConversations } from './plans.port.js';
 import type { PlansRepository } from './plans.repository.js';
 import {
   buildBeforeAfterMessage,
@@ -29,17 +29,6 @@ import {
 } from './plans.views.js';
 
 export const DEFAULT_REMEASURE_AFTER_DAYS = 60;
-
-/** What a channel a manager chose for a plan turns out to be, asked of Slack at that moment. */
-export type ChannelCheck = 'private' | 'public' | 'direct_message' | 'not_member' | 'archived' | 'unknown';
-
-/** The private conversations plans live in (src/slack/plan-conversations.ts). */
-export interface PlanConversations {
-  /** The app's conversation with these people: the DM for one, a group DM for several. */
-  open(userIds: readonly string[]): Promise<{ ok: true; channel: string } | { ok: false; error: string }>;
-  /** Whether a channel is a private channel the app is in (a cut-off leaves it 'unknown'). */
-  check(channelId: string, options: { timeoutMs: number }): Promise<ChannelCheck>;
-}
 
 export interface PlanDeps {
   plans: PlansRepository;
