@@ -4,6 +4,7 @@ import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import type { ScheduledJob } from './lib/scheduled-job.js';
 import type { Logger } from './logger.js';
 import {
   type CommitteesRepository,
@@ -39,7 +40,6 @@ import {
 import type { RoundPlans } from './modules/rounds/rounds.ports.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
-import type { ScheduledJob } from './scheduler/scheduler.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createManagerAccess } from './slack/manager-access.js';

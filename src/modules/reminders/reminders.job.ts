@@ -1,5 +1,5 @@
+import type { ScheduledJob } from '../../lib/scheduled-job.js';
 import type { Logger } from '../../logger.js';
-import type { ScheduledJob } from '../../scheduler/scheduler.js';
 import { type ReminderDeps, runRemindersTick } from './reminders.usecases.js';
 
 /** The reminders job: expire, schedule, invite, then deliver what is due. */

@@ -7,7 +7,11 @@ import { type AnswerKey, INTERVIEW_QUESTIONS, LIMITS, SEGMENTS, type Segment } f
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
 import { customerRequestKey, type RoundOutbox, type RoundPlans, roundResultKey } from './rounds.ports.js';
 import type { RoundsRepository } from './rounds.repository.js';
-import { buildCustomerThanksMessage, buildRoundStartedMessage } from './rounds.views.js';
+import {
+  buildCustomerThanksMessage,
+  buildRoundStartedMessage,
+  type RoundFormDefaults,
+} from './rounds.views.js';
 import type { RoundCode } from './rounds.words.js';
 
 /** How many earlier services the form offers back (a select takes at most 100 options). */
@@ -26,16 +30,6 @@ export type Result<T, F extends string> =
 
 // ---------------------------------------------------------------------------------------------
 // Starting a round: the staff member's self-rating
-
-export interface RoundFormDefaults {
-  unit: string | null;
-  previousServices: string[];
-  interviewOn: string;
-  /** Filled in from an earlier round: a new round with the same customer and service. */
-  prefill?:
-    | { customerUserId: string | null; customerName: string | null; service: string; segment: Segment }
-    | undefined;
-}
 
 export async function prepareRoundForm({
   rounds,
