@@ -1,4 +1,3 @@
-import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
@@ -36,8 +35,4 @@ export interface ListenerDeps {
   departures: DepartureDeps;
   /** Seals every modal's private_metadata when it opens, and checks the seal on submission. */
   seal: MetadataSeal;
-}
-
-export interface RepositoryDeps {
-  db: Database;
 }
