@@ -1,7 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { isValidTimeZone } from './modules/digests/digests.weeks.js';
-import { parseClock } from './modules/reminders/working-hours.js';
+import { isValidTimeZone, parseClock } from './lib/calendar.js';
 
 /**
  * The whole environment the app reads, in one schema. Every key names its environment variable,

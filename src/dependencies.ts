@@ -4,6 +4,7 @@ import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import type { ScheduledJob } from './lib/scheduled-job.js';
 import type { Logger } from './logger.js';
 import {
   type CommitteesRepository,
@@ -20,6 +21,7 @@ import {
   type InstallationRepository,
 } from './modules/installation/installation.repository.js';
 import { createInstallation, type Installation } from './modules/installation/installation.usecases.js';
+import type { Messenger } from './modules/messaging/messaging.port.js';
 import { createPeopleDirectory, type PeopleDirectory } from './modules/people/people.directory.js';
 import { createPeopleRepository, type PeopleRepository } from './modules/people/people.repository.js';
 import { planReminderKinds } from './modules/plans/plans.reminders.js';
@@ -37,11 +39,11 @@ import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders
 import type { RoundPlans } from './modules/rounds/rounds.ports.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
-import type { ScheduledJob } from './scheduler/scheduler.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createManagerAccess } from './slack/manager-access.js';
-import { createMessenger, type Messenger } from './slack/messenger.js';
+import { createMessenger } from './slack/messenger.js';
+import { createSlackPersonSource } from './slack/person-source.js';
 import { createPlanConversations } from './slack/plan-conversations.js';
 import { createMetadataSeal } from './slack/sealed-metadata.js';
 import { createTokenCheck, reportTokenRefusals } from './slack/token-refusals.js';
@@ -179,7 +181,11 @@ export function createDependencies({
 
   const side = (client: WebClient): SlackSide => {
     const messenger = createMessenger({ client, logger, pause: installation });
-    const directory = createPeopleDirectory({ client, people: repositories.people, clock });
+    const directory = createPeopleDirectory({
+      source: createSlackPersonSource(client),
+      people: repositories.people,
+      clock,
+    });
     const plans: PlanDeps = {
       plans: repositories.plans,
       rounds: repositories.rounds,

@@ -26,22 +26,3 @@ export function uniqueViolation(error: unknown): string | undefined {
   const name = pgError.constraint_name ?? pgError.constraint;
   return typeof name === 'string' ? name : '';
 }
-
-/** True for errors that mean the database could not be reached, rather than a bad statement. */
-export function isConnectionError(error: unknown): boolean {
-  const pgError = findPgError(error);
-  if (pgError && typeof pgError.code === 'string')
-    return pgError.code.startsWith('08') || pgError.code === '57P01';
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (
-      typeof code === 'string' &&
-      /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_|CONNECT_TIMEOUT)/.test(code)
-    ) {
-      return true;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}

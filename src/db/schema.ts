@@ -144,7 +144,6 @@ export const roundResponses = pgTable(
 export type Round = typeof rounds.$inferSelect;
 export type NewRound = typeof rounds.$inferInsert;
 export type RoundResponse = typeof roundResponses.$inferSelect;
-export type StaffProfile = typeof staffProfiles.$inferSelect;
 export type SlackUser = typeof slackUsers.$inferSelect;
 
 // ---------------------------------------------------------------------------------------------
@@ -374,7 +373,6 @@ export const planNotes = pgTable(
 
 export type ActionPlan = typeof actionPlans.$inferSelect;
 export type PlanStep = typeof planSteps.$inferSelect;
-export type PlanNote = typeof planNotes.$inferSelect;
 
 // ---------------------------------------------------------------------------------------------
 // The app's standing with the workspace: installed, or uninstalled / its token revoked.

@@ -1,17 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../lib/clock.js';
+import type { ScheduledJob } from '../lib/scheduled-job.js';
 import type { Logger } from '../logger.js';
-
-/**
- * A job the scheduler runs on every tick. The job asks the database what is due at `now` and does
- * it; the tick itself carries no state, so a missed tick (restart, several copies) loses nothing.
- */
-export interface ScheduledJob {
-  name: string;
-  /** False for work that needs nothing from Slack (erasure): it runs even while sending is paused. */
-  usesSlack?: boolean;
-  run(now: Date): Promise<void>;
-}
 
 export interface Scheduler {
   start(): void;

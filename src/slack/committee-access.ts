@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { withTimeout } from '../lib/timeout.js';
 import type { ChannelStatus, CommitteeAccess } from '../modules/committees/committees.usecases.js';
-import { slackErrorCode } from '../modules/people/people.directory.js';
+import { slackErrorCode } from './slack-errors.js';
 
 /** Slack answers these in well under a second; past this the command says "try again". */
 const CHECK_TIMEOUT_MS = 2_500;

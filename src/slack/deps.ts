@@ -1,8 +1,8 @@
-import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
 import type { Installation } from '../modules/installation/installation.usecases.js';
+import type { Messenger } from '../modules/messaging/messaging.port.js';
 import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
@@ -10,7 +10,6 @@ import type { ReminderDeps } from '../modules/reminders/reminders.deps.js';
 import type { RoundPlans } from '../modules/rounds/rounds.ports.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from '../modules/rounds/rounds.usecases.js';
-import type { Messenger } from './messenger.js';
 import type { MetadataSeal } from './sealed-metadata.js';
 
 /** What listeners are given: repositories, services and a clock; never a raw database handle. */
@@ -38,8 +37,4 @@ export interface ListenerDeps {
   departures: DepartureDeps;
   /** Seals every modal's private_metadata when it opens, and checks the seal on submission. */
   seal: MetadataSeal;
-}
-
-export interface RepositoryDeps {
-  db: Database;
 }

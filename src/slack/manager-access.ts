@@ -2,21 +2,12 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { withTimeout } from '../lib/timeout.js';
 import type { Logger } from '../logger.js';
+import type { ManagerAccess, ManagerCheck } from '../modules/plans/plans.port.js';
 
 /** Slack answers these in well under a second; past this the command says "try again". */
 const CHECK_TIMEOUT_MS = 2_000;
 /** Group membership changes rarely; an hour-old list is not worth a call per command. */
 const GROUP_CACHE_MS = 5 * 60_000;
-
-export type ManagerCheck = 'manager' | 'not_manager' | 'unknown';
-
-export interface ManagerAccess {
-  /**
-   * Workspace admins and owners, members of MANAGER_USERGROUP, and MANAGER_USER_IDS. `timeoutMs`
-   * bounds the whole check (a form's submission has to be answered within Slack's 3 seconds).
-   */
-  check(userId: string, options?: { timeoutMs?: number }): Promise<ManagerCheck>;
-}
 
 /**
  * Who is a manager. Admin status is read from users.info every time (losing it takes effect at

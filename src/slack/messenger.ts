@@ -1,102 +1,17 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../lib/block-kit.js';
 import type { Logger } from '../logger.js';
 import type { SendingPause } from '../modules/installation/installation.usecases.js';
-import { slackErrorCode } from '../modules/people/people.directory.js';
-
-export type { SlackMessage };
-
-/**
- * What became of a post:
- * - `rate_limited`: Slack said 429; try again after `retryAfterSeconds`.
- * - `undeliverable`: it will not go through as things stand (app not in channel, archived, person
- *   gone); someone has to act, retrying is pointless.
- * - `uncertain`: a timeout, network error or 5xx: Slack may or may not have posted it. Before trying
- *   again, look for it with `findPosted` (every scheduled post carries metadata for this).
- * - `token_refused`: Slack refuses the bot token itself (the app was uninstalled, its token revoked,
- *   the workspace disabled). Nothing was posted, and nothing is wrong with this message: put it
- *   back, unchanged, for when a working token is back; the app is paused meanwhile.
- * - `error`: any other refusal.
- */
-export type PostFailure =
-  | { ok: false; kind: 'rate_limited'; error: 'ratelimited'; retryAfterSeconds: number }
-  | { ok: false; kind: 'undeliverable' | 'uncertain' | 'token_refused' | 'error'; error: string };
-
-export type PostResult = { ok: true; channel: string; ts: string } | PostFailure;
-
-/** Marks a message as ours and says what it was for, so a post can be found again after a crash. */
-export interface PostMetadata {
-  eventType: string;
-  key: string;
-}
+import type {
+  FileToUpload,
+  Messenger,
+  PostFailure,
+  PostMetadata,
+  PostResult,
+} from '../modules/messaging/messaging.port.js';
+import { classifyFailure } from './slack-errors.js';
 
 export const METADATA_KEY_FIELD = 'radar_key';
-
-/** Errors that mean the message cannot be delivered here as things stand. */
-export const UNDELIVERABLE_ERRORS = new Set([
-  'not_in_channel',
-  'channel_not_found',
-  'is_archived',
-  'user_not_found',
-  'cannot_dm_bot',
-  'user_disabled',
-  'restricted_action',
-  'invalid_blocks',
-  'msg_blocks_too_long',
-  'messages_tab_disabled',
-  'ekm_access_denied',
-  'team_access_not_granted',
-]);
-
-/**
- * Errors that are about the calling token rather than the call, as the Web API documents them:
- * `account_inactive` ("token is for a deleted user or workspace when using a bot token"),
- * `token_revoked` ("... or the app has been removed"), `invalid_auth`, `not_authed`,
- * `token_expired` (token rotation), `team_disabled`, `user_removed_from_team`,
- * `org_login_required` (an enterprise migration), and `not_allowed_token_type`. Any Web API call
- * refused with one of these pauses the app's sends once auth.test agrees the token is refused.
- */
-export const TOKEN_REFUSED_ERRORS = new Set([
-  'invalid_auth',
-  'not_authed',
-  'token_revoked',
-  'token_expired',
-  'account_inactive',
-  'team_disabled',
-  'user_removed_from_team',
-  'org_login_required',
-  'not_allowed_token_type',
-]);
-
-export function classifyFailure(error: unknown): PostFailure {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === ErrorCode.RateLimitedError) {
-    const retryAfter = Number((error as { retryAfter?: unknown }).retryAfter);
-    return {
-      ok: false,
-      kind: 'rate_limited',
-      error: 'ratelimited',
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 30,
-    };
-  }
-  const platform = slackErrorCode(error);
-  if (platform) {
-    if (platform === 'ratelimited')
-      return { ok: false, kind: 'rate_limited', error: 'ratelimited', retryAfterSeconds: 30 };
-    if (TOKEN_REFUSED_ERRORS.has(platform)) return { ok: false, kind: 'token_refused', error: platform };
-    if (UNDELIVERABLE_ERRORS.has(platform)) return { ok: false, kind: 'undeliverable', error: platform };
-    if (platform === 'internal_error' || platform === 'fatal_error' || platform === 'service_unavailable') {
-      return { ok: false, kind: 'uncertain', error: platform };
-    }
-    return { ok: false, kind: 'error', error: platform };
-  }
-  if (code === ErrorCode.HTTPError) {
-    const status = (error as { statusCode?: number }).statusCode ?? 0;
-    return { ok: false, kind: 'uncertain', error: `http_${status}` };
-  }
-  if (code === ErrorCode.RequestError) return { ok: false, kind: 'uncertain', error: 'request_failed' };
-  return { ok: false, kind: 'uncertain', error: error instanceof Error ? error.name : 'unknown_error' };
-}
 
 /**
  * Every message the app posts goes through here: one place that turns Slack's errors into results,
@@ -116,7 +31,7 @@ export function createMessenger({
   client: WebClient;
   logger: Logger;
   pause?: SendingPause | undefined;
-}) {
+}): Messenger {
   const fail = async (action: string, target: string, error: unknown): Promise<PostFailure> => {
     let failure = classifyFailure(error);
     if (failure.kind === 'token_refused' && pause && !(await pause.isPaused().catch(() => true)))
@@ -192,7 +107,7 @@ export function createMessenger({
      */
     async upload(
       channel: string,
-      file: { bytes: Buffer; filename: string; title: string; altText?: string },
+      file: FileToUpload,
       options: { threadTs?: string | undefined } = {},
     ): Promise<{ ok: true; fileId: string | null } | PostFailure> {
       try {
@@ -273,5 +188,3 @@ export function createMessenger({
     },
   };
 }
-
-export type Messenger = ReturnType<typeof createMessenger>;

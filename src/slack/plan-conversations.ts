@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { withTimeout } from '../lib/timeout.js';
-import { slackErrorCode } from '../modules/people/people.directory.js';
-import type { ChannelCheck, PlanConversations } from '../modules/plans/plans.usecases.js';
-import type { Messenger } from './messenger.js';
+import type { Messenger } from '../modules/messaging/messaging.port.js';
+import type { ChannelCheck, PlanConversations } from '../modules/plans/plans.port.js';
+import { slackErrorCode } from './slack-errors.js';
 
 /**
  * Where action plans live, asked of Slack: the app's group DM with the manager and the staff member

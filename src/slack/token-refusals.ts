@@ -1,7 +1,7 @@
 import type { FetchFunction, WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import type { Installation, TokenCheck } from '../modules/installation/installation.usecases.js';
-import { classifyFailure, TOKEN_REFUSED_ERRORS } from './messenger.js';
+import { classifyFailure, TOKEN_REFUSED_ERRORS } from './slack-errors.js';
 
 /** The Web API's own address, as the WebClient uses it by default. */
 export const SLACK_API_URL = 'https://slack.com/api/';

@@ -655,6 +655,36 @@ describeEachDatabase('/action-plan end to end', (getDb) => {
     expect(JSON.stringify(standIn.calls.map((c) => c.args))).not.toContain('SHARED-');
   });
 
+  it('refuses a re-measure date that is not on the calendar, on its field, and stores nothing', async () => {
+    await completedRound(8, 4, '2026-11-10T10:00:00Z');
+    const { plan } = await openPlanVia(null);
+    const mark = Date.now();
+    await click(STAFF, PLAN_ACTIONS.write, String(plan.id));
+    const modal = await opened(PLAN_MODAL.callbackId, mark);
+    const before = standIn.calls.length;
+    const { blocks: ids, actionId } = PLAN_MODAL;
+    // The shape of a date, but no day: PostgreSQL would refuse it after the form had been accepted.
+    const refused = await submit(STAFF, modal, {
+      [ids.strengths]: { [actionId]: plainInput('I know the catalogue well.') },
+      [ids.improvements]: { [actionId]: plainInput('Keeping people informed.') },
+      [ids.steps]: { [actionId]: plainInput('- Reply within a day') },
+      [ids.successMeasure]: { [actionId]: plainInput('Fewer emails.') },
+      [ids.checkinEvery]: { [actionId]: staticSelect('14') },
+      [ids.remeasureOn]: { [actionId]: datePicker('2027-02-30') },
+      [ids.share]: { [actionId]: checkboxes([]) },
+    });
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: { [ids.remeasureOn]: 'Choose a date.' },
+    });
+    await expect.poll(() => app.radar.slack.inFlight.size, { timeout: 5_000 }).toBe(0);
+    const [stored] = await db().select().from(actionPlans);
+    expect(stored).toMatchObject({ state: 'awaiting_plan', remeasureOn: null, writtenAt: null });
+    expect(await db().select().from(planSteps)).toEqual([]);
+    expect(await db().select().from(reminders).where(eq(reminders.planId, plan.id))).toEqual([]);
+    expect(standIn.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
   it('with the customer’s agreement, the shared answers go to the manager alone and carry no customer name', async () => {
     await completedRound(8, 4, '2026-11-10T10:00:00Z', { shareWithManager: true });
     const { planId, modal } = await openAndWrite(true);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/lib/clock.js';
+import type { ScheduledJob } from '../../src/lib/scheduled-job.js';
 import { createLogger } from '../../src/logger.js';
-import { createScheduler, type ScheduledJob } from '../../src/scheduler/scheduler.js';
+import { createScheduler } from '../../src/scheduler/scheduler.js';
 
 const NOW = new Date('2026-12-02T10:00:00Z');
 

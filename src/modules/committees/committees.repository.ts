@@ -42,11 +42,6 @@ export function createCommitteesRepository({ db }: { db: Database }) {
       return row;
     },
 
-    async findById(id: number): Promise<Committee | undefined> {
-      const [row] = await db.select().from(committees).where(eq(committees.id, id)).limit(1);
-      return row;
-    },
-
     async listActive(): Promise<Committee[]> {
       return db.select().from(committees).where(eq(committees.active, true)).orderBy(asc(committees.id));
     },

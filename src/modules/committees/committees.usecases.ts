@@ -1,6 +1,6 @@
 import type { Committee } from '../../db/schema.js';
+import { isValidTimeZone } from '../../lib/calendar.js';
 import { cleanText } from '../../lib/text.js';
-import { isValidTimeZone } from '../digests/digests.weeks.js';
 import { LIMITS } from '../rounds/rounds.content.js';
 import type { CommitteeSettings, CommitteesRepository } from './committees.repository.js';
 

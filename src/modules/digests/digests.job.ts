@@ -1,5 +1,5 @@
+import type { ScheduledJob } from '../../lib/scheduled-job.js';
 import type { Logger } from '../../logger.js';
-import type { ScheduledJob } from '../../scheduler/scheduler.js';
 import { type DigestDeps, runDigestTick } from './digests.usecases.js';
 
 /** The weekly digests: each tick posts whatever committee digest has come due, once. */

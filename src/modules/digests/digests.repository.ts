@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import { type DigestPost, digestPosts } from '../../db/schema.js';
 
@@ -408,15 +408,6 @@ export function createDigestsRepository({ db }: { db: Database }) {
         .where(and(eq(digestPosts.id, id), isNull(digestPosts.adminNotifiedAt)))
         .returning({ id: digestPosts.id });
       return rows.length > 0;
-    },
-
-    async listPosts(committeeId: number, limit: number): Promise<DigestPost[]> {
-      return db
-        .select()
-        .from(digestPosts)
-        .where(eq(digestPosts.committeeId, committeeId))
-        .orderBy(desc(digestPosts.week), asc(digestPosts.id))
-        .limit(limit);
     },
   };
 }

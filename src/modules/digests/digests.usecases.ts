@@ -1,14 +1,15 @@
 import type { Committee, DigestPost } from '../../db/schema.js';
+import { isValidTimeZone } from '../../lib/calendar.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../logger.js';
-import type { Messenger, PostFailure, PostMetadata } from '../../slack/messenger.js';
 import type { CommitteesRepository } from '../committees/committees.repository.js';
+import type { Messenger, PostFailure, PostMetadata } from '../messaging/messaging.port.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import { buildDigest, type DigestData } from './digests.build.js';
 import { hasChart, renderDigestChart } from './digests.chart.js';
 import type { DigestsRepository } from './digests.repository.js';
 import { buildDigestFailedNotice, buildDigestMessage, MAX_LISTED_ROWS } from './digests.views.js';
-import { dueWeeks, isValidTimeZone, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
+import { dueWeeks, lastCompleteWeek, parseWeek, weekIsOver } from './digests.weeks.js';
 
 /**
  * Posting a committee's weekly digest exactly once.

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 
 /**
  * ISO weeks (Monday to Sunday) in a time zone. The digest's figures use the library's own calendar
@@ -11,10 +11,6 @@ import { DateTime, IANAZone } from 'luxon';
 export type WeekId = `${number}-W${string}`;
 
 const WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
-
-export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
-}
 
 /** Parses 'YYYY-Www' (a week that exists in that ISO year), or undefined. */
 export function parseWeek(text: string): { weekYear: number; weekNumber: number } | undefined {

@@ -1,5 +1,5 @@
+import type { ScheduledJob } from '../../lib/scheduled-job.js';
 import type { Logger } from '../../logger.js';
-import type { ScheduledJob } from '../../scheduler/scheduler.js';
 import { totalChanged } from './erasure.content.js';
 import type { ErasureRepository } from './erasure.repository.js';
 import { type RetentionSettings, runRetention } from './erasure.usecases.js';

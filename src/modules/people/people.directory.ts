@@ -1,7 +1,7 @@
-import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../lib/clock.js';
 import { removeControlCharacters } from '../../lib/control-characters.js';
 import { withTimeout } from '../../lib/timeout.js';
+import type { PersonAnswer, PersonSource } from './people.port.js';
 import type { PeopleRepository, Person } from './people.repository.js';
 
 /** How long a cached `users.info` answer is trusted. Time zones and bot flags rarely change. */
@@ -19,29 +19,16 @@ export class PersonLookupError extends Error {
 }
 
 export interface PeopleDirectory {
-  /** The person, from the cache or Slack; undefined when Slack does not know them. */
+  /** The person, from the cache or the source (Slack); undefined when it does not know them. */
   lookup(userId: string, options?: { timeoutMs?: number }): Promise<Person | undefined>;
 }
 
-interface SlackUserInfo {
-  id?: string;
-  name?: string;
-  real_name?: string;
-  is_bot?: boolean;
-  deleted?: boolean;
-  tz?: string;
-  profile?: { display_name?: string; real_name?: string };
-}
-
-/** Slackbot is a bot in every way that matters here, though `users.info` says otherwise. */
-const SLACKBOT_ID = 'USLACKBOT';
-
 export function createPeopleDirectory({
-  client,
+  source,
   people,
   clock,
 }: {
-  client: WebClient;
+  source: PersonSource;
   people: PeopleRepository;
   clock: Clock;
 }): PeopleDirectory {
@@ -50,35 +37,33 @@ export function createPeopleDirectory({
       const cached = await people.find(userId);
       if (cached && clock.now().getTime() - cached.fetchedAt.getTime() < PERSON_CACHE_MS) return cached;
 
-      let user: SlackUserInfo | undefined;
-      try {
-        const call = client.users.info({ user: userId });
-        const response = options.timeoutMs ? await withTimeout(call, options.timeoutMs) : await call;
-        user = response.user as SlackUserInfo | undefined;
-      } catch (error) {
-        if (slackErrorCode(error) === 'user_not_found') return undefined;
-        // Slack is slow or down: a stale answer is better than none.
+      const asked = source.lookup(userId);
+      const answer = options.timeoutMs
+        ? await withTimeout(asked, options.timeoutMs).catch(
+            (cause: unknown): PersonAnswer => ({
+              kind: 'unavailable',
+              cause,
+            }),
+          )
+        : await asked;
+      if (answer.kind === 'not_found') return undefined;
+      if (answer.kind === 'unavailable') {
+        // The source is slow or down: a stale answer is better than none.
         if (cached) return cached;
-        throw new PersonLookupError(userId, error);
+        throw new PersonLookupError(userId, answer.cause);
       }
-      if (!user) return undefined;
-      // Names are whatever people typed into their Slack profile, so they are cleaned as typed input is.
-      const name = user.real_name || user.profile?.real_name || user.profile?.display_name || user.name;
+      const { profile } = answer;
+      // Names are whatever people typed into their profile, so they are cleaned as typed input is.
       const person: Omit<Person, 'dmChannelId'> = {
         userId,
-        name: (name && removeControlCharacters(name).trim()) || userId,
-        isBot: Boolean(user.is_bot) || userId === SLACKBOT_ID,
-        deleted: Boolean(user.deleted),
-        tz: user.tz ? removeControlCharacters(user.tz) : null,
+        name: (profile.name && removeControlCharacters(profile.name).trim()) || userId,
+        isBot: profile.isBot,
+        deleted: profile.deleted,
+        tz: profile.tz ? removeControlCharacters(profile.tz) : null,
         fetchedAt: clock.now(),
       };
       await people.save(person);
       return { ...person, dmChannelId: cached?.dmChannelId ?? null };
     },
   };
-}
-
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import {
   type ActionPlan,
@@ -222,27 +222,6 @@ export function createPlansRepository({ db }: { db: Database }) {
         .orderBy(desc(rounds.completedAt), desc(rounds.id))
         .limit(1);
       return row;
-    },
-
-    async pendingPlanReminders(planId: number) {
-      return db
-        .select()
-        .from(reminders)
-        .where(and(eq(reminders.planId, planId), inArray(reminders.state, ['pending'])))
-        .orderBy(asc(reminders.dueAt));
-    },
-
-    /** For the digest: open plans per unit, and how many closed as improved. */
-    async countsByUnit() {
-      return db
-        .select({
-          unit: rounds.unit,
-          open: sql<number>`count(*) filter (where ${actionPlans.state} <> 'closed')`.mapWith(Number),
-          improved: sql<number>`count(*) filter (where ${actionPlans.outcome} = 'improved')`.mapWith(Number),
-        })
-        .from(actionPlans)
-        .innerJoin(rounds, eq(rounds.id, actionPlans.roundId))
-        .groupBy(rounds.unit);
     },
   };
 }

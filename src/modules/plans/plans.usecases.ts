@@ -1,16 +1,17 @@
 import type { ActionPlan, PlanStep, Round, RoundResponse } from '../../db/schema.js';
 import type { SlackMessage } from '../../lib/block-kit.js';
+import { isCalendarDate } from '../../lib/calendar.js';
 import { addDays, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs } from '../../lib/text.js';
 import type { Logger } from '../../logger.js';
-import type { ManagerAccess } from '../../slack/manager-access.js';
-import type { Messenger, PostResult } from '../../slack/messenger.js';
+import type { Messenger, PostResult } from '../messaging/messaging.port.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
 import type { ReminderSettings } from '../reminders/reminders.settings.js';
 import { workingStartOn, workingTimeAfterDays } from '../reminders/working-hours.js';
 import type { RoundPlans } from '../rounds/rounds.ports.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
+import type { ChannelCheck, ManagerAccess, PlanConversations } from './plans.port.js';
 import type { PlansRepository } from './plans.repository.js';
 import {
   buildBeforeAfterMessage,
@@ -28,17 +29,6 @@ import {
 import { channelProblem, channelProblemCode, type PlanCode, type PlanValues } from './plans.words.js';
 
 export const DEFAULT_REMEASURE_AFTER_DAYS = 60;
-
-/** What a channel a manager chose for a plan turns out to be, asked of Slack at that moment. */
-export type ChannelCheck = 'private' | 'public' | 'direct_message' | 'not_member' | 'archived' | 'unknown';
-
-/** The private conversations plans live in (src/slack/plan-conversations.ts). */
-export interface PlanConversations {
-  /** The app's conversation with these people: the DM for one, a group DM for several. */
-  open(userIds: readonly string[]): Promise<{ ok: true; channel: string } | { ok: false; error: string }>;
-  /** Whether a channel is a private channel the app is in (a cut-off leaves it 'unknown'). */
-  check(channelId: string, options: { timeoutMs: number }): Promise<ChannelCheck>;
-}
 
 export interface PlanDeps {
   plans: PlansRepository;
@@ -371,8 +361,7 @@ export async function writePlan(
   const zone = (await deps.directory.lookup(userId).catch(() => undefined))?.tz ?? null;
   const today = localDate(now, zone);
   const remeasureOn = draft.remeasureOn ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(remeasureOn) || Number.isNaN(Date.parse(remeasureOn)))
-    errors.remeasureOn = 'remeasure_missing';
+  if (!isCalendarDate(remeasureOn)) errors.remeasureOn = 'remeasure_missing';
   else if (remeasureOn <= today) errors.remeasureOn = 'remeasure_past';
   else if (remeasureOn > addDays(today, 365)) errors.remeasureOn = 'remeasure_too_far';
   // The option is only offered with the customer's agreement; sent without it, it is refused.

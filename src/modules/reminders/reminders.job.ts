@@ -1,5 +1,5 @@
+import type { ScheduledJob } from '../../lib/scheduled-job.js';
 import type { Logger } from '../../logger.js';
-import type { ScheduledJob } from '../../scheduler/scheduler.js';
 import { type DeliveryReport, deliverDue, type OutboxDeps } from './reminders.outbox.js';
 import {
   expireRounds,

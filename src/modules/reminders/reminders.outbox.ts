@@ -1,8 +1,8 @@
 import type { Reminder } from '../../db/schema.js';
 import type { SlackMessage } from '../../lib/block-kit.js';
 import type { Logger } from '../../logger.js';
-import type { Messenger } from '../../slack/messenger.js';
 import type { SendingPause } from '../installation/installation.usecases.js';
+import type { Messenger } from '../messaging/messaging.port.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { PeopleRepository } from '../people/people.repository.js';
 import type { ReminderKind, RemindersRepository } from './reminders.repository.js';

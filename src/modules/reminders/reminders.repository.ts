@@ -281,13 +281,6 @@ export function createRemindersRepository({ db }: { db: Database }) {
         .where(and(eq(reminders.id, id), inArray(reminders.state, ['sending', 'pending'])));
     },
 
-    async cancelPendingForRound(roundId: number, reason: string): Promise<void> {
-      await db
-        .update(reminders)
-        .set({ state: 'cancelled', lastError: reason })
-        .where(and(eq(reminders.roundId, roundId), eq(reminders.state, 'pending')));
-    },
-
     async find(id: number): Promise<Reminder | undefined> {
       const [row] = await db.select().from(reminders).where(eq(reminders.id, id)).limit(1);
       return row;

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
-import { parseClock, type WorkingHoursPolicy } from './working-hours.js';
+import { parseClock } from '../../lib/calendar.js';
+import type { WorkingHoursPolicy } from './working-hours.js';
 
 /** The reminders' settings, read from the configuration once, in the composition root. */
 export interface ReminderSettings {

@@ -107,9 +107,3 @@ export function spacedFrom(
     return nextWorkingTime(anchor.plus(gap).toJSDate(), zone, policy);
   });
 }
-
-/** Parses "HH:MM" into minutes after midnight. */
-export function parseClock(value: string): number | undefined {
-  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value.trim());
-  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
-}

@@ -1,13 +1,17 @@
 import type { Round, RoundResponse } from '../../db/schema.js';
 import { addDays, type Clock, knowsTimeZone, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs, cleanText } from '../../lib/text.js';
-import type { Messenger } from '../../slack/messenger.js';
+import type { Messenger } from '../messaging/messaging.port.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
 import { type AnswerKey, INTERVIEW_QUESTIONS, LIMITS, SEGMENTS, type Segment } from './rounds.content.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
 import { customerRequestKey, type RoundOutbox, type RoundPlans, roundResultKey } from './rounds.ports.js';
 import type { RoundsRepository } from './rounds.repository.js';
-import { buildCustomerThanksMessage, buildRoundStartedMessage } from './rounds.views.js';
+import {
+  buildCustomerThanksMessage,
+  buildRoundStartedMessage,
+  type RoundFormDefaults,
+} from './rounds.views.js';
 import type { RoundCode } from './rounds.words.js';
 
 /** How many earlier services the form offers back (a select takes at most 100 options). */
@@ -32,16 +36,6 @@ export type Result<T, F extends string> =
 
 // ---------------------------------------------------------------------------------------------
 // Starting a round: the staff member's self-rating
-
-export interface RoundFormDefaults {
-  unit: string | null;
-  previousServices: string[];
-  interviewOn: string;
-  /** Filled in from an earlier round: a new round with the same customer and service. */
-  prefill?:
-    | { customerUserId: string | null; customerName: string | null; service: string; segment: Segment }
-    | undefined;
-}
 
 export async function prepareRoundForm({
   rounds,

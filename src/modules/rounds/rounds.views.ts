@@ -24,10 +24,10 @@ import {
   SCORE_WORDS,
   SEGMENTS,
   SELF_RATING_PROMPT,
+  type Segment,
   SHARE_OPT_IN,
 } from './rounds.content.js';
 import { classifyGap, describeGap, formatGap, gapOf } from './rounds.gap.js';
-import type { RoundFormDefaults } from './rounds.usecases.js';
 
 /**
  * Every Block Kit surface of a round, as pure functions of plain data. The ids below are shared with
@@ -100,6 +100,17 @@ export function customer(round: Pick<Round, 'customerUserId' | 'customerName'>, 
 
 // ---------------------------------------------------------------------------------------------
 // The staff member's modal
+
+/** What the round form opens with: the staff member's unit, earlier services, a prefill. */
+export interface RoundFormDefaults {
+  unit: string | null;
+  previousServices: string[];
+  interviewOn: string;
+  /** Filled in from an earlier round: a new round with the same customer and service. */
+  prefill?:
+    | { customerUserId: string | null; customerName: string | null; service: string; segment: Segment }
+    | undefined;
+}
 
 export function buildRoundModal(defaults: RoundFormDefaults, origin: { planId?: number } = {}): ModalView {
   const { blocks: ids, actionId } = ROUND_MODAL;

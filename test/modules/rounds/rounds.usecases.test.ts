@@ -15,6 +15,7 @@ import {
   startRound,
 } from '../../../src/modules/rounds/rounds.usecases.js';
 import { ROUND_WORDS, type RoundCode, roundWords } from '../../../src/modules/rounds/rounds.words.js';
+import { createSlackPersonSource } from '../../../src/slack/person-source.js';
 import { describeEachDatabase } from '../../helpers/database.js';
 import { type SlackStandIn, startSlackStandIn } from '../../helpers/slack-stand-in.js';
 
@@ -64,7 +65,11 @@ describeEachDatabase('rounds use cases', (getDb) => {
     const { db } = getDb().handle;
     const rounds = createRoundsRepository({ db });
     const client = new WebClient('xoxb-test', { slackApiUrl: standIn.url, retryConfig: { retries: 0 } });
-    const directory = createPeopleDirectory({ client, people: createPeopleRepository({ db }), clock });
+    const directory = createPeopleDirectory({
+      source: createSlackPersonSource(client),
+      people: createPeopleRepository({ db }),
+      clock,
+    });
     return { db, rounds, directory, clock };
   };
   beforeEach(() => {
