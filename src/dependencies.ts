@@ -36,7 +36,7 @@ import {
   type RemindersRepository,
 } from './modules/reminders/reminders.repository.js';
 import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders/reminders.settings.js';
-import type { RoundPlans } from './modules/rounds/rounds.ports.js';
+import type { RoundPlans } from './modules/rounds/rounds.port.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';

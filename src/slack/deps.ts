@@ -7,7 +7,7 @@ import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.deps.js';
-import type { RoundPlans } from '../modules/rounds/rounds.ports.js';
+import type { RoundPlans } from '../modules/rounds/rounds.port.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from '../modules/rounds/rounds.usecases.js';
 import type { MetadataSeal } from './sealed-metadata.js';

@@ -9,7 +9,7 @@ import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
 import type { ReminderSettings } from '../reminders/reminders.settings.js';
 import { workingStartOn, workingTimeAfterDays } from '../reminders/working-hours.js';
-import type { RoundPlans } from '../rounds/rounds.ports.js';
+import type { RoundPlans } from '../rounds/rounds.port.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
 import type { ChannelCheck, ManagerAccess, PlanConversations } from './plans.port.js';
 import type { PlansRepository } from './plans.repository.js';
@@ -496,7 +496,7 @@ export async function announceNoteAdded(deps: PlanDeps, { plan, userId, text }: 
  * member's and not closed, or the round would be stored for nothing it can close.
  */
 /**
- * What rounds ask of action plans (the port src/modules/rounds/rounds.ports.ts declares): whether a
+ * What rounds ask of action plans (the port src/modules/rounds/rounds.port.ts declares): whether a
  * round may re-measure a plan, and what a re-measure round's start and answer do to it.
  */
 export function roundPlansOf(deps: PlanDeps): RoundPlans {

@@ -11,7 +11,7 @@ import {
   staffProfiles,
 } from '../../db/schema.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
-import { customerRequestKey, roundResultKey } from './rounds.ports.js';
+import { customerRequestKey, roundResultKey } from './rounds.port.js';
 
 export type NewRoundResponse = typeof roundResponses.$inferInsert;
 

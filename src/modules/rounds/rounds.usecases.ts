@@ -5,7 +5,7 @@ import type { Messenger } from '../messaging/messaging.port.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
 import { type AnswerKey, INTERVIEW_QUESTIONS, LIMITS, SEGMENTS, type Segment } from './rounds.content.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
-import { customerRequestKey, type RoundOutbox, type RoundPlans, roundResultKey } from './rounds.ports.js';
+import { customerRequestKey, type RoundOutbox, type RoundPlans, roundResultKey } from './rounds.port.js';
 import type { RoundsRepository } from './rounds.repository.js';
 import {
   buildCustomerThanksMessage,
