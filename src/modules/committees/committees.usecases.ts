@@ -40,15 +40,17 @@ export interface CommitteeAccess {
  */
 export type ChannelStatus = 'member' | 'not_member' | 'archived' | 'direct_message' | 'unknown';
 
-/** Why a committee command changed nothing; the sentences are in committees.words.ts. */
-export type CommitteeCode =
+/** Who may not act, or where the app cannot post: said by the command and by the settings form. */
+type AccessRefusal =
   | 'not_admin'
   | 'admin_unknown'
   | 'not_member'
   | 'archived'
   | 'direct_message'
-  | 'channel_unknown'
-  | 'not_subscribed';
+  | 'channel_unknown';
+
+/** Why a committee command changed nothing; the sentences are in committees.words.ts. */
+export type CommitteeCode = AccessRefusal | 'not_subscribed';
 
 export type Refusal = { ok: false; code: CommitteeCode };
 
@@ -268,12 +270,7 @@ export async function saveCommitteeSettings({
  */
 export type CommitteeFormRefusal =
   | 'out_of_date'
-  | 'not_admin'
-  | 'admin_unknown'
-  | 'not_member'
-  | 'archived'
-  | 'direct_message'
-  | 'channel_unknown'
+  | AccessRefusal
   | 'unsubscribed_meanwhile'
   | 'subscribed_meanwhile';
 

@@ -239,23 +239,22 @@ export async function listPlans(deps: PlanDeps, userId: string): Promise<ActionP
  */
 export const ROLE_CHECK_MS = 1_200;
 
-export async function planForStaff(
+/** Whether this person may act on this plan now: the plan, or why not. */
+type PlanCheck = (
   deps: PlanDeps,
   planId: number,
   userId: string,
-): Promise<{ ok: true; plan: ActionPlan } | PlanRefusal> {
+) => Promise<{ ok: true; plan: ActionPlan } | PlanRefusal>;
+
+export const planForStaff: PlanCheck = async (deps, planId, userId) => {
   const plan = await deps.plans.find(planId);
   if (!plan) return { ok: false, code: 'plan_gone' };
   if (plan.staffUserId !== userId)
     return { ok: false, code: 'not_staff', values: { staffUserId: plan.staffUserId } };
   return { ok: true, plan };
-}
+};
 
-export async function planForStaffOrManager(
-  deps: PlanDeps,
-  planId: number,
-  userId: string,
-): Promise<{ ok: true; plan: ActionPlan } | PlanRefusal> {
+export const planForStaffOrManager: PlanCheck = async (deps, planId, userId) => {
   const plan = await deps.plans.find(planId);
   if (!plan) return { ok: false, code: 'plan_gone' };
   if (plan.staffUserId !== userId && plan.managerUserId !== userId) return { ok: false, code: 'not_in_plan' };
@@ -266,7 +265,7 @@ export async function planForStaffOrManager(
     if (role === 'not_manager') return { ok: false, code: 'no_longer_manager' };
   }
   return { ok: true, plan };
-}
+};
 
 export function defaultRemeasureOn(now: Date, timeZone: string | null): string {
   return addDays(localDate(now, timeZone), DEFAULT_REMEASURE_AFTER_DAYS);
