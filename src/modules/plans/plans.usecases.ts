@@ -491,10 +491,6 @@ export async function announceNoteAdded(deps: PlanDeps, { plan, userId, text }: 
 }
 
 /**
- * Before a re-measure round is stored: the plan its form was opened from must still be this staff
- * member's and not closed, or the round would be stored for nothing it can close.
- */
-/**
  * What rounds ask of action plans (the port src/modules/rounds/rounds.port.ts declares): whether a
  * round may re-measure a plan, and what a re-measure round's start and answer do to it.
  */
