@@ -53,16 +53,6 @@ export function localDate(at: Date, timeZone: string | null | undefined): string
   }
 }
 
-/** Whether this runtime knows the IANA zone (a profile's zone comes from Slack, not from us). */
-export function knowsTimeZone(timeZone: string): boolean {
-  try {
-    cachedFormat(dateFormats, 'en-CA', DATE_OPTIONS, timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Adds whole days to a YYYY-MM-DD date. */
 export function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);

@@ -1,5 +1,6 @@
 import type { Round, RoundResponse } from '../../db/schema.js';
-import { addDays, type Clock, knowsTimeZone, localDate } from '../../lib/clock.js';
+import { isCalendarDate, isValidTimeZone } from '../../lib/calendar.js';
+import { addDays, type Clock, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs, cleanText } from '../../lib/text.js';
 import type { Messenger } from '../messaging/messaging.port.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
@@ -99,12 +100,6 @@ export function parseScore(value: string | null): number | undefined {
   if (value == null || !/^\d{1,2}$/.test(value)) return undefined;
   const score = Number(value);
   return score >= 1 && score <= 10 ? score : undefined;
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 /** Who a customer in Slack is, for the one-open-round rule (rounds.customer_key). */
@@ -492,7 +487,7 @@ async function staffZoneFor(
   if (!dependsOnZone) return undefined;
   try {
     const staff = await directory.lookup(staffUserId, { timeoutMs: STAFF_ZONE_TIMEOUT_MS });
-    return staff?.tz && knowsTimeZone(staff.tz) ? staff.tz : undefined;
+    return staff?.tz && isValidTimeZone(staff.tz) ? staff.tz : undefined;
   } catch {
     // Slack slow or down: the lenient check stands rather than a refusal the person cannot fix.
     return undefined;

@@ -31,6 +31,7 @@ beforeAll(async () => {
   // Staff at the world's two calendar edges: a day ahead of UTC, and (for most of the day) behind it.
   standIn.addUser({ id: 'UKIRI', name: 'kiri', real_name: 'Kiri Staff', tz: 'Pacific/Kiritimati' });
   standIn.addUser({ id: 'UPAGO', name: 'pago', real_name: 'Pago Staff', tz: 'Pacific/Pago_Pago' });
+  standIn.addUser({ id: 'UMARS', name: 'mars', real_name: 'Mars Staff', tz: 'Mars/Olympus_Mons' });
 });
 afterAll(() => standIn.close());
 
@@ -185,6 +186,15 @@ describeEachDatabase('rounds use cases', (getDb) => {
       const result = await startAs('UKIRI', '2026-12-02');
       expect(result.ok).toBe(true);
       expect(staffLookups('UKIRI') - before).toBe(0);
+    });
+
+    it('treats a profile zone no calendar knows as unknown, not as UTC', async () => {
+      // Strict in UTC, 24 November is yesterday; a zone Slack sends that this runtime cannot read
+      // gets the lenient check, as no zone at all does.
+      const before = staffLookups('UMARS');
+      const result = await startAs('UMARS', '2026-11-24');
+      expect(result.ok).toBe(true);
+      expect(staffLookups('UMARS') - before).toBe(1);
     });
 
     it('gives the benefit of the doubt when Slack does not know the staff member', async () => {
