@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { withTimeout } from '../lib/timeout.js';
 import type { ChannelStatus, CommitteeAccess } from '../modules/committees/committees.usecases.js';
-import { slackErrorCode } from './slack-errors.js';
+import { isHiddenChannel, slackErrorCode } from './slack-errors.js';
 
 /** Slack answers these in well under a second; past this the command says "try again". */
 const CHECK_TIMEOUT_MS = 2_500;
@@ -43,10 +43,7 @@ export function createCommitteeAccess(
         if (channel.is_archived) return 'archived';
         return channel.is_member ? 'member' : 'not_member';
       } catch (error) {
-        // A private channel the app is not in is invisible to it: the cure is the same invitation.
-        const code = slackErrorCode(error);
-        if (code === 'channel_not_found' || code === 'not_in_channel') return 'not_member';
-        return 'unknown';
+        return isHiddenChannel(error) ? 'not_member' : 'unknown';
       }
     },
   };

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { withTimeout } from '../lib/timeout.js';
 import type { Messenger } from '../modules/messaging/messaging.port.js';
 import type { ChannelCheck, PlanConversations } from '../modules/plans/plans.port.js';
-import { slackErrorCode } from './slack-errors.js';
+import { isHiddenChannel } from './slack-errors.js';
 
 /**
  * Where action plans live, asked of Slack: the app's group DM with the manager and the staff member
@@ -33,10 +33,7 @@ export function createPlanConversations({
         if (channel.is_archived) return 'archived';
         return channel.is_member ? 'private' : 'not_member';
       } catch (error) {
-        // A private channel the app is not in is invisible to it: the cure is the same invitation.
-        const code = slackErrorCode(error);
-        if (code === 'channel_not_found' || code === 'not_in_channel') return 'not_member';
-        return 'unknown';
+        return isHiddenChannel(error) ? 'not_member' : 'unknown';
       }
     },
   };

@@ -12,6 +12,15 @@ export function slackErrorCode(error: unknown): string | undefined {
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
+/**
+ * Whether conversations.info was refused because the app cannot see the channel: a private channel
+ * the app is not in is invisible to it, and the cure is the same invitation as for one it can see.
+ */
+export function isHiddenChannel(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code === 'channel_not_found' || code === 'not_in_channel';
+}
+
 /** Errors that mean the message cannot be delivered here as things stand. */
 export const UNDELIVERABLE_ERRORS = new Set([
   'not_in_channel',

@@ -554,10 +554,10 @@ export const ACTION_PLAN_HELP = [
  * fix it, in src/modules/plans/plans.words.ts).
  */
 export function buildThreadProblemMessage(plan: ActionPlan, problem: string): SlackMessage {
-  const thread = `the action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}>`;
+  const thread = `action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}>`;
   return {
-    text: `The action plan thread for <@${plan.staffUserId}> in <#${plan.channelId}> has a problem.`,
-    blocks: [{ type: 'section', text: mrkdwn(`I couldn't post in ${thread}. ${problem}`) }],
+    text: `The ${thread} has a problem.`,
+    blocks: [{ type: 'section', text: mrkdwn(`I couldn't post in the ${thread}. ${problem}`) }],
   };
 }
 
