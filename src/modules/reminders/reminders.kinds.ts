@@ -25,8 +25,10 @@ export interface RoundKindDeps {
 
 /** What each of a round's kinds says when it is due, registered with the outbox in src/dependencies.ts. */
 export function roundReminderKinds(deps: RoundKindDeps): Record<RoundReminderKind, KindHandler> {
+  const roundOf = async (reminder: Reminder): Promise<Round | undefined> =>
+    reminder.roundId ? deps.rounds.findRound(reminder.roundId) : undefined;
   const openRound = async (reminder: Reminder): Promise<Round | { cancel: string }> => {
-    const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+    const round = await roundOf(reminder);
     if (!round) return { cancel: 'round_missing' };
     if (round.status !== 'awaiting_customer') return { cancel: `round_${round.status}` };
     return round;
@@ -59,20 +61,20 @@ export function roundReminderKinds(deps: RoundKindDeps): Record<RoundReminderKin
       };
     },
     async round_result(reminder) {
-      const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+      const round = await roundOf(reminder);
       const response = round ? await deps.rounds.findResponse(round.id) : undefined;
       if (!round || !response) return { cancel: 'round_missing' };
       return { message: buildResponseResultMessage(round, response), anyTime: true };
     },
     async round_expired(reminder) {
-      const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+      const round = await roundOf(reminder);
       if (!round) return { cancel: 'round_missing' };
       return { message: buildRoundExpiredMessage(round, deps.settings.expiryDays) };
     },
     async cadence(reminder, now) {
       const latest = await deps.reminders.latestRoundId(reminder.recipientUserId);
       if (latest !== reminder.roundId) return { cancel: 'new_round_started' };
-      const round = reminder.roundId ? await deps.rounds.findRound(reminder.roundId) : undefined;
+      const round = await roundOf(reminder);
       if (!round) return { cancel: 'round_missing' };
       return { message: buildCadenceMessage(round.createdAt, now, deps.settings.muteDays) };
     },
