@@ -48,6 +48,17 @@ describeEachDatabase('reminders', (getDb) => {
       (row) => row.kind !== 'customer_request' && row.kind !== 'round_result',
     );
 
+  /** A round with an outside customer, its interview reminder queued for Tuesday 24 November. */
+  const interviewDueOnTuesday = async () => {
+    await seedRound(db(), {
+      staffUserId: STAFF,
+      customerUserId: null,
+      createdAt: new Date('2026-11-23T10:00:00Z'),
+      interviewOn: '2026-11-24',
+    });
+    await tick('2026-11-23T10:01:00Z');
+  };
+
   /** A round whose interview reminder went out on Thursday 26 November, 09:00 in London. */
   const remindedOnThursday = async () => {
     await seedRound(db(), {
@@ -347,13 +358,7 @@ describeEachDatabase('reminders', (getDb) => {
   });
 
   it('holds everything for a muted person until the mute ends, inside working hours', async () => {
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      customerUserId: null,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-24',
-    });
-    await tick('2026-11-23T10:01:00Z');
+    await interviewDueOnTuesday();
     await muteReminders(deps, { userId: STAFF, days: 14, now: new Date('2026-11-23T11:00:00Z') });
     const report = await tick('2026-11-24T09:00:00Z');
     expect(report.deferred).toBe(1);
@@ -611,13 +616,7 @@ describeEachDatabase('reminders', (getDb) => {
     standIn.on('chat.postMessage', () =>
       limited++ < 1 ? { status: 429, headers: { 'Retry-After': '1' } } : undefined,
     );
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      customerUserId: null,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-24',
-    });
-    await tick('2026-11-23T10:01:00Z');
+    await interviewDueOnTuesday();
     const report = await tick('2026-11-24T09:00:00Z');
     expect(report.rateLimited).toBe(1);
     expect(report.sent).toBe(1);
@@ -625,13 +624,7 @@ describeEachDatabase('reminders', (getDb) => {
   });
 
   it('after a crash between sending and recording, finds the message in Slack instead of sending it twice', async () => {
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      customerUserId: null,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-24',
-    });
-    await tick('2026-11-23T10:01:00Z');
+    await interviewDueOnTuesday();
     // A copy claims the reminder, posts it, and dies before recording the send.
     const now = new Date('2026-11-24T09:00:00Z');
     const [claimed] = await deps.reminders.claimDue(now, 10, 'crashed-copy');
@@ -657,13 +650,7 @@ describeEachDatabase('reminders', (getDb) => {
   });
 
   it('after a crash before sending, sends the claimed reminder once the lease runs out', async () => {
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      customerUserId: null,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-24',
-    });
-    await tick('2026-11-23T10:01:00Z');
+    await interviewDueOnTuesday();
     const [claimed] = await deps.reminders.claimDue(new Date('2026-11-24T09:00:00Z'), 10, 'crashed-copy');
     await tick('2026-11-24T09:01:00Z');
     expect(posts()).toHaveLength(0);
@@ -678,13 +665,7 @@ describeEachDatabase('reminders', (getDb) => {
       await new Promise((resolve) => setTimeout(resolve, 600)); // Slack posts it, but answers too late
       return undefined;
     });
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      customerUserId: null,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-24',
-    });
-    await tick('2026-11-23T10:01:00Z');
+    await interviewDueOnTuesday();
     expect((await tick('2026-11-24T09:00:00Z')).uncertain).toBe(1);
     // Slack finishes posting after the client gave up.
     await expect.poll(() => posts(STAFF).length).toBe(1);
@@ -720,13 +701,7 @@ describeEachDatabase('reminders', (getDb) => {
 
   it('puts a reminder of a kind it does not know back for later, and a copy that knows it sends it', async () => {
     const { older, logs } = olderCopy();
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      customerUserId: null,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-24',
-    });
-    await tick('2026-11-23T10:01:00Z');
+    await interviewDueOnTuesday();
     clock.set('2026-11-24T09:00:00Z');
     const report = await runRemindersTick(older, new Date('2026-11-24T09:00:00Z'));
     expect(report).toMatchObject({ claimed: 1, sent: 0, cancelled: 0, failed: 0, retried: 1 });
@@ -749,13 +724,7 @@ describeEachDatabase('reminders', (getDb) => {
 
   it('leaves a stale claim of a kind it does not know as a claim, for a copy that knows it to check with Slack', async () => {
     const { older } = olderCopy();
-    await seedRound(db(), {
-      staffUserId: STAFF,
-      customerUserId: null,
-      createdAt: new Date('2026-11-23T10:00:00Z'),
-      interviewOn: '2026-11-24',
-    });
-    await tick('2026-11-23T10:01:00Z');
+    await interviewDueOnTuesday();
     // A newer copy claims it and dies before it says whether it sent it.
     const [claimed] = await deps.reminders.claimDue(new Date('2026-11-24T09:00:00Z'), 10, 'newer-copy');
     if (!claimed) throw new Error('nothing claimed');
