@@ -249,6 +249,45 @@ const configShape = z.object({
     .describe(
       "Days after a round is completed or closed before customers' written answers, their names and staff notes are erased (whole weeks at a time); scores stay.",
     ),
+  LIBRARY_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80, { message: 'must be at most 80 characters' })
+    .default('The library')
+    .describe("The library's name, as patrons see it on the web pages and the service points' posters."),
+  PUBLIC_URL: optionalString
+    .pipe(
+      z
+        .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://radar.example.org' })
+        .refine((value) => !/[?#]/.test(value), { message: 'must not have a query or fragment' })
+        .transform((value) => value.replace(/\/+$/, ''))
+        .optional(),
+    )
+    .describe(
+      "Where patrons reach the app's web pages (links and posters' QR codes), e.g. https://radar.example.org. Required to make a link.",
+    ),
+  LINK_SECRET: optionalString
+    .pipe(z.string().min(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' }).optional())
+    .describe(
+      "Key of the service points' links and the pages' form tokens (openssl rand -hex 32). Required with PUBLIC_URL; changing it changes every service point's link.",
+    ),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe(
+      "Whether the patron pages sit behind a reverse proxy whose X-Forwarded-For names the patron's address (for the rate limit).",
+    ),
+  WALK_UP_ANSWERS_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(30)
+    .describe(
+      'Walk-up answers one address may send in an hour, all service points together; more are refused.',
+    ),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -269,6 +308,13 @@ export const configSchema = configShape.superRefine((config, ctx) => {
   }
   if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: SIGNING_SECRET_MISSING });
+  }
+  if (config.PUBLIC_URL && !config.LINK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['LINK_SECRET'],
+      message: 'is required with PUBLIC_URL: make one with openssl rand -hex 32',
+    });
   }
 });
 

@@ -141,7 +141,31 @@ export const roundResponses = pgTable(
   ],
 );
 
+/**
+ * A patron outside Slack answers a round on a web page: the link's token is random (at least 128
+ * bits) and only its SHA-256 is kept. One answer per link; it stops working when the round is no
+ * longer awaiting its customer (answered, expired, cancelled) or after `expires_at`.
+ */
+export const patronLinks = pgTable(
+  'patron_links',
+  {
+    roundId: integer('round_id')
+      .primaryKey()
+      .references(() => rounds.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When the patron's answer was stored through this link. */
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('patron_links_token_hash_key').on(table.tokenHash),
+    check('patron_links_token_hash_shape', sql`${table.tokenHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
 export type Round = typeof rounds.$inferSelect;
+export type PatronLink = typeof patronLinks.$inferSelect;
 export type NewRound = typeof rounds.$inferInsert;
 export type RoundResponse = typeof roundResponses.$inferSelect;
 export type SlackUser = typeof slackUsers.$inferSelect;
@@ -430,3 +454,73 @@ export const erasures = pgTable('erasures', {
 });
 
 export type Erasure = typeof erasures.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Service points: a desk or a place where walk-up patrons answer on a web page, from a poster's QR code.
+
+/**
+ * A service point. Its link's token is derived from LINK_SECRET and `link_salt` (so the poster can be
+ * printed again with the same link) and only its SHA-256 is kept. Retired points keep their answers
+ * and their figures; their link stops working.
+ */
+export const servicePoints = pgTable(
+  'service_points',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    /** Lower-cased, space-collapsed name: two active points may not share one. */
+    nameKey: text('name_key').notNull(),
+    /** The unit whose figures the point's answers stand beside (as staff type it, compared case-insensitively). */
+    unit: text('unit').notNull(),
+    /** Who gets the weekly DM with patrons' written answers: the admin who added it, or a unit lead. */
+    ownerUserId: text('owner_user_id').notNull(),
+    createdByUserId: text('created_by_user_id').notNull(),
+    linkSalt: text('link_salt').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('service_points_token_hash_key').on(table.tokenHash),
+    uniqueIndex('service_points_active_name_key').on(table.nameKey).where(sql`${table.retiredAt} is null`),
+    check('service_points_name_not_blank', sql`length(trim(${table.name})) > 0`),
+    check('service_points_unit_not_blank', sql`length(trim(${table.unit})) > 0`),
+    check('service_points_token_hash_shape', sql`${table.tokenHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/**
+ * One walk-up patron's answer at a service point: no name, no contact, no address. Answers that
+ * look like spam (the honeypot field filled in) are kept, flagged and counted, but left out of
+ * every figure.
+ */
+export const walkUpAnswers = pgTable(
+  'walk_up_answers',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    servicePointId: integer('service_point_id')
+      .notNull()
+      .references(() => servicePoints.id, { onDelete: 'cascade' }),
+    /** How was the service you got today (1-10). */
+    experience: smallint('experience').notNull(),
+    /** What level of service did you expect (1-10). */
+    expectation: smallint('expectation').notNull(),
+    // The written answers are null once erased (retention); the scores stay.
+    doBetter: text('do_better'),
+    noLongerNeed: text('no_longer_need'),
+    /** The page's language the patron answered in, e.g. `en`, `es`. */
+    language: text('language').notNull(),
+    suspectedSpam: boolean('suspected_spam').notNull().default(false),
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check('walk_up_answers_experience_range', sql`${table.experience} between 1 and 10`),
+    check('walk_up_answers_expectation_range', sql`${table.expectation} between 1 and 10`),
+    index('walk_up_answers_point_created_idx').on(table.servicePointId, table.createdAt),
+    index('walk_up_answers_created_idx').on(table.createdAt),
+  ],
+);
+
+export type ServicePoint = typeof servicePoints.$inferSelect;
+export type WalkUpAnswer = typeof walkUpAnswers.$inferSelect;

@@ -6,8 +6,32 @@ import type { RefusalLog, RefusalReason } from './refusal-log.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST';
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-/** Each path the app serves and the methods it answers there; everything else is refused. */
+/**
+ * Each path the app serves and the methods it answers there; everything else is refused. A key
+ * ending in `/*` serves every path one segment below it (`/r/*` serves `/r/abc`, not `/r/a/b`);
+ * its handler reads the segment with `lastSegment`.
+ */
 export type Routes = Record<string, Partial<Record<Method, Handler>>>;
+
+/** The route a path falls under: its own, or the `/*` route of its parent. */
+function routeFor(routes: Routes, path: string): Partial<Record<Method, Handler>> | undefined {
+  if (Object.hasOwn(routes, path)) return routes[path];
+  const slash = path.lastIndexOf('/');
+  if (slash <= 0 || slash === path.length - 1) return undefined;
+  const parent = `${path.slice(0, slash)}/*`;
+  return Object.hasOwn(routes, parent) ? routes[parent] : undefined;
+}
+
+/** The last segment of a request's path, decoded; undefined when it cannot be decoded. */
+export function lastSegment(target: string | undefined): string | undefined {
+  const path = pathOf(target);
+  if (!path) return undefined;
+  try {
+    return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The server's limits, set on purpose rather than left to Node's defaults. Slack sends a complete
@@ -127,7 +151,7 @@ export function createGuardedServer({
     try {
       const path = pathOf(req.url);
       if (path === undefined) return refused(res, 'bad_request_target', 400, 'Bad request target');
-      const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
+      const route = routeFor(routes, path);
       if (!route) return refused(res, 'not_found', 404, 'Not found');
       const handler = Object.hasOwn(route, req.method ?? '') ? route[req.method as Method] : undefined;
       if (!handler)

@@ -90,6 +90,29 @@ describe('config', () => {
     expect(message).not.toContain('secret-value-123');
   });
 
+  it('needs LINK_SECRET once PUBLIC_URL is set, and takes the URL without its trailing slash', () => {
+    expect(problems({ ...valid, PUBLIC_URL: 'https://radar.example.org/' })).toEqual([
+      expect.stringMatching(/^LINK_SECRET is required with PUBLIC_URL/),
+    ]);
+    const secret = 'a'.repeat(64);
+    const config = loadConfig({ ...valid, PUBLIC_URL: 'https://radar.example.org/', LINK_SECRET: secret });
+    expect(config.PUBLIC_URL).toBe('https://radar.example.org');
+    expect(config.LIBRARY_NAME).toBe('The library');
+    expect(problems({ ...valid, PUBLIC_URL: 'ftp://radar.example.org', LINK_SECRET: secret })).toEqual([
+      expect.stringMatching(/^PUBLIC_URL must be an http\(s\) URL/),
+    ]);
+    expect(problems({ ...valid, PUBLIC_URL: 'https://radar.example.org/?a=1', LINK_SECRET: secret })).toEqual(
+      [expect.stringMatching(/^PUBLIC_URL must not have a query/)],
+    );
+    const short = problems({
+      ...valid,
+      PUBLIC_URL: 'https://radar.example.org',
+      LINK_SECRET: 'tooshort-secret',
+    });
+    expect(short).toEqual([expect.stringMatching(/^LINK_SECRET must be at least 32 characters/)]);
+    expect(short.join('\n')).not.toContain('tooshort-secret');
+  });
+
   it('.env.example documents every variable, each with a comment above it', async () => {
     const example = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');
     const lines = example.split('\n');
