@@ -36,6 +36,15 @@ import {
   type RemindersRepository,
 } from './modules/reminders/reminders.repository.js';
 import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders/reminders.settings.js';
+import type { PatronLinkSettings } from './modules/rounds/rounds.link-tokens.js';
+import {
+  answerByPatronLink,
+  type LinkAnswered,
+  type LinkOpened,
+  openPatronLink,
+  type PatronAnswerDraft,
+  type PatronLinkDeps,
+} from './modules/rounds/rounds.links.js';
 import type { RoundPlans } from './modules/rounds/rounds.port.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
@@ -109,6 +118,8 @@ export interface SlackSide {
 export interface Settings {
   reminders: ReminderSettings;
   retention: RetentionSettings;
+  /** Set when PUBLIC_URL is: patrons outside Slack can be sent a link to answer on a web page. */
+  patronLinks: PatronLinkSettings | undefined;
 }
 
 export interface Dependencies {
@@ -127,8 +138,16 @@ export interface Dependencies {
   /** For scheduled work: never sleeps, never retries by itself (the queues decide). */
   background: SlackSide;
   listeners: ListenerDeps;
+  /** A patron's link to answer their round on a web page (src/modules/rounds/rounds.links.ts). */
+  patronLinks: PatronLinks;
   /** Every scheduled job, in the order a tick runs them. */
   jobs: ScheduledJob[];
+}
+
+/** What the patrons' web pages do with a link's token. */
+export interface PatronLinks {
+  open(token: string): Promise<LinkOpened>;
+  answer(token: string, draft: PatronAnswerDraft): Promise<LinkAnswered>;
 }
 
 export interface DependencyOverrides {
@@ -164,6 +183,9 @@ export function createDependencies({
   const settings: Settings = {
     reminders: reminderSettingsFrom(config),
     retention: retentionSettingsFrom(config),
+    patronLinks: config.PUBLIC_URL
+      ? { publicUrl: config.PUBLIC_URL, expiryDays: config.ROUND_EXPIRY_DAYS }
+      : undefined,
     ...overrides.settings,
   };
   const instanceId = overrides.instanceId ?? instanceName(role);
@@ -238,6 +260,7 @@ export function createDependencies({
       messenger,
       plans: roundPlans,
       clock,
+      links: settings.patronLinks,
       outbox: {
         async deliverNow(key, now) {
           const outcome = await deliverNow(reminders, key, now);
@@ -262,6 +285,7 @@ export function createDependencies({
     messenger: interactive.messenger,
     roundAnnouncements: interactive.roundAnnouncements,
     roundPlans: interactive.roundPlans,
+    patronLinkSettings: settings.patronLinks,
     reminderDeps: interactive.reminders,
     planDeps: interactive.plans,
     committeeDeps: {
@@ -277,6 +301,17 @@ export function createDependencies({
     // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
     // token in Socket Mode (where there may be no signing secret at all).
     seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
+  };
+
+  const patronLinkDeps: PatronLinkDeps = {
+    rounds: repositories.rounds,
+    directory: interactive.directory,
+    clock,
+    announcements: interactive.roundAnnouncements,
+  };
+  const patronLinks: PatronLinks = {
+    open: (token) => openPatronLink(patronLinkDeps, token),
+    answer: (token, draft) => answerByPatronLink(patronLinkDeps, token, draft),
   };
 
   const jobs: ScheduledJob[] = [
@@ -297,6 +332,7 @@ export function createDependencies({
     interactive,
     background,
     listeners,
+    patronLinks,
     jobs,
   };
 }
