@@ -39,6 +39,8 @@ import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders
 import type { RoundPlans } from './modules/rounds/rounds.port.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
+import { createServicePointsRepository } from './modules/service-points/service-points.repository.js';
+import { answerWalkUp, openWalkUp } from './modules/service-points/walk-up.usecases.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createManagerAccess } from './slack/manager-access.js';
@@ -52,6 +54,7 @@ import {
   createInteractiveClient,
   interactiveClientOptions,
 } from './slack/web-clients.js';
+import type { WebDeps } from './web/web.deps.js';
 
 /**
  * The composition root: every repository, adapter, setting and use-case dependency of the app is
@@ -127,6 +130,8 @@ export interface Dependencies {
   /** For scheduled work: never sleeps, never retries by itself (the queues decide). */
   background: SlackSide;
   listeners: ListenerDeps;
+  /** What the patron pages (src/web) are given. */
+  web: WebDeps;
   /** Every scheduled job, in the order a tick runs them. */
   jobs: ScheduledJob[];
 }
@@ -279,6 +284,24 @@ export function createDependencies({
     seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
   };
 
+  const walkUpDeps = { servicePoints: createServicePointsRepository({ db }), clock };
+  const web: WebDeps = {
+    settings: {
+      libraryName: config.LIBRARY_NAME,
+      publicUrl: config.PUBLIC_URL,
+      linkSecret: config.LINK_SECRET,
+      trustProxy: config.TRUST_PROXY,
+      walkUpAnswersPerHour: config.WALK_UP_ANSWERS_PER_HOUR,
+      libraryTimeZone: config.LIBRARY_TIME_ZONE,
+    },
+    logger,
+    clock,
+    walkUps: {
+      open: (token) => openWalkUp(walkUpDeps, token),
+      answer: (token, draft) => answerWalkUp(walkUpDeps, token, draft),
+    },
+  };
+
   const jobs: ScheduledJob[] = [
     createRemindersJob({ reminderDeps: background.reminders, logger }),
     createDigestJob({ digestDeps: background.digests, logger }),
@@ -297,6 +320,7 @@ export function createDependencies({
     interactive,
     background,
     listeners,
+    web,
     jobs,
   };
 }
