@@ -1,6 +1,6 @@
 /**
  * The dependency rules of src/, checked by `npm run deps` and inside `npm test`. Imports run one
- * way: transports (src/slack, src/http, src/scheduler) -> modules -> db and lib. The composition
+ * way: transports (src/slack, src/web, src/http, src/scheduler) -> modules -> db and lib. The composition
  * root (src/dependencies.ts), src/service.ts, src/main.ts and the CLI may import anything. Rules
  * are written by folder and role suffix, never by file name, so they hold as files are split.
  */
@@ -14,7 +14,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(modules|lib|db)/' },
       to: {
-        path: ['^src/(slack|http|scheduler)/', '^src/dependencies[.]ts$', '^src/service[.]ts$', '^src/main[.]ts$', '^src/cli'],
+        path: ['^src/(slack|web|http|scheduler)/', '^src/dependencies[.]ts$', '^src/service[.]ts$', '^src/main[.]ts$', '^src/cli'],
       },
     },
     {
@@ -31,6 +31,22 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/slack/' },
       to: { path: '[.]repository[.]ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'web-calls-no-repository',
+      comment:
+        "The patron pages call use cases the composition root binds (WebDeps); a repository's types may be named, its values never imported.",
+      severity: 'error',
+      from: { path: '^src/web/' },
+      to: { path: '[.]repository[.]ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'transports-stay-apart',
+      comment:
+        'Slack and the patron pages are two front doors onto the same use cases: neither imports the other; what both need lives in a module or src/lib.',
+      severity: 'error',
+      from: { path: '^src/(slack|web)/' },
+      to: { path: '^src/(slack|web)/', pathNot: '^src/$1/' },
     },
     {
       name: 'no-circular',

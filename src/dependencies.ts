@@ -48,6 +48,11 @@ import {
 import type { RoundPlans } from './modules/rounds/rounds.port.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
+import {
+  createServicePointsRepository,
+  type ServicePointsRepository,
+} from './modules/service-points/service-points.repository.js';
+import { answerWalkUp, openWalkUp } from './modules/service-points/walk-up.usecases.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createManagerAccess } from './slack/manager-access.js';
@@ -61,6 +66,7 @@ import {
   createInteractiveClient,
   interactiveClientOptions,
 } from './slack/web-clients.js';
+import type { WebDeps } from './web/web.deps.js';
 
 /**
  * The composition root: every repository, adapter, setting and use-case dependency of the app is
@@ -78,6 +84,7 @@ export interface Repositories {
   digests: DigestsRepository;
   installation: InstallationRepository;
   erasure: ErasureRepository;
+  servicePoints: ServicePointsRepository;
 }
 
 /** What needs only the database: enough for the CLI's read-only commands and for erasure. */
@@ -89,6 +96,7 @@ export function createRepositories(db: Database): Repositories {
     plans: createPlansRepository({ db }),
     committees: createCommitteesRepository({ db }),
     digests: createDigestsRepository({ db }),
+    servicePoints: createServicePointsRepository({ db }),
     installation: createInstallationRepository({ db }),
     erasure: createErasureRepository({ db }),
   };
@@ -140,6 +148,8 @@ export interface Dependencies {
   listeners: ListenerDeps;
   /** A patron's link to answer their round on a web page (src/modules/rounds/rounds.links.ts). */
   patronLinks: PatronLinks;
+  /** What the patron pages (src/web) are given. */
+  web: WebDeps;
   /** Every scheduled job, in the order a tick runs them. */
   jobs: ScheduledJob[];
 }
@@ -313,6 +323,23 @@ export function createDependencies({
     open: (token) => openPatronLink(patronLinkDeps, token),
     answer: (token, draft) => answerByPatronLink(patronLinkDeps, token, draft),
   };
+  const walkUpDeps = { servicePoints: repositories.servicePoints, clock };
+  const web: WebDeps = {
+    settings: {
+      libraryName: config.LIBRARY_NAME,
+      publicUrl: config.PUBLIC_URL,
+      linkSecret: config.LINK_SECRET,
+      trustProxy: config.TRUST_PROXY,
+      walkUpAnswersPerHour: config.WALK_UP_ANSWERS_PER_HOUR,
+      libraryTimeZone: config.LIBRARY_TIME_ZONE,
+    },
+    logger,
+    clock,
+    walkUps: {
+      open: (token) => openWalkUp(walkUpDeps, token),
+      answer: (token, draft) => answerWalkUp(walkUpDeps, token, draft),
+    },
+  };
 
   const jobs: ScheduledJob[] = [
     createRemindersJob({ reminderDeps: background.reminders, logger }),
@@ -333,6 +360,7 @@ export function createDependencies({
     background,
     listeners,
     patronLinks,
+    web,
     jobs,
   };
 }

@@ -12,6 +12,7 @@ import type { Logger } from './logger.js';
 import type { Installation } from './modules/installation/installation.usecases.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackService, type SlackService } from './slack/app.js';
+import { createWebRoutes } from './web/routes.js';
 
 export interface ServiceRadar {
   port: number;
@@ -115,6 +116,7 @@ export async function startServiceRadar({
     deps: dependencies.listeners,
     clientOptions: dependencies.clientOptions,
     httpLimits,
+    routes: (inFlight) => createWebRoutes({ deps: dependencies.web, track: (work) => inFlight.track(work) }),
   });
   const scheduler = createScheduledWork(dependencies);
   let port: number;

@@ -41,6 +41,7 @@ export function createSlackService({
   deps,
   clientOptions,
   httpLimits,
+  routes: extraRoutes,
 }: {
   config: Config;
   logger: Logger;
@@ -52,6 +53,11 @@ export function createSlackService({
   clientOptions: WebClientOptions;
   /** The HTTP server's limits; tests shorten the time-outs. */
   httpLimits?: HttpLimits;
+  /**
+   * Other routes served by the same server in both modes (the patron pages), given the tracker of
+   * work in flight so what they do after answering is waited for at shutdown too.
+   */
+  routes?: (inFlight: InFlight) => Routes;
 }): SlackService {
   const boltLogger = toBoltLogger(logger, slackSecrets(config));
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
@@ -92,6 +98,7 @@ export function createSlackService({
   const limits = httpLimits ?? HTTP_LIMITS;
   const refusals = createRefusalLog({ logger });
   const routes: Routes = {
+    ...extraRoutes?.(inFlight),
     [HEALTH_PATH]: {
       GET: (_req, res) => answerHealth(res, database, installation, stopping),
       HEAD: (_req, res) => answerHealth(res, database, installation, stopping),

@@ -30,6 +30,43 @@ describe('dependency rules', () => {
     expect(violations(root)).toEqual([]);
   }, 60_000);
 
+  it('refuse, from the patron pages, repository values and imports of src/slack, and the other way round', () => {
+    const web = mkdtempSync(join(tmpdir(), 'radar-deps-web-'));
+    try {
+      const put = (path: string, text: string) => {
+        mkdirSync(dirname(join(web, path)), { recursive: true });
+        writeFileSync(join(web, path), text);
+      };
+      put('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true } }));
+      put('src/modules/shop/shop.repository.ts', 'export const createShopRepository = () => 1;\n');
+      put('src/modules/shop/shop.usecases.ts', 'export const sell = () => 2;\n');
+      put('src/slack/poster.ts', "import { page } from '../web/page.js';\nexport const post = () => page;\n");
+      put('src/web/words.ts', 'export const words = 3;\n');
+      put(
+        'src/web/page.ts',
+        "import { createShopRepository } from '../modules/shop/shop.repository.js';\nimport { sell } from '../modules/shop/shop.usecases.js';\nimport { words } from './words.js';\nexport const page = () => [createShopRepository(), sell, words];\n",
+      );
+      put('src/web/route.ts', "import { post } from '../slack/poster.js';\nexport const route = post;\n");
+      put('src/main.ts', "import { route } from './web/route.js';\nexport const main = route;\n");
+      put(
+        'src/modules/shop/shop.views.ts',
+        "import { page } from '../../web/page.js';\nexport const view = page;\n",
+      );
+      put(
+        'src/index.ts',
+        "import { view } from './modules/shop/shop.views.js';\nexport const index = view;\n",
+      );
+      expect(violations(web)).toEqual([
+        'inner-imports-outer',
+        'transports-stay-apart',
+        'transports-stay-apart',
+        'web-calls-no-repository',
+      ]);
+    } finally {
+      rmSync(web, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('refuse wrong-way imports, repository values in listeners, and import loops', () => {
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true } }));
     write(

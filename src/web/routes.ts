@@ -1,0 +1,322 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringifySetCookie } from 'cookie';
+import { lastSegment, pathOf, type Routes } from '../http/guarded-server.js';
+import { localDate } from '../lib/clock.js';
+import { isTokenShape } from '../lib/tokens.js';
+import type { WalkUpDraft } from '../modules/service-points/walk-up.usecases.js';
+import { type Catalogue, loadCatalogue } from './i18n.js';
+import { createRateLimit } from './rate-limit.js';
+import {
+  clientAddress,
+  cookiesOf,
+  createFormTokens,
+  originAllowed,
+  readForm,
+  securityHeaders,
+} from './security.js';
+import { messagePage, type PageContext, walkUpPage } from './views.js';
+import type { WebDeps } from './web.deps.js';
+
+export const NAMED_PATRON_PREFIX = '/r';
+export const WALK_UP_PREFIX = '/s';
+export const ASSETS_PREFIX = '/assets';
+export const LANGUAGE_COOKIE = 'radar_lang';
+export const ANSWERED_COOKIE = 'radar_answered';
+
+/** Keeps work going after a response (announcing a round's answer) until it is done, through shutdown. */
+export type Track = <T>(work: Promise<T>) => Promise<T>;
+
+/** What the log may say of a patron request: which kind of page, the method and the status. Never the path. */
+type RouteKind = 'named_patron' | 'walk_up' | 'asset';
+
+const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
+const ASSET_TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+function loadAssets(): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  for (const name of readdirSync(ASSETS_DIR)) {
+    const type = ASSET_TYPES[extname(name)];
+    if (type) assets.set(name, { body: readFileSync(join(ASSETS_DIR, name)), type });
+  }
+  return assets;
+}
+
+/**
+ * The patron pages' routes on the app's one HTTP server: a named patron's page (`/r/<token>`), a
+ * service point's walk-up page (`/s/<token>`) and the pages' own assets. Without PUBLIC_URL and
+ * LINK_SECRET there are none, and those paths answer 404 like any other unknown path.
+ */
+export function createWebRoutes({
+  deps,
+  track,
+  catalogue = loadCatalogue(),
+}: {
+  deps: WebDeps;
+  track: Track;
+  catalogue?: Catalogue;
+}): Routes {
+  const { settings, logger, clock, walkUps } = deps;
+  if (!settings.publicUrl || !settings.linkSecret) return {};
+  const secure = settings.publicUrl.startsWith('https:');
+  const publicOrigin = new URL(settings.publicUrl).origin;
+  const forms = createFormTokens({ secret: settings.linkSecret, secure });
+  const rateLimit = createRateLimit({ perHour: settings.walkUpAnswersPerHour });
+  const assets = loadAssets();
+
+  const logged = (kind: RouteKind, req: IncomingMessage, status: number) => {
+    logger.info({ route: kind, method: req.method, status }, 'patron page answered');
+  };
+
+  /** The page's language and what every page shows; a `?lang=` choice is kept in a cookie. */
+  const contextOf = (req: IncomingMessage, path: string, posted?: string) => {
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? undefined;
+    const chosen = catalogue.known(query);
+    const lang = catalogue.choose(
+      posted ?? chosen ?? cookiesOf(req)[LANGUAGE_COOKIE],
+      req.headers['accept-language'],
+    );
+    const cookies: string[] = [];
+    if (chosen)
+      cookies.push(
+        stringifySetCookie(LANGUAGE_COOKIE, chosen, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure,
+          path: '/',
+          maxAge: 365 * 24 * 3600,
+        }),
+      );
+    const page: PageContext = {
+      lang,
+      t: catalogue.t(lang),
+      libraryName: settings.libraryName,
+      languages: catalogue.languages.map((code) => ({
+        code,
+        name: catalogue.nameOf(code),
+        href: `${path}?lang=${encodeURIComponent(code)}`,
+        current: code === lang,
+      })),
+    };
+    return { page, cookies };
+  };
+
+  const send = (
+    kind: RouteKind,
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    html: string,
+    cookies: string[] = [],
+  ) => {
+    const body = Buffer.from(html, 'utf8');
+    const headers: Record<string, string | string[]> = {
+      ...securityHeaders(),
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': String(body.length),
+      'cache-control': 'no-store',
+      vary: 'Accept-Language, Cookie',
+    };
+    if (cookies.length > 0) headers['set-cookie'] = cookies;
+    // A refused form's unread body is not worth reading: close rather than keep the connection.
+    if (status === 413 || status === 415 || status === 400) headers.connection = 'close';
+    res.writeHead(status, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+    logged(kind, req, status);
+  };
+
+  const refusal = (
+    kind: RouteKind,
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: PageContext,
+    status: number,
+    key: string,
+    cookies: string[] = [],
+  ) =>
+    send(
+      kind,
+      req,
+      res,
+      status,
+      messagePage(page, page.t(`refusal.${key}Title`), [page.t(`refusal.${key}`)]),
+      cookies,
+    );
+
+  /** Everything a POST must pass before its fields are read as answers: Origin, type, size, form token. */
+  const postedForm = async (kind: RouteKind, req: IncomingMessage, res: ServerResponse, path: string) => {
+    const { page } = contextOf(req, path);
+    if (!originAllowed(req, publicOrigin)) {
+      refusal(kind, req, res, page, 403, 'forbidden');
+      return undefined;
+    }
+    const form = await readForm(req);
+    if (!form.ok) {
+      refusal(kind, req, res, page, form.status, form.status === 413 ? 'tooLarge' : 'unsupported');
+      return undefined;
+    }
+    if (!forms.check(req, path, form.fields.get('csrf') ?? undefined)) {
+      refusal(kind, req, res, page, 403, 'forbidden');
+      return undefined;
+    }
+    return form.fields;
+  };
+
+  /** A failure after the checks: logged by its codes only, answered with a page in the patron's language. */
+  const guarded =
+    (kind: RouteKind, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    async (req: IncomingMessage, res: ServerResponse) => {
+      try {
+        await handler(req, res);
+      } catch (error) {
+        logger.error({ err: error, route: kind }, 'a patron page failed');
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const { page } = contextOf(req, pathOf(req.url) ?? '/');
+        refusal(kind, req, res, page, 500, 'failed');
+      }
+    };
+
+  // --- Walk-up pages --------------------------------------------------------------------------
+
+  const today = () => localDate(clock.now(), settings.libraryTimeZone);
+  const answeredToday = (req: IncomingMessage) => cookiesOf(req)[ANSWERED_COOKIE] === today();
+  const answeredCookie = (path: string) =>
+    stringifySetCookie(ANSWERED_COOKIE, today(), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path,
+      maxAge: 2 * 24 * 3600,
+    });
+
+  const walkUpGet = guarded('walk_up', async (req, res) => {
+    const path = pathOf(req.url) ?? '/';
+    const token = lastSegment(req.url);
+    const { page, cookies } = contextOf(req, path);
+    if (!token || !isTokenShape(token)) return refusal('walk_up', req, res, page, 404, 'unknown', cookies);
+    const opened = await walkUps.open(token);
+    if (!opened.ok)
+      return refusal(
+        'walk_up',
+        req,
+        res,
+        page,
+        opened.refusal === 'unknown' ? 404 : 410,
+        opened.refusal,
+        cookies,
+      );
+    if (answeredToday(req)) return alreadyAnswered(req, res, page, opened.point.name, cookies);
+    const { nonce, setCookie } = forms.nonce(req);
+    if (setCookie) cookies.push(setCookie);
+    const html = walkUpPage({
+      page,
+      pointName: opened.point.name,
+      action: path,
+      csrf: forms.fieldFor(nonce, path),
+      values: { experience: null, expectation: null, doBetter: null, noLongerNeed: null },
+      errors: {},
+    });
+    send('walk_up', req, res, 200, html, cookies);
+  });
+
+  const alreadyAnswered = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: PageContext,
+    pointName: string,
+    cookies: string[] = [],
+  ) =>
+    send(
+      'walk_up',
+      req,
+      res,
+      200,
+      messagePage(page, page.t('walkUp.alreadyTitle'), [page.t('walkUp.already', { point: pointName })]),
+      cookies,
+    );
+
+  const walkUpPost = guarded('walk_up', async (req, res) => {
+    const path = pathOf(req.url) ?? '/';
+    const fields = await postedForm('walk_up', req, res, path);
+    if (!fields) return;
+    const { page } = contextOf(req, path, fields.get('lang') ?? undefined);
+    const token = lastSegment(req.url);
+    if (!token || !isTokenShape(token)) return refusal('walk_up', req, res, page, 404, 'unknown');
+    const opened = await walkUps.open(token);
+    if (!opened.ok)
+      return refusal('walk_up', req, res, page, opened.refusal === 'unknown' ? 404 : 410, opened.refusal);
+    if (answeredToday(req)) return alreadyAnswered(req, res, page, opened.point.name);
+    if (!rateLimit.take(clientAddress(req, settings.trustProxy), clock.now().getTime()))
+      return refusal('walk_up', req, res, page, 429, 'rateLimited');
+    const draft: WalkUpDraft = {
+      experience: fields.get('experience'),
+      expectation: fields.get('expectation'),
+      doBetter: fields.get('doBetter'),
+      noLongerNeed: fields.get('noLongerNeed'),
+      language: page.lang,
+      suspectedSpam: (fields.get('website') ?? '').trim() !== '',
+    };
+    const answered = await walkUps.answer(token, draft);
+    if (answered.ok) {
+      const html = messagePage(page, page.t('walkUp.thanksTitle'), [
+        page.t('walkUp.thanks', { point: opened.point.name }),
+        page.t('walkUp.thanksNext'),
+      ]);
+      return send('walk_up', req, res, 200, html, [answeredCookie(path)]);
+    }
+    if ('refusal' in answered)
+      return refusal('walk_up', req, res, page, answered.refusal === 'unknown' ? 404 : 410, answered.refusal);
+    const html = walkUpPage({
+      page,
+      pointName: opened.point.name,
+      action: path,
+      csrf: fields.get('csrf') ?? '',
+      values: draft,
+      errors: answered.errors,
+    });
+    send('walk_up', req, res, 422, html);
+  });
+
+  // --- Assets ---------------------------------------------------------------------------------
+
+  const asset = (req: IncomingMessage, res: ServerResponse) => {
+    const name = lastSegment(req.url);
+    const found = name ? assets.get(name) : undefined;
+    if (!found) {
+      const { page } = contextOf(req, '/');
+      return refusal('asset', req, res, page, 404, 'unknown');
+    }
+    res.writeHead(200, {
+      ...securityHeaders(),
+      'content-type': found.type,
+      'content-length': String(found.body.length),
+      'cache-control': 'public, max-age=3600',
+    });
+    res.end(req.method === 'HEAD' ? undefined : found.body);
+    logged('asset', req, 200);
+  };
+
+  return {
+    [`${WALK_UP_PREFIX}/*`]: {
+      GET: walkUpGet,
+      HEAD: walkUpGet,
+      POST: (req, res) => track(walkUpPost(req, res)),
+    },
+    [`${ASSETS_PREFIX}/*`]: { GET: asset, HEAD: asset },
+  };
+}
