@@ -37,14 +37,7 @@ import {
 } from './modules/reminders/reminders.repository.js';
 import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders/reminders.settings.js';
 import type { PatronLinkSettings } from './modules/rounds/rounds.link-tokens.js';
-import {
-  answerByPatronLink,
-  type LinkAnswered,
-  type LinkOpened,
-  openPatronLink,
-  type PatronAnswerDraft,
-  type PatronLinkDeps,
-} from './modules/rounds/rounds.links.js';
+import { answerByPatronLink, openPatronLink, type PatronLinkDeps } from './modules/rounds/rounds.links.js';
 import type { RoundPlans } from './modules/rounds/rounds.port.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
@@ -66,7 +59,7 @@ import {
   createInteractiveClient,
   interactiveClientOptions,
 } from './slack/web-clients.js';
-import type { WebDeps } from './web/web.deps.js';
+import type { PatronLinks, WebDeps } from './web/web.deps.js';
 
 /**
  * The composition root: every repository, adapter, setting and use-case dependency of the app is
@@ -152,12 +145,6 @@ export interface Dependencies {
   web: WebDeps;
   /** Every scheduled job, in the order a tick runs them. */
   jobs: ScheduledJob[];
-}
-
-/** What the patrons' web pages do with a link's token. */
-export interface PatronLinks {
-  open(token: string): Promise<LinkOpened>;
-  answer(token: string, draft: PatronAnswerDraft): Promise<LinkAnswered>;
 }
 
 export interface DependencyOverrides {
@@ -339,6 +326,7 @@ export function createDependencies({
       open: (token) => openWalkUp(walkUpDeps, token),
       answer: (token, draft) => answerWalkUp(walkUpDeps, token, draft),
     },
+    patronLinks,
   };
 
   const jobs: ScheduledJob[] = [

@@ -6,6 +6,8 @@ import { stringifySetCookie } from 'cookie';
 import { lastSegment, pathOf, type Routes } from '../http/guarded-server.js';
 import { localDate } from '../lib/clock.js';
 import { isTokenShape } from '../lib/tokens.js';
+import { INTERVIEW_QUESTIONS } from '../modules/rounds/rounds.content.js';
+import type { PatronAnswerDraft } from '../modules/rounds/rounds.links.js';
 import type { WalkUpDraft } from '../modules/service-points/walk-up.usecases.js';
 import { type Catalogue, loadCatalogue } from './i18n.js';
 import { createRateLimit } from './rate-limit.js';
@@ -17,7 +19,7 @@ import {
   readForm,
   securityHeaders,
 } from './security.js';
-import { messagePage, type PageContext, walkUpPage } from './views.js';
+import { messagePage, namedPatronPage, type PageContext, walkUpPage } from './views.js';
 import type { WebDeps } from './web.deps.js';
 
 export const NAMED_PATRON_PREFIX = '/r';
@@ -68,7 +70,7 @@ export function createWebRoutes({
   track: Track;
   catalogue?: Catalogue;
 }): Routes {
-  const { settings, logger, clock, walkUps } = deps;
+  const { settings, logger, clock, walkUps, patronLinks } = deps;
   if (!settings.publicUrl || !settings.linkSecret) return {};
   const secure = settings.publicUrl.startsWith('https:');
   const publicOrigin = new URL(settings.publicUrl).origin;
@@ -292,6 +294,101 @@ export function createWebRoutes({
     send('walk_up', req, res, 422, html);
   });
 
+  // --- A named patron's page ------------------------------------------------------------------
+
+  const expiresOn = (page: PageContext, at: Date) =>
+    new Intl.DateTimeFormat(page.lang, { dateStyle: 'long', timeZone: settings.libraryTimeZone }).format(at);
+
+  const namedGet = guarded('named_patron', async (req, res) => {
+    const path = pathOf(req.url) ?? '/';
+    const token = lastSegment(req.url);
+    const { page, cookies } = contextOf(req, path);
+    if (!token || !isTokenShape(token))
+      return refusal('named_patron', req, res, page, 404, 'unknown', cookies);
+    const opened = await patronLinks.open(token);
+    if (!opened.ok)
+      return refusal(
+        'named_patron',
+        req,
+        res,
+        page,
+        opened.refusal === 'unknown' ? 404 : 410,
+        opened.refusal,
+        cookies,
+      );
+    const { nonce, setCookie } = forms.nonce(req);
+    if (setCookie) cookies.push(setCookie);
+    const html = namedPatronPage({
+      page,
+      staffName: opened.page.staffName ?? page.t('named.unnamedStaff'),
+      service: opened.page.service,
+      expiresOn: expiresOn(page, opened.page.expiresAt),
+      action: path,
+      csrf: forms.fieldFor(nonce, path),
+      values: { answers: {}, customerScore: null, shareWithManager: false },
+      errors: {},
+    });
+    send('named_patron', req, res, 200, html, cookies);
+  });
+
+  const namedPost = guarded('named_patron', async (req, res) => {
+    const path = pathOf(req.url) ?? '/';
+    const fields = await postedForm('named_patron', req, res, path);
+    if (!fields) return;
+    const { page } = contextOf(req, path, fields.get('lang') ?? undefined);
+    const token = lastSegment(req.url);
+    if (!token || !isTokenShape(token)) return refusal('named_patron', req, res, page, 404, 'unknown');
+    const draft: PatronAnswerDraft = {
+      answers: Object.fromEntries(
+        INTERVIEW_QUESTIONS.map((question) => [question.key, fields.get(question.key)]),
+      ) as PatronAnswerDraft['answers'],
+      customerScore: fields.get('customerScore'),
+      shareWithManager: fields.get('shareWithManager') === 'yes',
+    };
+    const opened = await patronLinks.open(token);
+    if (!opened.ok)
+      return refusal(
+        'named_patron',
+        req,
+        res,
+        page,
+        opened.refusal === 'unknown' ? 404 : 410,
+        opened.refusal,
+      );
+    const staffName = opened.page.staffName ?? page.t('named.unnamedStaff');
+    const answered = await patronLinks.answer(token, draft);
+    if (answered.ok) {
+      const html = messagePage(page, page.t('named.thanksTitle'), [
+        page.t('named.thanks', { staff: staffName }),
+        page.t('named.thanksNext'),
+      ]);
+      send('named_patron', req, res, 200, html);
+      // The staff member's result, the plan's news: after the patron has their page.
+      await answered.announce();
+      return;
+    }
+    if ('refusal' in answered)
+      return refusal(
+        'named_patron',
+        req,
+        res,
+        page,
+        answered.refusal === 'unknown' ? 404 : 410,
+        answered.refusal,
+      );
+    const html = namedPatronPage({
+      page,
+      staffName,
+      service: opened.page.service,
+      expiresOn: expiresOn(page, opened.page.expiresAt),
+      action: path,
+      csrf: fields.get('csrf') ?? '',
+      values: draft,
+      errors: answered.errors,
+    });
+    send('named_patron', req, res, 422, html);
+  });
+
   // --- Assets ---------------------------------------------------------------------------------
 
   const asset = (req: IncomingMessage, res: ServerResponse) => {
@@ -316,6 +413,11 @@ export function createWebRoutes({
       GET: walkUpGet,
       HEAD: walkUpGet,
       POST: (req, res) => track(walkUpPost(req, res)),
+    },
+    [`${NAMED_PATRON_PREFIX}/*`]: {
+      GET: namedGet,
+      HEAD: namedGet,
+      POST: (req, res) => track(namedPost(req, res)),
     },
     [`${ASSETS_PREFIX}/*`]: { GET: asset, HEAD: asset },
   };

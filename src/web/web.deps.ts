@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
+import type { LinkAnswered, LinkOpened, PatronAnswerDraft } from '../modules/rounds/rounds.links.js';
 import type {
   WalkUpAnswered,
   WalkUpDraft,
@@ -25,9 +26,16 @@ export interface WalkUps {
 }
 
 /** What the web transport needs; src/dependencies.ts builds it. */
+/** A named patron's link (src/modules/rounds/rounds.links.ts). */
+export interface PatronLinks {
+  open(token: string): Promise<LinkOpened>;
+  answer(token: string, draft: PatronAnswerDraft): Promise<LinkAnswered>;
+}
+
 export interface WebDeps {
   settings: WebSettings;
   logger: Logger;
   clock: Clock;
   walkUps: WalkUps;
+  patronLinks: PatronLinks;
 }

@@ -1,0 +1,130 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { reminders, roundResponses } from '../../src/db/schema.js';
+import { startRound } from '../../src/modules/rounds/rounds.usecases.js';
+import { startTestApp, type TestApp } from '../helpers/app-harness.js';
+import { describeEachDatabase } from '../helpers/database.js';
+import { CookieJar, getPage, postPage, SECURITY_HEADERS, webEnv } from '../helpers/patron-pages.js';
+import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
+
+let standIn: SlackStandIn;
+beforeAll(async () => {
+  standIn = await startSlackStandIn();
+  standIn.addUser({ id: 'USTAFF', name: 'sam', real_name: 'Sam Staff', tz: 'UTC' });
+});
+afterAll(() => standIn.close());
+
+const HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(2)> <!channel> *bold* \u202Eevil';
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+const answers = {
+  needFromMe: `Quiet rooms ${HOSTILE}`,
+  whyDependOnMe: 'You book them.',
+  notAdequatelyProviding: 'Updates.',
+  concentrateOn: 'Noise.',
+  noLongerNeed: 'Paper forms.',
+  additionalComments: '',
+};
+
+describeEachDatabase('a named patron’s page over HTTP', (getDb) => {
+  let app: TestApp | undefined;
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  const roundWithLink = async (service = 'Study rooms') => {
+    app = await startTestApp({ database: getDb(), standIn, env: webEnv() });
+    const deps = app.radar.dependencies;
+    const started = await startRound({
+      rounds: deps.repositories.rounds,
+      directory: deps.interactive.directory,
+      clock: deps.clock,
+      links: deps.settings.patronLinks,
+      staffUserId: 'USTAFF',
+      staffTimeZone: 'UTC',
+      sourceViewId: `V-${service}`,
+      draft: {
+        customerUserId: null,
+        customerName: 'Pat Patron',
+        previousService: null,
+        newService: service,
+        segment: 'regular',
+        unit: 'Access',
+        selfScore: '8',
+        selfNote: null,
+        interviewOn: inDays(3),
+      },
+    });
+    if (!started.ok || !started.linkToken) throw new Error('no link');
+    return { app, round: started.round, path: `/r/${started.linkToken}` };
+  };
+
+  it('asks the six questions in the library’s name, stores one answer, tells the staff member, then refuses the used link', async () => {
+    const { app, round, path } = await roundWithLink();
+    const jar = new CookieJar();
+    const page = await getPage(app.baseUrl, path, jar);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Sam Staff');
+    expect(page.html).toContain('What service or product do you need from me in order to do your job well?');
+    expect(page.html).toContain('Committees see group figures only, never yours alone.');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(page.headers.get(name)).toBe(value);
+
+    const missing = await postPage(
+      app.baseUrl,
+      path,
+      { csrf: page.csrf ?? '', lang: 'en', ...answers, concentrateOn: '', customerScore: '' },
+      jar,
+    );
+    expect(missing.status).toBe(422);
+    expect(missing.html).toContain('href="#concentrateOn"');
+    // What was typed comes back, escaped: nothing in it runs.
+    expect(missing.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(missing.html).not.toContain('<script>');
+    expect(
+      await getDb().handle.db.select().from(roundResponses).where(eq(roundResponses.roundId, round.id)),
+    ).toEqual([]);
+
+    const posts = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        postPage(
+          app.baseUrl,
+          path,
+          { csrf: page.csrf ?? '', lang: 'en', ...answers, customerScore: '5', shareWithManager: 'yes' },
+          jar,
+        ),
+      ),
+    );
+    expect(posts.filter((p) => p.status === 200).length).toBeGreaterThan(0);
+    for (const post of posts) expect([200, 410]).toContain(post.status);
+    const stored = await getDb()
+      .handle.db.select()
+      .from(roundResponses)
+      .where(eq(roundResponses.roundId, round.id));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ customerScore: 5, shareWithManager: true, recordedOnBehalf: false });
+    await expect.poll(() => app.radar.slack.inFlight.size).toBe(0);
+    const results = await getDb().handle.db.select().from(reminders).where(eq(reminders.roundId, round.id));
+    expect(results.filter((r) => r.kind === 'round_result')).toHaveLength(1);
+
+    const used = await getPage(app.baseUrl, path, new CookieJar());
+    expect(used.status).toBe(410);
+    expect(used.html).toContain('This link has been used');
+    expect(app.logs.text).not.toContain(path.slice(3));
+  });
+
+  it('answers 404 for unknown and malformed tokens and 410 for a cancelled round, in Spanish when asked', async () => {
+    const { app, round, path } = await roundWithLink('Maps');
+    expect((await getPage(app.baseUrl, `/r/${'A'.repeat(24)}`, new CookieJar())).status).toBe(404);
+    expect((await getPage(app.baseUrl, '/r/%E0%A4%A', new CookieJar())).status).toBe(404);
+    expect((await getPage(app.baseUrl, "/r/'%20or%201=1", new CookieJar())).status).toBe(404);
+    const spanish = await getPage(app.baseUrl, path, new CookieJar(), {
+      'accept-language': 'es-MX,es;q=0.9',
+    });
+    expect(spanish.html).toContain('lang="es"');
+    await app.radar.dependencies.repositories.reminders.cancelRound(round.id, 'USTAFF', new Date());
+    const revoked = await getPage(app.baseUrl, path, new CookieJar());
+    expect(revoked.status).toBe(410);
+    expect(revoked.html).toContain('This link was withdrawn');
+  });
+});
