@@ -36,10 +36,22 @@ import {
   type RemindersRepository,
 } from './modules/reminders/reminders.repository.js';
 import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders/reminders.settings.js';
+import type { PatronLinkSettings } from './modules/rounds/rounds.link-tokens.js';
+import {
+  answerByPatronLink,
+  type LinkAnswered,
+  type LinkOpened,
+  openPatronLink,
+  type PatronAnswerDraft,
+  type PatronLinkDeps,
+} from './modules/rounds/rounds.links.js';
 import type { RoundPlans } from './modules/rounds/rounds.port.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
-import { createServicePointsRepository } from './modules/service-points/service-points.repository.js';
+import {
+  createServicePointsRepository,
+  type ServicePointsRepository,
+} from './modules/service-points/service-points.repository.js';
 import { answerWalkUp, openWalkUp } from './modules/service-points/walk-up.usecases.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
@@ -72,6 +84,7 @@ export interface Repositories {
   digests: DigestsRepository;
   installation: InstallationRepository;
   erasure: ErasureRepository;
+  servicePoints: ServicePointsRepository;
 }
 
 /** What needs only the database: enough for the CLI's read-only commands and for erasure. */
@@ -83,6 +96,7 @@ export function createRepositories(db: Database): Repositories {
     plans: createPlansRepository({ db }),
     committees: createCommitteesRepository({ db }),
     digests: createDigestsRepository({ db }),
+    servicePoints: createServicePointsRepository({ db }),
     installation: createInstallationRepository({ db }),
     erasure: createErasureRepository({ db }),
   };
@@ -112,6 +126,8 @@ export interface SlackSide {
 export interface Settings {
   reminders: ReminderSettings;
   retention: RetentionSettings;
+  /** Set when PUBLIC_URL is: patrons outside Slack can be sent a link to answer on a web page. */
+  patronLinks: PatronLinkSettings | undefined;
 }
 
 export interface Dependencies {
@@ -130,10 +146,18 @@ export interface Dependencies {
   /** For scheduled work: never sleeps, never retries by itself (the queues decide). */
   background: SlackSide;
   listeners: ListenerDeps;
+  /** A patron's link to answer their round on a web page (src/modules/rounds/rounds.links.ts). */
+  patronLinks: PatronLinks;
   /** What the patron pages (src/web) are given. */
   web: WebDeps;
   /** Every scheduled job, in the order a tick runs them. */
   jobs: ScheduledJob[];
+}
+
+/** What the patrons' web pages do with a link's token. */
+export interface PatronLinks {
+  open(token: string): Promise<LinkOpened>;
+  answer(token: string, draft: PatronAnswerDraft): Promise<LinkAnswered>;
 }
 
 export interface DependencyOverrides {
@@ -169,6 +193,9 @@ export function createDependencies({
   const settings: Settings = {
     reminders: reminderSettingsFrom(config),
     retention: retentionSettingsFrom(config),
+    patronLinks: config.PUBLIC_URL
+      ? { publicUrl: config.PUBLIC_URL, expiryDays: config.ROUND_EXPIRY_DAYS }
+      : undefined,
     ...overrides.settings,
   };
   const instanceId = overrides.instanceId ?? instanceName(role);
@@ -243,6 +270,7 @@ export function createDependencies({
       messenger,
       plans: roundPlans,
       clock,
+      links: settings.patronLinks,
       outbox: {
         async deliverNow(key, now) {
           const outcome = await deliverNow(reminders, key, now);
@@ -267,6 +295,7 @@ export function createDependencies({
     messenger: interactive.messenger,
     roundAnnouncements: interactive.roundAnnouncements,
     roundPlans: interactive.roundPlans,
+    patronLinkSettings: settings.patronLinks,
     reminderDeps: interactive.reminders,
     planDeps: interactive.plans,
     committeeDeps: {
@@ -284,7 +313,17 @@ export function createDependencies({
     seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
   };
 
-  const walkUpDeps = { servicePoints: createServicePointsRepository({ db }), clock };
+  const patronLinkDeps: PatronLinkDeps = {
+    rounds: repositories.rounds,
+    directory: interactive.directory,
+    clock,
+    announcements: interactive.roundAnnouncements,
+  };
+  const patronLinks: PatronLinks = {
+    open: (token) => openPatronLink(patronLinkDeps, token),
+    answer: (token, draft) => answerByPatronLink(patronLinkDeps, token, draft),
+  };
+  const walkUpDeps = { servicePoints: repositories.servicePoints, clock };
   const web: WebDeps = {
     settings: {
       libraryName: config.LIBRARY_NAME,
@@ -320,6 +359,7 @@ export function createDependencies({
     interactive,
     background,
     listeners,
+    patronLinks,
     web,
     jobs,
   };

@@ -3,6 +3,7 @@ import type {
   RichTextBlockElement,
   RichTextElement,
   RichTextEmoji,
+  RichTextLink,
   RichTextList,
   RichTextQuote,
   RichTextSection,
@@ -40,6 +41,13 @@ export const user = (userId: string, style?: Style): RichTextUserMention => ({
   user_id: userId,
   ...(style ? { style } : {}),
 });
+/** A link; its text defaults to the address itself. */
+export const link = (url: string, label?: string): RichTextLink => ({
+  type: 'link',
+  url,
+  ...(label ? { text: label } : {}),
+});
+
 export const emoji = (name: string): RichTextEmoji => ({ type: 'emoji', name });
 
 const sameStyle = (a: Style | undefined, b: Style | undefined) =>

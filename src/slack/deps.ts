@@ -7,6 +7,7 @@ import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.deps.js';
+import type { PatronLinkSettings } from '../modules/rounds/rounds.link-tokens.js';
 import type { RoundPlans } from '../modules/rounds/rounds.port.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from '../modules/rounds/rounds.usecases.js';
@@ -27,6 +28,8 @@ export interface ListenerDeps {
   roundAnnouncements: RoundAnnouncements;
   /** What rounds ask of action plans before a re-measure round is stored. */
   roundPlans: RoundPlans;
+  /** Set when patrons outside Slack can be sent a link (PUBLIC_URL): the round form offers it. */
+  patronLinkSettings: PatronLinkSettings | undefined;
   /** Action plans, for `/action-plan`, its thread's buttons and modals. */
   planDeps: PlanDeps;
   /** Committees and digests, for `/service-digest` and its settings modal. */

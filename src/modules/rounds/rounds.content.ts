@@ -75,3 +75,9 @@ export const INTERVIEW_SHARE_OPT_IN = ' agreed that I may share their written an
 
 /** The values of the form's two checkboxes. */
 export const CONSENT_VALUES = { share: 'share_with_manager', agreed: 'customer_agreed' } as const;
+
+/**
+ * `round_responses.answered_by_user_id` of an answer a patron gave on the web page of their link:
+ * nobody in Slack typed it, and it was not recorded on their behalf.
+ */
+export const ANSWERED_ON_THE_WEB = 'web:patron_link';

@@ -3,6 +3,8 @@ import { type Database, rowsOf } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import {
   type NewRound,
+  type PatronLink,
+  patronLinks,
   type Round,
   type RoundResponse,
   reminders,
@@ -51,7 +53,10 @@ export function createRoundsRepository({ db }: { db: Database }) {
      * submission of the same Slack view returns the round the first one stored (`created: false`);
      * a different request for a customer and service that already have an open round is refused.
      */
-    async createRound(round: Omit<NewRound, 'id'>): Promise<{ round: Round; created: boolean }> {
+    async createRound(
+      round: Omit<NewRound, 'id'>,
+      { patronLink }: { patronLink?: { tokenHash: string; expiresAt: Date } | undefined } = {},
+    ): Promise<{ round: Round; created: boolean }> {
       try {
         return await db.transaction(async (tx) => {
           await tx
@@ -78,6 +83,10 @@ export function createRoundsRepository({ db }: { db: Database }) {
                 dedupeKey: customerRequestKey(inserted.id),
               });
             }
+            // A patron outside Slack answers by a link: only its token's hash is kept, with the round.
+            if (patronLink && !inserted.customerUserId) {
+              await tx.insert(patronLinks).values({ roundId: inserted.id, ...patronLink });
+            }
             return { round: inserted, created: true };
           }
           const [existing] = await tx
@@ -92,6 +101,37 @@ export function createRoundsRepository({ db }: { db: Database }) {
           throw new DuplicateOpenRoundError();
         throw error;
       }
+    },
+
+    /** A patron's link by its token's hash, with its round. */
+    async findPatronLink(tokenHash: string): Promise<{ link: PatronLink; round: Round } | undefined> {
+      const [row] = await db
+        .select({ link: patronLinks, round: rounds })
+        .from(patronLinks)
+        .innerJoin(rounds, eq(rounds.id, patronLinks.roundId))
+        .where(eq(patronLinks.tokenHash, tokenHash))
+        .limit(1);
+      return row;
+    },
+
+    /** Gives an open round with an outside customer a link (or a new one, replacing the old). */
+    async setPatronLink(roundId: number, tokenHash: string, expiresAt: Date): Promise<boolean> {
+      const [round] = await db
+        .select({ id: rounds.id })
+        .from(rounds)
+        .where(
+          and(
+            eq(rounds.id, roundId),
+            eq(rounds.status, 'awaiting_customer'),
+            sql`${rounds.customerUserId} is null`,
+          ),
+        );
+      if (!round) return false;
+      await db
+        .insert(patronLinks)
+        .values({ roundId, tokenHash, expiresAt })
+        .onConflictDoUpdate({ target: patronLinks.roundId, set: { tokenHash, expiresAt, usedAt: null } });
+      return true;
     },
 
     async findRound(id: number): Promise<Round | undefined> {
@@ -145,6 +185,11 @@ export function createRoundsRepository({ db }: { db: Database }) {
         }
         const [stored] = await tx.insert(roundResponses).values(response).returning();
         if (!stored) throw new Error('response insert returned nothing');
+        // The round's link, if it had one, has had its one answer.
+        await tx
+          .update(patronLinks)
+          .set({ usedAt: completedAt })
+          .where(and(eq(patronLinks.roundId, round.id), sql`${patronLinks.usedAt} is null`));
         // Nothing still to come for this round (nudges, interview day) applies any more...
         await tx
           .update(reminders)

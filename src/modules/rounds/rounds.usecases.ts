@@ -1,11 +1,13 @@
 import type { Round, RoundResponse } from '../../db/schema.js';
 import { isCalendarDate, isValidTimeZone } from '../../lib/calendar.js';
 import { addDays, type Clock, localDate } from '../../lib/clock.js';
+import { qrPng } from '../../lib/qr.js';
 import { charLength, cleanParagraphs, cleanText } from '../../lib/text.js';
 import type { Messenger } from '../messaging/messaging.port.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
 import { type AnswerKey, INTERVIEW_QUESTIONS, LIMITS, SEGMENTS, type Segment } from './rounds.content.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
+import { newPatronLink, type PatronLinkSettings, patronLinkUrl } from './rounds.link-tokens.js';
 import { customerRequestKey, type RoundOutbox, type RoundPlans, roundResultKey } from './rounds.port.js';
 import type { RoundsRepository } from './rounds.repository.js';
 import {
@@ -44,12 +46,15 @@ export async function prepareRoundForm({
   staffUserId,
   timeZone,
   fromRoundId,
+  links,
 }: {
   rounds: RoundsRepository;
   clock: Clock;
   staffUserId: string;
   timeZone?: string | null | undefined;
   fromRoundId?: number | undefined;
+  /** Set when patrons outside Slack can be sent a link (PUBLIC_URL): the form offers it. */
+  links?: PatronLinkSettings | undefined;
 }): Promise<RoundFormDefaults> {
   const [known, earlier] = await Promise.all([
     rounds.formDefaults(staffUserId, MAX_SUGGESTED_SERVICES),
@@ -61,6 +66,7 @@ export async function prepareRoundForm({
     unit: known.unit,
     previousServices: known.services,
     interviewOn: addDays(localDate(clock.now(), timeZone), DEFAULT_INTERVIEW_AFTER_DAYS),
+    linksOffered: links !== undefined,
     prefill: source
       ? {
           customerUserId: source.customerUserId,
@@ -83,6 +89,8 @@ export interface RoundDraft {
   selfScore: string | null;
   selfNote: string | null;
   interviewOn: string | null;
+  /** An outside customer: `link` (they answer on a web page) or `record` (the staff member does). */
+  answerBy?: string | null | undefined;
 }
 
 export type RoundField =
@@ -92,7 +100,8 @@ export type RoundField =
   | 'unit'
   | 'selfScore'
   | 'selfNote'
-  | 'interviewOn';
+  | 'interviewOn'
+  | 'answerBy';
 
 const segmentValues = new Set<string>(SEGMENTS.map((segment) => segment.value));
 
@@ -124,10 +133,13 @@ export async function startRound({
   draft,
   planId,
   plans,
+  links,
 }: {
   rounds: RoundsRepository;
   directory: PeopleDirectory;
   clock: Clock;
+  /** Set when patrons can be sent a link (PUBLIC_URL). */
+  links?: PatronLinkSettings | undefined;
   staffUserId: string;
   /** Known already (tests, the CLI); otherwise asked of the directory when the day needs it. */
   staffTimeZone?: string | null | undefined;
@@ -136,7 +148,7 @@ export async function startRound({
   /** A re-measure round names its plan: it must still be open and this staff member's. */
   planId?: number | undefined;
   plans?: RoundPlans | undefined;
-}): Promise<Result<{ round: Round; created: boolean }, RoundField>> {
+}): Promise<Result<{ round: Round; created: boolean; linkToken?: string | undefined }, RoundField>> {
   if (planId && plans) {
     const refusal = await plans.remeasureRefusal(planId, staffUserId);
     if (refusal) return { ok: false, errors: { segment: refusal } };
@@ -190,6 +202,10 @@ export async function startRound({
     if (refusal) errors.interviewOn = refusal;
   }
 
+  // An outside customer answers on a web page by a link unless the staff member records the interview.
+  const byLink = Boolean(customerName) && !customerUserId && draft.answerBy !== 'record';
+  if (byLink && !links && draft.answerBy === 'link') errors.answerBy = 'link_unavailable';
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   // Only now ask Slack about the customer: the other checks are free, this one is a network call.
@@ -209,25 +225,30 @@ export async function startRound({
     }
   }
 
+  const link = byLink && links ? newPatronLink(links, clock.now()) : undefined;
   try {
-    const result = await rounds.createRound({
-      staffUserId,
-      customerUserId,
-      customerName: resolvedName as string,
-      customerKey: customerUserId
-        ? slackCustomerKey(customerUserId)
-        : outsideCustomerKey(customerName as string),
-      service: service as string,
-      serviceKey: (service as string).toLowerCase(),
-      segment: segment as Segment,
-      unit: unit as string,
-      selfScore: selfScore as number,
-      selfNote,
-      interviewOn: interviewOn as string,
-      sourceViewId,
-      createdAt: clock.now(),
-    });
-    return { ok: true, ...result };
+    const result = await rounds.createRound(
+      {
+        staffUserId,
+        customerUserId,
+        customerName: resolvedName as string,
+        customerKey: customerUserId
+          ? slackCustomerKey(customerUserId)
+          : outsideCustomerKey(customerName as string),
+        service: service as string,
+        serviceKey: (service as string).toLowerCase(),
+        segment: segment as Segment,
+        unit: unit as string,
+        selfScore: selfScore as number,
+        selfNote,
+        interviewOn: interviewOn as string,
+        sourceViewId,
+        createdAt: clock.now(),
+      },
+      { patronLink: link && { tokenHash: link.tokenHash, expiresAt: link.expiresAt } },
+    );
+    // The token leaves only with a new round: a form submitted again made no link.
+    return { ok: true, ...result, linkToken: result.created ? link?.token : undefined };
   } catch (error) {
     if (error instanceof DuplicateOpenRoundError) {
       return { ok: false, errors: { service: 'duplicate_open_round' } };
@@ -290,6 +311,25 @@ export interface ResponseDraft {
 
 export type ResponseField = AnswerKey | 'customerScore' | 'consent' | 'form';
 
+/** The six answers and the score, cleaned, with what is missing or too long, field by field. */
+export function checkAnswers(draft: Pick<ResponseDraft, 'answers' | 'customerScore'>): {
+  errors: Partial<Record<ResponseField, RoundCode>>;
+  answers: Record<AnswerKey, string | null>;
+  customerScore: number | undefined;
+} {
+  const errors: Partial<Record<ResponseField, RoundCode>> = {};
+  const answers = {} as Record<AnswerKey, string | null>;
+  for (const question of INTERVIEW_QUESTIONS) {
+    const answer = cleanParagraphs(draft.answers[question.key]);
+    if (!answer && !question.optional) errors[question.key] = 'answer_missing';
+    else if (answer && charLength(answer) > LIMITS.answer) errors[question.key] = 'answer_too_long';
+    answers[question.key] = answer;
+  }
+  const customerScore = parseScore(draft.customerScore);
+  if (customerScore === undefined) errors.customerScore = 'score_missing';
+  return { errors, answers, customerScore };
+}
+
 export async function recordResponse({
   rounds,
   clock,
@@ -307,18 +347,7 @@ export async function recordResponse({
 }): Promise<
   Result<{ round: Round; response: RoundResponse; created: boolean; onBehalf: boolean }, ResponseField>
 > {
-  const errors: Partial<Record<ResponseField, RoundCode>> = {};
-  const answers = {} as Record<AnswerKey, string | null>;
-  for (const question of INTERVIEW_QUESTIONS) {
-    const answer = cleanParagraphs(draft.answers[question.key]);
-    if (!answer && !question.optional) errors[question.key] = 'answer_missing';
-    else if (answer && charLength(answer) > LIMITS.answer) {
-      errors[question.key] = 'answer_too_long';
-    }
-    answers[question.key] = answer;
-  }
-  const customerScore = parseScore(draft.customerScore);
-  if (customerScore === undefined) errors.customerScore = 'score_missing';
+  const { errors, answers, customerScore } = checkAnswers(draft);
 
   const round = await rounds.findRound(roundId);
   const permission = checkAnswerPermission(round, userId);
@@ -403,6 +432,8 @@ export interface RoundAnnouncements {
   outbox: RoundOutbox;
   plans: RoundPlans;
   clock: Clock;
+  /** Set when patrons can be sent a link (PUBLIC_URL): the link's address is built from it. */
+  links?: PatronLinkSettings | undefined;
 }
 
 /**
@@ -412,7 +443,7 @@ export interface RoundAnnouncements {
  */
 export async function announceRoundStarted(
   deps: RoundAnnouncements,
-  { round, planId }: { round: Round; planId?: number | undefined },
+  { round, planId, linkToken }: { round: Round; planId?: number | undefined; linkToken?: string | undefined },
 ): Promise<void> {
   if (planId) await deps.plans.remeasureStarted(planId, round);
   if (round.customerUserId) {
@@ -423,8 +454,21 @@ export async function announceRoundStarted(
     );
     return;
   }
-  const started = await deps.messenger.post(round.staffUserId, buildRoundStartedMessage(round));
-  if (started.ok) await deps.rounds.setRequestMessage(round.id, started.channel, started.ts);
+  const url = linkToken && deps.links ? patronLinkUrl(deps.links, linkToken) : undefined;
+  const started = await deps.messenger.post(
+    round.staffUserId,
+    buildRoundStartedMessage(round, undefined, url ? { url } : undefined),
+  );
+  if (!started.ok) return;
+  await deps.rounds.setRequestMessage(round.id, started.channel, started.ts);
+  // The link's QR code, for a patron at the desk to scan from the staff member's screen or a print.
+  if (url)
+    await deps.messenger.upload(started.channel, {
+      bytes: await qrPng(url),
+      filename: `round-${round.id}-link.png`,
+      title: `QR code of the link for round ${round.id}`,
+      altText: `QR code that opens the page where ${round.customerName} answers round ${round.id}.`,
+    });
 }
 
 /**
@@ -436,7 +480,9 @@ export async function announceRoundAnswered(
   { round, response, onBehalf }: { round: Round; response: RoundResponse; onBehalf: boolean },
 ): Promise<void> {
   await deps.outbox.deliverNow(roundResultKey(round.id), deps.clock.now());
-  if (!onBehalf && round.requestChannelId && round.requestTs)
+  // Only a customer in Slack has a request message of their own to thank them in; an outside
+  // customer's round message is the staff member's.
+  if (!onBehalf && round.customerUserId && round.requestChannelId && round.requestTs)
     await deps.messenger.update(round.requestChannelId, round.requestTs, buildCustomerThanksMessage(round));
   await deps.plans.roundAnswered(round, response);
 }

@@ -5,6 +5,7 @@ import {
   bold,
   code,
   type Inline,
+  link,
   paragraph,
   quoted,
   richText,
@@ -14,6 +15,7 @@ import {
 } from '../../lib/rich-text.js';
 import { inertMrkdwn, truncate } from '../../lib/text.js';
 import {
+  ANSWERED_ON_THE_WEB,
   CONSENT_VALUES,
   CUSTOMER_RATING_PROMPT,
   INTERVIEW_CONSENT,
@@ -46,7 +48,11 @@ export const ROUND_MODAL = {
     selfScore: 'self_score',
     selfNote: 'self_note',
     interviewOn: 'interview_on',
+    /** Offered when links can be made: how an outside customer answers. */
+    answerBy: 'answer_by',
   },
+  /** The answer-by choice's values. */
+  answerBy: { link: 'link', record: 'record' },
   /** Each input block holds one element, with this action id. */
   actionId: 'value',
 } as const;
@@ -106,6 +112,8 @@ export interface RoundFormDefaults {
   unit: string | null;
   previousServices: string[];
   interviewOn: string;
+  /** Whether an outside customer may be sent a link to answer on a web page (PUBLIC_URL is set). */
+  linksOffered?: boolean | undefined;
   /** Filled in from an earlier round: a new round with the same customer and service. */
   prefill?:
     | { customerUserId: string | null; customerName: string | null; service: string; segment: Segment }
@@ -153,6 +161,34 @@ export function buildRoundModal(defaults: RoundFormDefaults, origin: { planId?: 
       },
     },
   ];
+  if (defaults.linksOffered) {
+    const customerNameBlock = blocks[blocks.length - 1] as KnownBlock & { hint?: unknown };
+    customerNameBlock.hint = plain("A patron or contact who isn't in Slack.");
+    const byLink: PlainTextOption = {
+      text: plain('Send them a link'),
+      description: plain('They answer on a web page, on any device: you get a link and a QR code.'),
+      value: ROUND_MODAL.answerBy.link,
+    };
+    blocks.push({
+      type: 'input',
+      block_id: ids.answerBy,
+      optional: true,
+      label: plain('If they are outside Slack, how will they answer?'),
+      element: {
+        type: 'radio_buttons',
+        action_id: actionId,
+        initial_option: byLink,
+        options: [
+          byLink,
+          {
+            text: plain("I'll record the interview"),
+            description: plain('You ask the six questions and type their answers in.'),
+            value: ROUND_MODAL.answerBy.record,
+          },
+        ],
+      },
+    });
+  }
   if (defaults.previousServices.length > 0) {
     blocks.push({
       type: 'input',
@@ -456,7 +492,11 @@ export function buildCustomerThanksMessage(round: Round): SlackMessage {
 }
 
 /** Tells the staff member the round has started, and what happens next. */
-export function buildRoundStartedMessage(round: Round, problem?: { requestFailed: string }): SlackMessage {
+export function buildRoundStartedMessage(
+  round: Round,
+  problem?: { requestFailed: string },
+  patronLink?: { url: string },
+): SlackMessage {
   const name = inertMrkdwn(round.customerName);
   if (round.customerUserId && problem) {
     return {
@@ -499,6 +539,30 @@ export function buildRoundStartedMessage(round: Round, problem?: { requestFailed
       ],
     };
   }
+  if (patronLink) {
+    return {
+      text: `Round ${round.id} started with ${name}. Send them their link: ${patronLink.url}`,
+      blocks: [
+        richText(
+          paragraph(
+            ...rated,
+            text(
+              '. Send them this link, or let them scan the QR code below: they answer on a web page, once, until the round expires.',
+            ),
+          ),
+          paragraph(link(patronLink.url)),
+          paragraph(
+            text(
+              'The link is theirs alone: share it only with them. If they would rather talk (planned for ',
+            ),
+            bold(round.interviewOn),
+            text('), record the interview here instead.'),
+          ),
+        ),
+        answerButton(round, 'Record the interview'),
+      ],
+    };
+  }
   return {
     text: `Round ${round.id} started with ${name}. Record the interview when you have talked.`,
     blocks: [
@@ -532,6 +596,7 @@ export function buildResponseResultMessage(round: Round, response: RoundResponse
       paragraph(
         customer(round, { bold: true }),
         response.recordedOnBehalf && bold(' (recorded by you)'),
+        response.answeredByUserId === ANSWERED_ON_THE_WEB && bold(' (on the web page)'),
         bold(` answered about ${round.service}`),
         text(` (round ${round.id}).`),
       ),

@@ -28,6 +28,8 @@ export const ROUND_WORDS = {
   interview_day_too_far: 'Choose a day within the next year.',
   answer_missing: 'Please answer this question.',
   answer_too_long: `Keep this answer to ${LIMITS.answer} characters.`,
+  link_unavailable:
+    "Links can't be made here yet (the app has no public address). Choose to record the interview yourself.",
   consent_missing:
     "Tick this to confirm they agreed to your recording their answers here. If they didn't, don't record them.",
   // A re-measure round names its action plan: it must still be open and the staff member's.

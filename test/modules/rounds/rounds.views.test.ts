@@ -15,6 +15,7 @@ import {
   buildUnknownRateServiceMessage,
   RATE_SERVICE_HELP,
   RESPONSE_MODAL,
+  ROUND_MODAL,
 } from '../../../src/modules/rounds/rounds.views.js';
 import { blockKitViolations, expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
 import { visibleText } from '../../helpers/slack-text.js';
@@ -79,6 +80,23 @@ describe('round views stay within Block Kit limits', () => {
       'modal',
       buildRoundModal({ unit: worst(LIMITS.unit), previousServices: services, interviewOn: '2026-12-02' }),
     );
+  });
+
+  it('the self-rating modal offers a link to outside customers only when links can be made, link first', () => {
+    const withLinks = buildRoundModal({
+      unit: worst(LIMITS.unit),
+      previousServices: [],
+      interviewOn: '2026-12-02',
+      linksOffered: true,
+    });
+    expectWithinBlockKitLimits('modal', withLinks);
+    const choice = withLinks.blocks.find((b) => b.block_id === ROUND_MODAL.blocks.answerBy) as {
+      element: { initial_option: { value: string }; options: { value: string }[] };
+    };
+    expect(choice.element.options.map((o) => o.value)).toEqual(['link', 'record']);
+    expect(choice.element.initial_option.value).toBe('link');
+    const without = buildRoundModal({ unit: null, previousServices: [], interviewOn: '2026-12-02' });
+    expect(without.blocks.some((b) => b.block_id === ROUND_MODAL.blocks.answerBy)).toBe(false);
   });
 
   it('the response modal, for a customer and on their behalf', () => {

@@ -81,6 +81,7 @@ export const startRemeasureAction = (deps: ListenerDeps) =>
       clock: deps.clock,
       staffUserId: userId,
       timeZone: deps.libraryTimeZone,
+      links: deps.patronLinkSettings,
       fromRoundId: owned.plan.roundId ?? undefined,
     });
     return buildRoundModal(defaults, { planId });

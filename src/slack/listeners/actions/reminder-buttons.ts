@@ -89,7 +89,14 @@ export const muteAction = (deps: ListenerDeps) =>
   );
 
 /** "Start a new round" / "Rate your service": the round modal, prefilled from the round if there is one. */
-export function startRoundAction({ rounds, clock, libraryTimeZone, logger, seal }: ListenerDeps) {
+export function startRoundAction({
+  rounds,
+  clock,
+  libraryTimeZone,
+  logger,
+  seal,
+  patronLinkSettings,
+}: ListenerDeps) {
   return async ({ ack, body, action, client }: ButtonArgs) => {
     await ack();
     try {
@@ -99,6 +106,7 @@ export function startRoundAction({ rounds, clock, libraryTimeZone, logger, seal 
         staffUserId: body.user.id,
         timeZone: libraryTimeZone,
         fromRoundId: parseRoundId(action.value),
+        links: patronLinkSettings,
       });
       await client.views.open({
         trigger_id: body.trigger_id,

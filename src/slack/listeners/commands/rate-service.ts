@@ -28,6 +28,7 @@ export function rateServiceCommand({
   logger,
   reminderDeps,
   seal,
+  patronLinkSettings,
 }: ListenerDeps) {
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
@@ -67,7 +68,13 @@ export function rateServiceCommand({
     let defaults: Awaited<ReturnType<typeof prepareRoundForm>>;
     try {
       defaults = await withTimeout(
-        prepareRoundForm({ rounds, clock, staffUserId: command.user_id, timeZone: libraryTimeZone }),
+        prepareRoundForm({
+          rounds,
+          clock,
+          staffUserId: command.user_id,
+          timeZone: libraryTimeZone,
+          links: patronLinkSettings,
+        }),
         FORM_DEADLINE_MS,
       );
     } catch (error) {

@@ -26,6 +26,7 @@ const errorBlock: Record<RoundField, string> = {
   selfScore: ids.selfScore,
   selfNote: ids.selfNote,
   interviewOn: ids.interviewOn,
+  answerBy: ids.answerBy,
 };
 
 /** A form whose sealed metadata does not verify for its submitter: nothing in it can be believed. */
@@ -36,7 +37,7 @@ export const FORM_OUT_OF_DATE = 'This form is out of date. Close it and type /ra
  * and duplicates come back as field errors in the open modal; the messages go out after it.
  */
 export function roundSubmission(deps: ListenerDeps) {
-  const { rounds, directory, clock, logger, roundAnnouncements, roundPlans } = deps;
+  const { rounds, directory, clock, logger, roundAnnouncements, roundPlans, patronLinkSettings } = deps;
   return viewSubmission(deps, {
     form: ROUND_MODAL.callbackId,
     metadata: roundModalMetadata,
@@ -55,6 +56,7 @@ export function roundSubmission(deps: ListenerDeps) {
         sourceViewId: view.id,
         planId: metadata.planId,
         plans: roundPlans,
+        links: patronLinkSettings,
         draft: {
           customerUserId: readUser(state, ids.customerUser, actionId),
           customerName: readText(state, ids.customerName, actionId),
@@ -65,16 +67,19 @@ export function roundSubmission(deps: ListenerDeps) {
           selfScore: readSelected(state, ids.selfScore, actionId),
           selfNote: readText(state, ids.selfNote, actionId),
           interviewOn: readDate(state, ids.interviewOn, actionId),
+          answerBy: readSelected(state, ids.answerBy, actionId),
         },
       });
-      return result.ok ? { ok: true, stored: result.round, fresh: result.created } : result;
+      return result.ok
+        ? { ok: true, stored: { round: result.round, linkToken: result.linkToken }, fresh: result.created }
+        : result;
     },
-    announce: async (round, { metadata }) => {
+    announce: async ({ round, linkToken }, { metadata }) => {
       logger.info(
         { round: round.id, staff: round.staffUserId, inSlack: round.customerUserId !== null },
         'round started',
       );
-      await announceRoundStarted(roundAnnouncements, { round, planId: metadata.planId });
+      await announceRoundStarted(roundAnnouncements, { round, planId: metadata.planId, linkToken });
     },
   });
 }

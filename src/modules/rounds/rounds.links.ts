@@ -1,0 +1,158 @@
+import type { PatronLink, Round } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { hashToken, isTokenShape, newToken } from '../../lib/tokens.js';
+import type { PeopleDirectory } from '../people/people.directory.js';
+import { ANSWERED_ON_THE_WEB, type AnswerKey } from './rounds.content.js';
+import { RoundNotOpenError } from './rounds.errors.js';
+import type { RoundsRepository } from './rounds.repository.js';
+import { announceRoundAnswered, checkAnswers, type RoundAnnouncements } from './rounds.usecases.js';
+
+/**
+ * A patron outside Slack answers their round on a web page, through the link the staff member was
+ * given when the round started. The page is another way in to the same round: the answer is stored
+ * as a Slack customer's would be, and announced the same way (the staff member's result, reminders
+ * stopped, a re-measured plan told). A link serves one answer, while its round awaits it.
+ */
+
+/** Why a link opens no form. */
+export type LinkRefusal = 'unknown' | 'used' | 'expired' | 'revoked';
+
+/** What the patron's page says: who asks, about what, until when. */
+export interface PatronLinkPage {
+  /** The staff member asking, by name; null when Slack could not tell it in time. */
+  staffName: string | null;
+  /** As the staff member typed it. */
+  customerName: string;
+  service: string;
+  expiresAt: Date;
+}
+
+export type LinkOpened = { ok: true; page: PatronLinkPage } | { ok: false; refusal: LinkRefusal };
+
+export interface PatronAnswerDraft {
+  answers: Record<AnswerKey, string | null>;
+  customerScore: string | null;
+  /** The patron's own opt-in: the staff member may share the written answers with their manager. */
+  shareWithManager: boolean;
+}
+
+export type PatronField = AnswerKey | 'customerScore';
+export type PatronCode = 'answer_missing' | 'answer_too_long' | 'score_missing';
+
+export type LinkAnswered =
+  | { ok: true; created: boolean; announce: () => Promise<void> }
+  | { ok: false; refusal: LinkRefusal }
+  | { ok: false; errors: Partial<Record<PatronField, PatronCode>> };
+
+export interface PatronLinkDeps {
+  rounds: RoundsRepository;
+  directory: PeopleDirectory;
+  clock: Clock;
+  announcements: RoundAnnouncements;
+}
+
+/** The page waits this long for the staff member's name, then says "a member of staff". */
+const STAFF_NAME_TIMEOUT_MS = 800;
+
+/** Whether the link still opens a form, and if not why. The round's state decides before the link's. */
+export function linkRefusal(link: PatronLink, round: Round, now: Date): LinkRefusal | undefined {
+  if (round.status === 'completed' || link.usedAt) return 'used';
+  if (round.status === 'cancelled') return 'revoked';
+  if (round.status === 'expired' || now.getTime() >= link.expiresAt.getTime()) return 'expired';
+  return undefined;
+}
+
+async function findLink(rounds: RoundsRepository, token: string) {
+  // A string that cannot be a token is not worth a query.
+  if (!isTokenShape(token)) return undefined;
+  return rounds.findPatronLink(hashToken(token));
+}
+
+export async function openPatronLink(deps: PatronLinkDeps, token: string): Promise<LinkOpened> {
+  const found = await findLink(deps.rounds, token);
+  if (!found) return { ok: false, refusal: 'unknown' };
+  const refusal = linkRefusal(found.link, found.round, deps.clock.now());
+  if (refusal) return { ok: false, refusal };
+  const staff = await deps.directory
+    .lookup(found.round.staffUserId, { timeoutMs: STAFF_NAME_TIMEOUT_MS })
+    .catch(() => undefined);
+  return {
+    ok: true,
+    page: {
+      staffName: staff?.name ?? null,
+      customerName: found.round.customerName,
+      service: found.round.service,
+      expiresAt: found.link.expiresAt,
+    },
+  };
+}
+
+/**
+ * Stores the patron's answer and completes the round, or says why not. Many submissions of one link
+ * at once store one answer: the first takes the round, the rest find it answered (`created: false`,
+ * nothing to announce). `announce` runs the round's follow-up after the page has been sent.
+ */
+export async function answerByPatronLink(
+  deps: PatronLinkDeps,
+  token: string,
+  draft: PatronAnswerDraft,
+): Promise<LinkAnswered> {
+  const found = await findLink(deps.rounds, token);
+  if (!found) return { ok: false, refusal: 'unknown' };
+  const now = deps.clock.now();
+  const refusal = linkRefusal(found.link, found.round, now);
+  if (refusal) return { ok: false, refusal };
+  const { errors, answers, customerScore } = checkAnswers(draft);
+  if (Object.keys(errors).length > 0)
+    return { ok: false, errors: errors as Partial<Record<PatronField, PatronCode>> };
+  try {
+    const { round, response, created } = await deps.rounds.recordResponse(
+      {
+        roundId: found.round.id,
+        customerScore: customerScore as number,
+        needFromMe: answers.needFromMe,
+        whyDependOnMe: answers.whyDependOnMe,
+        notAdequatelyProviding: answers.notAdequatelyProviding,
+        concentrateOn: answers.concentrateOn,
+        noLongerNeed: answers.noLongerNeed,
+        additionalComments: answers.additionalComments,
+        shareWithManager: draft.shareWithManager === true,
+        answeredByUserId: ANSWERED_ON_THE_WEB,
+        recordedOnBehalf: false,
+        // One answer per link: concurrent submissions meet on this key and on the round's row.
+        sourceViewId: `patron_link:${found.round.id}`,
+        createdAt: now,
+      },
+      now,
+    );
+    return {
+      ok: true,
+      created,
+      announce: created
+        ? () => announceRoundAnswered(deps.announcements, { round, response, onBehalf: false })
+        : async () => undefined,
+    };
+  } catch (error) {
+    if (error instanceof RoundNotOpenError) {
+      const status = error.status;
+      return {
+        ok: false,
+        refusal: status === 'cancelled' ? 'revoked' : status === 'expired' ? 'expired' : 'used',
+      };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Gives an open round with an outside customer a new link, replacing any earlier one, and returns
+ * its token (shown once). Undefined when the round is not open or its customer is in Slack.
+ */
+export async function issuePatronLink(
+  deps: { rounds: RoundsRepository },
+  roundId: number,
+  expiresAt: Date,
+): Promise<string | undefined> {
+  const token = newToken();
+  return (await deps.rounds.setPatronLink(roundId, hashToken(token), expiresAt)) ? token : undefined;
+}
