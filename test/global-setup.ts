@@ -6,11 +6,14 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { migratePgliteDatabase, migratePostgresDatabase } from '../src/db/migrate.js';
+import { browserRequired, findChromium } from './helpers/browser.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplatePath: string;
     postgresTemplate: { adminUrl: string; templateName: string } | null;
+    /** Chromium for the patron pages' browser tests, or null when this machine has none. */
+    chromiumPath: string | null;
   }
 }
 
@@ -20,6 +23,16 @@ declare module 'vitest' {
  * template database that each test file copies.
  */
 export default async function setup(project: TestProject) {
+  const chromiumPath = findChromium() ?? null;
+  if (!chromiumPath && browserRequired())
+    throw new Error(
+      "Chromium is required here (CI or REQUIRE_BROWSER=1) for the patron pages' browser tests: apt-get install chromium, or set CHROMIUM_PATH",
+    );
+  if (!chromiumPath)
+    process.stderr.write(
+      "\n[service-radar] Chromium was not found (/usr/bin/chromium or CHROMIUM_PATH): the patron pages' browser tests (test/web/*.browser.test.ts: keyboard, phone, 200% zoom, axe-core) did not run. Install it (see docs/testing.md).\n\n",
+    );
+  project.provide('chromiumPath', chromiumPath);
   const dir = await mkdtemp(join(tmpdir(), 'service-radar-test-'));
   const pglite = await PGlite.create();
   await migratePgliteDatabase(pglite);

@@ -86,10 +86,14 @@ export function createFormTokens({ secret, secure }: { secret: string; secure: b
   };
 }
 
-/** A POST whose Origin header is present and names another site is refused. */
+/**
+ * A POST whose Origin header names another site is refused. `Origin: null` is what browsers send
+ * for the pages' own forms under `Referrer-Policy: no-referrer`, so it counts as no Origin: the
+ * form token is what proves the form came from this page.
+ */
 export function originAllowed(req: IncomingMessage, publicOrigin: string): boolean {
   const origin = req.headers.origin;
-  if (origin === undefined) return true;
+  if (origin === undefined || origin === 'null') return true;
   return origin === publicOrigin;
 }
 
