@@ -75,6 +75,26 @@ describe('the app process', () => {
     }
   });
 
+  /** Waits until no process of the group is left (SIGKILL after 15 s). */
+  async function groupGone(pgid: number): Promise<void> {
+    const alive = () => {
+      try {
+        process.kill(-pgid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 15_000;
+    while (alive()) {
+      if (Date.now() > deadline) {
+        process.kill(-pgid, 'SIGKILL');
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   it('`npm start` reads .env, as the README says', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'service-radar-dotenv-'));
     // npm runs its scripts from the project folder; dotenv's own variable points it at this file.
@@ -112,6 +132,8 @@ describe('the app process', () => {
     } finally {
       if (npm.pid) process.kill(-npm.pid, 'SIGTERM');
       await exited(npm);
+      // npm may exit before the app it started has closed its database: wait for the whole group.
+      if (npm.pid) await groupGone(npm.pid);
       await rm(folder, { recursive: true, force: true });
     }
   });
