@@ -1,10 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { reminders, roundResponses } from '../../src/db/schema.js';
-import { startRound } from '../../src/modules/rounds/rounds.usecases.js';
+import { announceRoundStarted, startRound } from '../../src/modules/rounds/rounds.usecases.js';
+import { ROUND_ACTIONS } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
+import { expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { CookieJar, getPage, postPage, SECURITY_HEADERS, webEnv } from '../helpers/patron-pages.js';
+import { blockAction } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 let standIn: SlackStandIn;
@@ -57,7 +60,7 @@ describeEachDatabase('a named patron’s page over HTTP', (getDb) => {
       },
     });
     if (!started.ok || !started.linkToken) throw new Error('no link');
-    return { app, round: started.round, path: `/r/${started.linkToken}` };
+    return { app, round: started.round, path: `/r/${started.linkToken}`, token: started.linkToken };
   };
 
   it('asks the six questions in the library’s name, stores one answer, tells the staff member, then refuses the used link', async () => {
@@ -126,5 +129,61 @@ describeEachDatabase('a named patron’s page over HTTP', (getDb) => {
     const revoked = await getPage(app.baseUrl, path, new CookieJar());
     expect(revoked.status).toBe(410);
     expect(revoked.html).toContain('This link was withdrawn');
+  });
+
+  it('sends the staff member a new link on “Send a new link”: the old one stops working, no one else can ask', async () => {
+    const { app, round, path, token } = await roundWithLink('Local history');
+    standIn.reset();
+    await announceRoundStarted(app.radar.dependencies.interactive.roundAnnouncements, {
+      round,
+      linkToken: token,
+    });
+    const started = await standIn.waitForCall('chat.postMessage', (c) => c.args.channel === 'USTAFF');
+    expect(JSON.stringify(started.args.blocks)).toContain(ROUND_ACTIONS.newLink);
+    expectWithinBlockKitLimits('message', started.args);
+
+    const click = (userId: string, value = String(round.id)) =>
+      app.send({
+        kind: 'interactive',
+        payload: blockAction({
+          userId,
+          actionId: ROUND_ACTIONS.newLink,
+          value,
+          channelId: 'DSTAFF',
+          responseUrl: app.responseUrl,
+        }),
+      });
+
+    // Someone else, and a forged value: told so, nothing changes.
+    expect((await click('USTRANGER')).status).toBe(200);
+    const refused = await standIn.waitForCall('respond', (c) =>
+      String(c.args.text).includes('Only the staff member who started this round'),
+    );
+    expect(refused.args.response_type).toBe('ephemeral');
+    expect((await click('USTAFF', 'not-a-round')).status).toBe(200);
+    await standIn.waitForCall('respond', (c) => String(c.args.text).includes('no longer exists'));
+    expect((await getPage(app.baseUrl, path, new CookieJar())).status).toBe(200);
+
+    expect((await click('USTAFF')).status).toBe(200);
+    const fresh = await standIn.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.channel === 'USTAFF' && String(c.args.text).includes('A new link'),
+    );
+    expectWithinBlockKitLimits('message', fresh.args);
+    const newPath = /\/r\/[A-Za-z0-9_-]+/.exec(String(fresh.args.text))?.[0];
+    expect(newPath).toBeDefined();
+    expect(newPath).not.toBe(path);
+    await standIn.waitForCall('files.completeUploadExternal');
+    expect((await getPage(app.baseUrl, path, new CookieJar())).status).toBe(404);
+    const page = await getPage(app.baseUrl, newPath as string, new CookieJar());
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Local history');
+    expect(app.logs.text).not.toContain((newPath as string).slice(3));
+
+    // Once the round is cancelled, no new link is made.
+    await app.radar.dependencies.repositories.reminders.cancelRound(round.id, 'USTAFF', new Date());
+    expect((await click('USTAFF')).status).toBe(200);
+    await standIn.waitForCall('respond', (c) => String(c.args.text).includes('was cancelled'));
+    expect((await getPage(app.baseUrl, newPath as string, new CookieJar())).status).toBe(410);
   });
 });

@@ -4,8 +4,16 @@ import { hashToken, isTokenShape, newToken } from '../../lib/tokens.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import { ANSWERED_ON_THE_WEB, type AnswerKey } from './rounds.content.js';
 import { RoundNotOpenError } from './rounds.errors.js';
+import { patronLinkUrl } from './rounds.link-tokens.js';
 import type { RoundsRepository } from './rounds.repository.js';
-import { announceRoundAnswered, checkAnswers, type RoundAnnouncements } from './rounds.usecases.js';
+import {
+  announceRoundAnswered,
+  checkAnswers,
+  type RoundAnnouncements,
+  uploadLinkQr,
+} from './rounds.usecases.js';
+import { buildNewLinkMessage } from './rounds.views.js';
+import type { RoundCode } from './rounds.words.js';
 
 /**
  * A patron outside Slack answers their round on a web page, through the link the staff member was
@@ -155,4 +163,36 @@ export async function issuePatronLink(
 ): Promise<string | undefined> {
   const token = newToken();
   return (await deps.rounds.setPatronLink(roundId, hashToken(token), expiresAt)) ? token : undefined;
+}
+
+export type NewLinkSent = { ok: true; round: Round } | { ok: false; code: RoundCode };
+
+/**
+ * "Send a new link": the staff member whose round it is gets a fresh link for their outside
+ * customer (one who lost theirs, or was given a wrong address), with its QR code, in their DM. The
+ * earlier link stops working at once; the new one lasts as long as the round can be answered.
+ */
+export async function sendNewPatronLink(
+  deps: Pick<RoundAnnouncements, 'rounds' | 'messenger' | 'clock' | 'links'>,
+  { roundId, userId }: { roundId: number; userId: string },
+): Promise<NewLinkSent> {
+  const round = await deps.rounds.findRound(roundId);
+  if (!round) return { ok: false, code: 'not_found' };
+  if (round.staffUserId !== userId) return { ok: false, code: 'new_link_not_yours' };
+  if (round.customerUserId) return { ok: false, code: 'new_link_in_slack' };
+  if (round.status !== 'awaiting_customer') return { ok: false, code: round.status };
+  if (!deps.links) return { ok: false, code: 'new_link_unavailable' };
+  // The round's own end (the sweep expires a round ROUND_EXPIRY_DAYS after it started).
+  const expiresAt = new Date(round.createdAt.getTime() + deps.links.expiryDays * 86_400_000);
+  if (deps.clock.now().getTime() >= expiresAt.getTime()) return { ok: false, code: 'expired' };
+  const token = await issuePatronLink(deps, round.id, expiresAt);
+  // Answered or cancelled between the read and the write: say what it became.
+  if (!token) {
+    const now = await deps.rounds.findRound(roundId);
+    return { ok: false, code: now && now.status !== 'awaiting_customer' ? now.status : 'not_found' };
+  }
+  const url = patronLinkUrl(deps.links, token);
+  const posted = await deps.messenger.post(round.staffUserId, buildNewLinkMessage(round, url, expiresAt));
+  if (posted.ok) await uploadLinkQr(deps, round, posted.channel, url);
+  return { ok: true, round };
 }

@@ -461,14 +461,22 @@ export async function announceRoundStarted(
   );
   if (!started.ok) return;
   await deps.rounds.setRequestMessage(round.id, started.channel, started.ts);
-  // The link's QR code, for a patron at the desk to scan from the staff member's screen or a print.
-  if (url)
-    await deps.messenger.upload(started.channel, {
-      bytes: await qrPng(url),
-      filename: `round-${round.id}-link.png`,
-      title: `QR code of the link for round ${round.id}`,
-      altText: `QR code that opens the page where ${round.customerName} answers round ${round.id}.`,
-    });
+  if (url) await uploadLinkQr(deps, round, started.channel, url);
+}
+
+/** The link's QR code, for a patron at the desk to scan from the staff member's screen or a print. */
+export async function uploadLinkQr(
+  deps: Pick<RoundAnnouncements, 'messenger'>,
+  round: Round,
+  channel: string,
+  url: string,
+): Promise<void> {
+  await deps.messenger.upload(channel, {
+    bytes: await qrPng(url),
+    filename: `round-${round.id}-link.png`,
+    title: `QR code of the link for round ${round.id}`,
+    altText: `QR code that opens the page where ${round.customerName} answers round ${round.id}.`,
+  });
 }
 
 /**

@@ -82,6 +82,8 @@ export const UNNAMED_STAFF = 'The staff member';
 export const ROUND_ACTIONS = {
   /** Opens the response modal; the button's value is the round id. */
   answer: 'round_answer',
+  /** Gives an outside customer's round a new link (the old one stops working); value: the round id. */
+  newLink: 'round_new_link',
 } as const;
 
 function scoreOptions(): PlainTextOption[] {
@@ -426,7 +428,7 @@ export function buildNoticeModal(title: string, text: string): ModalView {
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-function answerButton(round: Round, label: string) {
+function answerButton(round: Round, label: string, options: { newLink?: boolean } = {}) {
   return {
     type: 'actions' as const,
     block_id: `round_${round.id}_actions`,
@@ -438,6 +440,38 @@ function answerButton(round: Round, label: string) {
         style: 'primary' as const,
         value: String(round.id),
       },
+      ...(options.newLink
+        ? [
+            {
+              type: 'button' as const,
+              action_id: ROUND_ACTIONS.newLink,
+              text: plain('Send a new link'),
+              value: String(round.id),
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/** A fresh link for an outside customer, after "Send a new link"; its QR code follows. */
+export function buildNewLinkMessage(round: Round, url: string, expiresAt: Date): SlackMessage {
+  const until = expiresAt.toISOString().slice(0, 10);
+  return {
+    text: `A new link for round ${round.id} with ${inertMrkdwn(round.customerName)}: ${url}`,
+    blocks: [
+      richText(
+        paragraph(
+          bold(`A new link for round ${round.id}`),
+          text(' with '),
+          customer(round),
+          text(` (${round.service}). The earlier link no longer works; this one works once, until `),
+          bold(until),
+          text('.'),
+        ),
+        paragraph(link(url)),
+      ),
+      answerButton(round, 'Record the interview', { newLink: true }),
     ],
   };
 }
@@ -559,7 +593,7 @@ export function buildRoundStartedMessage(
             text('), record the interview here instead.'),
           ),
         ),
-        answerButton(round, 'Record the interview'),
+        answerButton(round, 'Record the interview', { newLink: true }),
       ],
     };
   }

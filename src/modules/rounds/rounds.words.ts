@@ -32,6 +32,11 @@ export const ROUND_WORDS = {
     "Links can't be made here yet (the app has no public address). Choose to record the interview yourself.",
   consent_missing:
     "Tick this to confirm they agreed to your recording their answers here. If they didn't, don't record them.",
+  // "Send a new link", on the round's message in the staff member's DM.
+  new_link_not_yours: 'Only the staff member who started this round can send its customer a new link.',
+  new_link_in_slack: 'This customer answers in Slack, so the round has no link.',
+  new_link_unavailable:
+    "Links can't be made here now (the app has no public address). Record the interview instead.",
   // A re-measure round names its action plan: it must still be open and the staff member's.
   plan_gone: 'That plan no longer exists.',
   plan_not_yours: 'Only the staff member whose plan it is can start its re-measure round.',

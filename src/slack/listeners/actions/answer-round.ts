@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { sendNewPatronLink } from '../../../modules/rounds/rounds.links.js';
 import { openAnswerForm } from '../../../modules/rounds/rounds.usecases.js';
 import { buildNoticeModal, buildResponseModal } from '../../../modules/rounds/rounds.views.js';
 import { roundWords } from '../../../modules/rounds/rounds.words.js';
+import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 
 /** Parses a round id carried in a button value; anything else is not a round. */
@@ -43,6 +45,31 @@ export function answerRoundAction({ rounds, logger, seal, directory }: ListenerD
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.error({ err: error, user: body.user.id, round: roundId }, 'could not open the response modal');
+    }
+  };
+}
+
+/** "Send a new link": a fresh link and QR code for an outside customer, in the staff member's DM. */
+export function newLinkAction({ roundAnnouncements, logger }: ListenerDeps) {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    await ack();
+    const roundId = parseRoundId(action.value);
+    const say = (text: string) =>
+      respond?.({ response_type: 'ephemeral', replace_original: false, text }).catch(() => undefined);
+    try {
+      const result = roundId
+        ? await sendNewPatronLink(roundAnnouncements, { roundId, userId: body.user.id })
+        : ({ ok: false, code: 'not_found' } as const);
+      if (!result.ok) await say(roundWords(result.code));
+      else logger.info({ round: result.round.id, user: body.user.id }, 'new patron link sent');
+    } catch (error) {
+      logger.error({ err: error, user: body.user.id, round: roundId }, 'could not send a new patron link');
+      await say(APOLOGIES.press_again);
     }
   };
 }

@@ -3,7 +3,7 @@ import { PLAN_ACTIONS } from '../../../modules/plans/plans.views.js';
 import { REMINDER_ACTIONS } from '../../../modules/reminders/reminders.views.js';
 import { ROUND_ACTIONS } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
-import { answerRoundAction } from './answer-round.js';
+import { answerRoundAction, newLinkAction } from './answer-round.js';
 import {
   addNoteAction,
   closePlanAction,
@@ -23,6 +23,7 @@ const button = (actionId: string) => ({ type: 'block_actions' as const, action_i
 
 export function register(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(ROUND_ACTIONS.answer), answerRoundAction(deps));
+  app.action<BlockButtonAction>(button(ROUND_ACTIONS.newLink), newLinkAction(deps));
   app.action<BlockButtonAction>(button(REMINDER_ACTIONS.snooze), snoozeAction(deps));
   app.action<BlockButtonAction>(button(REMINDER_ACTIONS.askAgain), askAgainAction(deps));
   app.action<BlockButtonAction>(button(REMINDER_ACTIONS.cancelRound), cancelRoundAction(deps));
