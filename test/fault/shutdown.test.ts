@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import { rounds } from '../../src/db/schema.js';
+import { reminders, roundResponses, rounds } from '../../src/db/schema.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
 import { exited, startAppProcess } from '../helpers/fault-process.js';
+import { CookieJar, getPage, LINK_SECRET, postPage } from '../helpers/patron-pages.js';
 import { postToSlackEvents, roundFormSubmission, TEST_SIGNING_SECRET } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -101,6 +103,123 @@ describe('SIGTERM with submissions in flight', () => {
             statuses: refused.map((r) => r.status),
             exitMs: Date.now() - stoppedAt,
           });
+      } finally {
+        if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+        standIn.reset();
+        standIn.addUser({ id: 'UCUST', name: 'casey', tz: 'UTC' });
+        await testDb?.close();
+        if (dir) await rm(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
+});
+
+/**
+ * SIGTERM while a patron's web answer is being announced: the answer was stored and the page said
+ * thank you; the staff member's result, already on its way to Slack, is sent before the process
+ * exits, once, and its outbox row says so.
+ */
+describe('SIGTERM while a web answer is announced', () => {
+  for (const kind of databaseKinds()) {
+    it(`[${kind}] finishes the staff member's result once before exiting`, async () => {
+      const testDb = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
+      const dir = kind === 'pglite' ? await mkdtemp(join(tmpdir(), 'service-radar-term-web-')) : undefined;
+      await testDb?.handle.close();
+      standIn.addUser({ id: 'USTAFFWEB', name: 'sam', real_name: 'Sam Staff', tz: 'UTC' });
+      const app = startAppProcess({
+        SLACK_BOT_TOKEN: 'xoxb-shutdown-test',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: standIn.url,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        SCHEDULER_ENABLED: 'false',
+        PUBLIC_URL: 'http://radar.test',
+        LINK_SECRET,
+        LIBRARY_NAME: 'Riverside Public Library',
+        ...(testDb?.url ? { DATABASE_URL: testDb.url } : { PGLITE_DIR: dir as string }),
+      });
+      try {
+        const baseUrl = `http://127.0.0.1:${await app.port}`;
+        const interviewOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+        const started = await postToSlackEvents(
+          baseUrl,
+          TEST_SIGNING_SECRET,
+          roundFormSubmission({
+            userId: 'USTAFFWEB',
+            viewId: 'VTERMWEB',
+            answers: {
+              customerUserId: '',
+              customerName: 'Pat Patron',
+              answerBy: 'link',
+              service: 'Maps',
+              interviewOn,
+            },
+          }),
+        );
+        expect(started.status).toBe(200);
+        const dm = await standIn.waitForCall(
+          'chat.postMessage',
+          (c) => c.args.channel === 'USTAFFWEB' && String(c.args.text).includes('/r/'),
+        );
+        const path = /\/r\/[A-Za-z0-9_-]+/.exec(String(dm.args.text))?.[0] as string;
+        const jar = new CookieJar();
+        const form = await getPage(baseUrl, path, jar);
+        expect(form.status).toBe(200);
+
+        // Slack is slow to take the result, so SIGTERM lands while it is on its way.
+        standIn.on('chat.postMessage', async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          return undefined;
+        });
+        const before = standIn.callsTo('chat.postMessage').length;
+        const answered = postPage(
+          baseUrl,
+          path,
+          {
+            csrf: form.csrf ?? '',
+            lang: 'en',
+            needFromMe: 'Maps of the county',
+            whyDependOnMe: 'You keep them.',
+            notAdequatelyProviding: 'Opening hours.',
+            concentrateOn: 'Scanning.',
+            noLongerNeed: 'Microfiche.',
+            additionalComments: '',
+            customerScore: '6',
+          },
+          jar,
+        );
+        await standIn.waitForCall(
+          'chat.postMessage',
+          (c) => c.args.channel === 'USTAFFWEB' && String(c.args.text).includes('rated your service 6/10'),
+        );
+        const stoppedAt = Date.now();
+        app.child.kill('SIGTERM');
+        expect((await answered).status).toBe(200);
+        expect(await exited(app.child)).toBe(0);
+        expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+        const results = standIn
+          .callsTo('chat.postMessage')
+          .slice(before)
+          .filter(
+            (c) => c.args.channel === 'USTAFFWEB' && String(c.args.text).includes('rated your service 6/10'),
+          );
+        expect(results).toHaveLength(1);
+
+        const check = testDb?.url
+          ? await openDatabase({ databaseUrl: testDb.url, poolSize: 1 })
+          : await openDatabase({ pglite: await PGlite.create(dir as string) });
+        try {
+          const [round] = await check.db.select().from(rounds);
+          expect(round?.status).toBe('completed');
+          expect(await check.db.select().from(roundResponses)).toHaveLength(1);
+          const outbox = await check.db
+            .select()
+            .from(reminders)
+            .where(eq(reminders.roundId, round?.id ?? -1));
+          expect(outbox.filter((r) => r.kind === 'round_result').map((r) => r.state)).toEqual(['sent']);
+        } finally {
+          await check.close();
+        }
       } finally {
         if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
         standIn.reset();

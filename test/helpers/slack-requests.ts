@@ -380,7 +380,11 @@ export function radio(value: string | null, text?: string): ViewStateValue {
 
 /** What a staff member fills in on the self-rating modal, for roundFormSubmission. */
 export interface RoundFormAnswers {
+  /** A customer in Slack; leave it empty and give customerName for someone outside Slack. */
   customerUserId: string;
+  customerName?: string;
+  /** For an outside customer, when links can be made: 'link' (the default) or 'record'. */
+  answerBy?: 'link' | 'record';
   service: string;
   interviewOn: string;
   segment?: string;
@@ -406,7 +410,13 @@ export function roundFormSubmission(args: {
         callback_id: ROUND_MODAL.callbackId,
         private_metadata: sealedMetadata(ROUND_MODAL.callbackId, args.userId, { v: 1 }),
         state_values: {
-          [ids.customerUser]: { [actionId]: usersSelect(answers.customerUserId) },
+          [ids.customerUser]: { [actionId]: usersSelect(answers.customerUserId || null) },
+          ...(answers.customerName !== undefined
+            ? { [ids.customerName]: { [actionId]: plainInput(answers.customerName) } }
+            : {}),
+          ...(answers.answerBy !== undefined
+            ? { [ids.answerBy]: { [actionId]: radio(answers.answerBy) } }
+            : {}),
           [ids.newService]: { [actionId]: plainInput(answers.service) },
           [ids.segment]: { [actionId]: staticSelect(answers.segment ?? 'core') },
           [ids.unit]: { [actionId]: plainInput(answers.unit ?? 'Reference') },
