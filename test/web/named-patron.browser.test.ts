@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { roundResponses } from '../../src/db/schema.js';
+import { patronLinks, roundResponses } from '../../src/db/schema.js';
 import { startRound } from '../../src/modules/rounds/rounds.usecases.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import {
@@ -155,6 +155,26 @@ if (chromiumPath)
             await context.close();
           }
         });
+
+    it('shows an expired link accessibly', async () => {
+      const { round, path } = await roundWithLink('Expired');
+      await database.handle.db
+        .update(patronLinks)
+        .set({ expiresAt: new Date(Date.now() - 60_000) })
+        .where(eq(patronLinks.roundId, round.id));
+      const context = await browser.newContext({ viewport: SCREENS[1].viewport, locale: 'es' });
+      const page = await context.newPage();
+      try {
+        const response = await page.goto(`${app.baseUrl}${path}`);
+        expect(response?.status()).toBe(410);
+        expect(await page.textContent('h1')).toContain('Este enlace ha caducado');
+        expect(await page.$('form')).toBeNull();
+        expect(await accessibilityViolations(page), 'expired link').toEqual([]);
+        expect(await fitsWidth(page)).toBe(true);
+      } finally {
+        await context.close();
+      }
+    });
 
     it('shows a withdrawn link accessibly', async () => {
       const { round, path } = await roundWithLink('Withdrawn');

@@ -9,6 +9,7 @@ import { describeEachDatabase } from '../helpers/database.js';
 import { CookieJar, getPage, postPage, SECURITY_HEADERS, webEnv } from '../helpers/patron-pages.js';
 import { blockAction } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
+import { slackTexts } from '../helpers/slack-text.js';
 
 let standIn: SlackStandIn;
 beforeAll(async () => {
@@ -109,6 +110,24 @@ describeEachDatabase('a named patron’s page over HTTP', (getDb) => {
     await expect.poll(() => app.radar.slack.inFlight.size).toBe(0);
     const results = await getDb().handle.db.select().from(reminders).where(eq(reminders.roundId, round.id));
     expect(results.filter((r) => r.kind === 'round_result')).toHaveLength(1);
+    // The hostile answer reaches the staff member's DM as literal text: nothing in it formats,
+    // mentions or reorders.
+    const result = await standIn.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.channel === 'USTAFF' && String(c.args.text).includes('rated your service 5/10'),
+    );
+    const texts = slackTexts(result.args);
+    expect(texts.literal.join('\n')).toContain('Quiet rooms <script>alert(1)</script>');
+    for (const shown of texts.mrkdwn) {
+      expect(shown).not.toContain('<!channel>');
+      expect(shown).not.toContain('<script>');
+    }
+    // The right-to-left override is kept (people who write right to left use it) but closed inside
+    // its own text, so it cannot reorder what the message says after it.
+    const withOverride = texts.literal.filter((shown) => shown.includes('\u202E'));
+    expect(withOverride.length).toBeGreaterThan(0);
+    for (const shown of withOverride) expect(shown).toMatch(/\u202E[^\u202C]*\u202C/);
+    expect(texts.fallback.join('')).not.toContain('\u202E');
 
     const used = await getPage(app.baseUrl, path, new CookieJar());
     expect(used.status).toBe(410);
