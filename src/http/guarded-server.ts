@@ -71,6 +71,17 @@ export const HTTP_LIMITS: HttpLimits = {
   maxBodyBytes: 1024 * 1024,
 };
 
+/**
+ * What every refusal carries, whichever path it answers (a patron page's 404 or 405 too): nothing
+ * in it is rendered as anything but text, framed, or told where the visitor came from.
+ */
+export const REFUSAL_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
+
 /** A plain answer that closes the connection: a refused client's unread body is not worth reading. */
 export function refuse(
   res: ServerResponse,
@@ -88,6 +99,7 @@ export function refuse(
     'content-length': String(Buffer.byteLength(body)),
     'cache-control': 'no-store',
     connection: 'close',
+    ...REFUSAL_HEADERS,
     ...headers,
   });
   res.end(body);
@@ -133,6 +145,7 @@ export function createGuardedServer({
       'content-length': String(Buffer.byteLength(body)),
       'cache-control': 'no-store',
       connection: 'close',
+      ...REFUSAL_HEADERS,
     });
     res.end(body);
   };

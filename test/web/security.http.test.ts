@@ -122,7 +122,16 @@ describeEachDatabase('patron pages refuse what a form did not send', (getDb) => 
       const response = await fetch(`${app.baseUrl}${point.path}`, { method });
       expect(response.status, method).toBe(405);
       expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
+      // Refused by the server before any page handler: still not framable, sniffable or referred.
+      expect(response.headers.get('x-frame-options'), method).toBe('DENY');
+      expect(response.headers.get('x-content-type-options'), method).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), method).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy'), method).toContain("frame-ancestors 'none'");
     }
+    const nowhere = await fetch(`${app.baseUrl}/patron`);
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers.get('x-frame-options')).toBe('DENY');
+    expect(nowhere.headers.get('content-security-policy')).toContain("default-src 'none'");
     const head = await rawRequest(port(), `HEAD ${point.path} HTTP/1.1\r\nHost: x\r\n\r\n`, { head: true });
     expect(head.status).toBe(200);
     expect(head.headers['content-security-policy']).toBe(SECURITY_HEADERS['content-security-policy']);
