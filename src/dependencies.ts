@@ -37,7 +37,12 @@ import {
 } from './modules/reminders/reminders.repository.js';
 import { type ReminderSettings, reminderSettingsFrom } from './modules/reminders/reminders.settings.js';
 import type { PatronLinkSettings } from './modules/rounds/rounds.link-tokens.js';
-import { answerByPatronLink, openPatronLink, type PatronLinkDeps } from './modules/rounds/rounds.links.js';
+import {
+  announceLinkAnswer,
+  answerByPatronLink,
+  openPatronLink,
+  type PatronLinkDeps,
+} from './modules/rounds/rounds.links.js';
 import type { RoundPlans } from './modules/rounds/rounds.port.js';
 import { createRoundsRepository, type RoundsRepository } from './modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from './modules/rounds/rounds.usecases.js';
@@ -304,11 +309,11 @@ export function createDependencies({
     rounds: repositories.rounds,
     directory: interactive.directory,
     clock,
-    announcements: interactive.roundAnnouncements,
   };
   const patronLinks: PatronLinks = {
     open: (token) => openPatronLink(patronLinkDeps, token),
     answer: (token, draft) => answerByPatronLink(patronLinkDeps, token, draft),
+    announce: (answer) => announceLinkAnswer(interactive.roundAnnouncements, answer),
   };
   const walkUpDeps = { servicePoints: repositories.servicePoints, clock };
   const web: WebDeps = {

@@ -157,6 +157,41 @@ export function createWebRoutes({
       cookies,
     );
 
+  /** A link that opens no form: 404 for one nobody made, 410 for one that has been used or has ended. */
+  const linkRefused = (
+    kind: RouteKind,
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: PageContext,
+    key: string,
+    cookies: string[] = [],
+  ) => refusal(kind, req, res, page, key === 'unknown' ? 404 : 410, key, cookies);
+
+  /**
+   * The token in the path and what it opens, or undefined once the refusal page is sent. A string
+   * that cannot be a token is not worth a query.
+   */
+  const openByToken = async <R extends { ok: true } | { ok: false; refusal: string }>(
+    kind: RouteKind,
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: PageContext,
+    open: (token: string) => Promise<R>,
+    cookies: string[] = [],
+  ): Promise<{ token: string; opened: Extract<R, { ok: true }> } | undefined> => {
+    const token = lastSegment(req.url);
+    if (!token || !isTokenShape(token)) {
+      linkRefused(kind, req, res, page, 'unknown', cookies);
+      return undefined;
+    }
+    const opened = await open(token);
+    if ('refusal' in opened) {
+      linkRefused(kind, req, res, page, opened.refusal, cookies);
+      return undefined;
+    }
+    return { token, opened: opened as Extract<R, { ok: true }> };
+  };
+
   /** Everything a POST must pass before its fields are read as answers: Origin, type, size, form token. */
   const postedForm = async (kind: RouteKind, req: IncomingMessage, res: ServerResponse, path: string) => {
     const { page } = contextOf(req, path);
@@ -208,20 +243,10 @@ export function createWebRoutes({
 
   const walkUpGet = guarded('walk_up', async (req, res) => {
     const path = pathOf(req.url) ?? '/';
-    const token = lastSegment(req.url);
     const { page, cookies } = contextOf(req, path);
-    if (!token || !isTokenShape(token)) return refusal('walk_up', req, res, page, 404, 'unknown', cookies);
-    const opened = await walkUps.open(token);
-    if (!opened.ok)
-      return refusal(
-        'walk_up',
-        req,
-        res,
-        page,
-        opened.refusal === 'unknown' ? 404 : 410,
-        opened.refusal,
-        cookies,
-      );
+    const found = await openByToken('walk_up', req, res, page, walkUps.open, cookies);
+    if (!found) return;
+    const { opened } = found;
     if (answeredToday(req)) return alreadyAnswered(req, res, page, opened.point.name, cookies);
     const { nonce, setCookie } = forms.nonce(req);
     if (setCookie) cookies.push(setCookie);
@@ -257,11 +282,9 @@ export function createWebRoutes({
     const fields = await postedForm('walk_up', req, res, path);
     if (!fields) return;
     const { page } = contextOf(req, path, fields.get('lang') ?? undefined);
-    const token = lastSegment(req.url);
-    if (!token || !isTokenShape(token)) return refusal('walk_up', req, res, page, 404, 'unknown');
-    const opened = await walkUps.open(token);
-    if (!opened.ok)
-      return refusal('walk_up', req, res, page, opened.refusal === 'unknown' ? 404 : 410, opened.refusal);
+    const found = await openByToken('walk_up', req, res, page, walkUps.open);
+    if (!found) return;
+    const { token, opened } = found;
     if (answeredToday(req)) return alreadyAnswered(req, res, page, opened.point.name);
     if (!rateLimit.take(clientAddress(req, settings.trustProxy), clock.now().getTime()))
       return refusal('walk_up', req, res, page, 429, 'rateLimited');
@@ -281,8 +304,7 @@ export function createWebRoutes({
       ]);
       return send('walk_up', req, res, 200, html, [answeredCookie(path)]);
     }
-    if ('refusal' in answered)
-      return refusal('walk_up', req, res, page, answered.refusal === 'unknown' ? 404 : 410, answered.refusal);
+    if ('refusal' in answered) return linkRefused('walk_up', req, res, page, answered.refusal);
     const html = walkUpPage({
       page,
       pointName: opened.point.name,
@@ -301,21 +323,10 @@ export function createWebRoutes({
 
   const namedGet = guarded('named_patron', async (req, res) => {
     const path = pathOf(req.url) ?? '/';
-    const token = lastSegment(req.url);
     const { page, cookies } = contextOf(req, path);
-    if (!token || !isTokenShape(token))
-      return refusal('named_patron', req, res, page, 404, 'unknown', cookies);
-    const opened = await patronLinks.open(token);
-    if (!opened.ok)
-      return refusal(
-        'named_patron',
-        req,
-        res,
-        page,
-        opened.refusal === 'unknown' ? 404 : 410,
-        opened.refusal,
-        cookies,
-      );
+    const found = await openByToken('named_patron', req, res, page, patronLinks.open, cookies);
+    if (!found) return;
+    const { opened } = found;
     const { nonce, setCookie } = forms.nonce(req);
     if (setCookie) cookies.push(setCookie);
     const html = namedPatronPage({
@@ -336,8 +347,9 @@ export function createWebRoutes({
     const fields = await postedForm('named_patron', req, res, path);
     if (!fields) return;
     const { page } = contextOf(req, path, fields.get('lang') ?? undefined);
-    const token = lastSegment(req.url);
-    if (!token || !isTokenShape(token)) return refusal('named_patron', req, res, page, 404, 'unknown');
+    const found = await openByToken('named_patron', req, res, page, patronLinks.open);
+    if (!found) return;
+    const { token, opened } = found;
     const draft: PatronAnswerDraft = {
       answers: Object.fromEntries(
         INTERVIEW_QUESTIONS.map((question) => [question.key, fields.get(question.key)]),
@@ -345,16 +357,6 @@ export function createWebRoutes({
       customerScore: fields.get('customerScore'),
       shareWithManager: fields.get('shareWithManager') === 'yes',
     };
-    const opened = await patronLinks.open(token);
-    if (!opened.ok)
-      return refusal(
-        'named_patron',
-        req,
-        res,
-        page,
-        opened.refusal === 'unknown' ? 404 : 410,
-        opened.refusal,
-      );
     const staffName = opened.page.staffName ?? page.t('named.unnamedStaff');
     const answered = await patronLinks.answer(token, draft);
     if (answered.ok) {
@@ -364,18 +366,10 @@ export function createWebRoutes({
       ]);
       send('named_patron', req, res, 200, html);
       // The staff member's result, the plan's news: after the patron has their page.
-      await answered.announce();
+      if (answered.created) await patronLinks.announce(answered.answer);
       return;
     }
-    if ('refusal' in answered)
-      return refusal(
-        'named_patron',
-        req,
-        res,
-        page,
-        answered.refusal === 'unknown' ? 404 : 410,
-        answered.refusal,
-      );
+    if ('refusal' in answered) return linkRefused('named_patron', req, res, page, answered.refusal);
     const html = namedPatronPage({
       page,
       staffName,

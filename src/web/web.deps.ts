@@ -1,6 +1,11 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
-import type { LinkAnswered, LinkOpened, PatronAnswerDraft } from '../modules/rounds/rounds.links.js';
+import type {
+  LinkAnswer,
+  LinkAnswered,
+  LinkOpened,
+  PatronAnswerDraft,
+} from '../modules/rounds/rounds.links.js';
 import type {
   WalkUpAnswered,
   WalkUpDraft,
@@ -25,13 +30,15 @@ export interface WalkUps {
   answer(token: string, draft: WalkUpDraft): Promise<WalkUpAnswered>;
 }
 
-/** What the web transport needs; src/dependencies.ts builds it. */
 /** A named patron's link (src/modules/rounds/rounds.links.ts). */
 export interface PatronLinks {
   open(token: string): Promise<LinkOpened>;
   answer(token: string, draft: PatronAnswerDraft): Promise<LinkAnswered>;
+  /** The round's follow-up to a stored answer, run after the patron has their page. */
+  announce(answer: LinkAnswer): Promise<void>;
 }
 
+/** What the web transport needs; src/dependencies.ts builds it. */
 export interface WebDeps {
   settings: WebSettings;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { PatronLink, Round } from '../../db/schema.js';
+import type { PatronLink, Round, RoundResponse } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { hashToken, isTokenShape, newToken } from '../../lib/tokens.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
@@ -47,8 +47,15 @@ export interface PatronAnswerDraft {
 export type PatronField = AnswerKey | 'customerScore';
 export type PatronCode = 'answer_missing' | 'answer_too_long' | 'score_missing';
 
+/** A stored answer, for announceLinkAnswer once the patron has their page. */
+export interface LinkAnswer {
+  round: Round;
+  response: RoundResponse;
+}
+
 export type LinkAnswered =
-  | { ok: true; created: boolean; announce: () => Promise<void> }
+  | { ok: true; created: true; answer: LinkAnswer }
+  | { ok: true; created: false }
   | { ok: false; refusal: LinkRefusal }
   | { ok: false; errors: Partial<Record<PatronField, PatronCode>> };
 
@@ -56,7 +63,6 @@ export interface PatronLinkDeps {
   rounds: RoundsRepository;
   directory: PeopleDirectory;
   clock: Clock;
-  announcements: RoundAnnouncements;
 }
 
 /** The page waits this long for the staff member's name, then says "a member of staff". */
@@ -98,7 +104,7 @@ export async function openPatronLink(deps: PatronLinkDeps, token: string): Promi
 /**
  * Stores the patron's answer and completes the round, or says why not. Many submissions of one link
  * at once store one answer: the first takes the round, the rest find it answered (`created: false`,
- * nothing to announce). `announce` runs the round's follow-up after the page has been sent.
+ * nothing to announce). announceLinkAnswer then runs the round's follow-up, after the page is sent.
  */
 export async function answerByPatronLink(
   deps: PatronLinkDeps,
@@ -133,13 +139,7 @@ export async function answerByPatronLink(
       },
       now,
     );
-    return {
-      ok: true,
-      created,
-      announce: created
-        ? () => announceRoundAnswered(deps.announcements, { round, response, onBehalf: false })
-        : async () => undefined,
-    };
+    return created ? { ok: true, created, answer: { round, response } } : { ok: true, created };
   } catch (error) {
     if (error instanceof RoundNotOpenError) {
       const status = error.status;
@@ -150,6 +150,14 @@ export async function answerByPatronLink(
     }
     throw error;
   }
+}
+
+/**
+ * A patron's answer was stored: the staff member's result goes out, the round's reminders stop, a
+ * plan it re-measures hears the before and after, exactly as for a customer who answered in Slack.
+ */
+export function announceLinkAnswer(deps: RoundAnnouncements, { round, response }: LinkAnswer): Promise<void> {
+  return announceRoundAnswered(deps, { round, response, onBehalf: false });
 }
 
 /**

@@ -37,6 +37,9 @@ export const ROUND_WORDS = {
   new_link_in_slack: 'This customer answers in Slack, so the round has no link.',
   new_link_unavailable:
     "Links can't be made here now (the app has no public address). Record the interview instead.",
+  // A form whose sealed metadata does not verify for its submitter: nothing in it can be believed.
+  round_form_out_of_date: 'This form is out of date. Close it and type /rate-service again.',
+  response_form_out_of_date: 'This form is out of date. Close it and press the button in the message again.',
   // A re-measure round names its action plan: it must still be open and the staff member's.
   plan_gone: 'That plan no longer exists.',
   plan_not_yours: 'Only the staff member whose plan it is can start its re-measure round.',

@@ -36,7 +36,7 @@ export function responseSubmission(deps: ListenerDeps) {
     form: RESPONSE_MODAL.callbackId,
     metadata: responseMetadata,
     formBlock: ids.customerScore,
-    outOfDate: 'This form is out of date. Close it and press the button in the message again.',
+    outOfDate: roundWords('response_form_out_of_date'),
     blocks: errorBlock,
     words: (code) => roundWords(code as RoundCode),
     deadlineMs: PRE_ACK_DEADLINE_MS,

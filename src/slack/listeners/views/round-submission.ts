@@ -29,9 +29,6 @@ const errorBlock: Record<RoundField, string> = {
   answerBy: ids.answerBy,
 };
 
-/** A form whose sealed metadata does not verify for its submitter: nothing in it can be believed. */
-export const FORM_OUT_OF_DATE = 'This form is out of date. Close it and type /rate-service again.';
-
 /**
  * The self-rating modal's submission. Validation and the insert happen before the ack, so mistakes
  * and duplicates come back as field errors in the open modal; the messages go out after it.
@@ -42,7 +39,7 @@ export function roundSubmission(deps: ListenerDeps) {
     form: ROUND_MODAL.callbackId,
     metadata: roundModalMetadata,
     formBlock: ids.segment,
-    outOfDate: FORM_OUT_OF_DATE,
+    outOfDate: roundWords('round_form_out_of_date'),
     blocks: errorBlock,
     words: (code) => roundWords(code as RoundCode),
     deadlineMs: PRE_ACK_DEADLINE_MS,
