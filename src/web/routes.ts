@@ -171,7 +171,7 @@ export function createWebRoutes({
    * The token in the path and what it opens, or undefined once the refusal page is sent. A string
    * that cannot be a token is not worth a query.
    */
-  const openByToken = async <R extends { ok: true } | { ok: false; refusal: string }>(
+  const openByToken = async <R extends { ok: true } | { ok: false; code: string }>(
     kind: RouteKind,
     req: IncomingMessage,
     res: ServerResponse,
@@ -185,8 +185,8 @@ export function createWebRoutes({
       return undefined;
     }
     const opened = await open(token);
-    if ('refusal' in opened) {
-      linkRefused(kind, req, res, page, opened.refusal, cookies);
+    if ('code' in opened) {
+      linkRefused(kind, req, res, page, opened.code, cookies);
       return undefined;
     }
     return { token, opened: opened as Extract<R, { ok: true }> };
@@ -304,7 +304,7 @@ export function createWebRoutes({
       ]);
       return send('walk_up', req, res, 200, html, [answeredCookie(path)]);
     }
-    if ('refusal' in answered) return linkRefused('walk_up', req, res, page, answered.refusal);
+    if ('code' in answered) return linkRefused('walk_up', req, res, page, answered.code);
     const html = walkUpPage({
       page,
       pointName: opened.point.name,
@@ -369,7 +369,7 @@ export function createWebRoutes({
       if (answered.created) await patronLinks.announce(answered.answer);
       return;
     }
-    if ('refusal' in answered) return linkRefused('named_patron', req, res, page, answered.refusal);
+    if ('code' in answered) return linkRefused('named_patron', req, res, page, answered.code);
     const html = namedPatronPage({
       page,
       staffName,

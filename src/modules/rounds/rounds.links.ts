@@ -35,7 +35,7 @@ export interface PatronLinkPage {
   expiresAt: Date;
 }
 
-export type LinkOpened = { ok: true; page: PatronLinkPage } | { ok: false; refusal: LinkRefusal };
+export type LinkOpened = { ok: true; page: PatronLinkPage } | { ok: false; code: LinkRefusal };
 
 export interface PatronAnswerDraft {
   answers: Record<AnswerKey, string | null>;
@@ -56,7 +56,7 @@ export interface LinkAnswer {
 export type LinkAnswered =
   | { ok: true; created: true; answer: LinkAnswer }
   | { ok: true; created: false }
-  | { ok: false; refusal: LinkRefusal }
+  | { ok: false; code: LinkRefusal }
   | { ok: false; errors: Partial<Record<PatronField, PatronCode>> };
 
 export interface PatronLinkDeps {
@@ -84,9 +84,9 @@ async function findLink(rounds: RoundsRepository, token: string) {
 
 export async function openPatronLink(deps: PatronLinkDeps, token: string): Promise<LinkOpened> {
   const found = await findLink(deps.rounds, token);
-  if (!found) return { ok: false, refusal: 'unknown' };
+  if (!found) return { ok: false, code: 'unknown' };
   const refusal = linkRefusal(found.link, found.round, deps.clock.now());
-  if (refusal) return { ok: false, refusal };
+  if (refusal) return { ok: false, code: refusal };
   const staff = await deps.directory
     .lookup(found.round.staffUserId, { timeoutMs: STAFF_NAME_TIMEOUT_MS })
     .catch(() => undefined);
@@ -112,10 +112,10 @@ export async function answerByPatronLink(
   draft: PatronAnswerDraft,
 ): Promise<LinkAnswered> {
   const found = await findLink(deps.rounds, token);
-  if (!found) return { ok: false, refusal: 'unknown' };
+  if (!found) return { ok: false, code: 'unknown' };
   const now = deps.clock.now();
   const refusal = linkRefusal(found.link, found.round, now);
-  if (refusal) return { ok: false, refusal };
+  if (refusal) return { ok: false, code: refusal };
   const { errors, answers, customerScore } = checkAnswers(draft);
   if (Object.keys(errors).length > 0)
     return { ok: false, errors: errors as Partial<Record<PatronField, PatronCode>> };
@@ -145,7 +145,7 @@ export async function answerByPatronLink(
       const status = error.status;
       return {
         ok: false,
-        refusal: status === 'cancelled' ? 'revoked' : status === 'expired' ? 'expired' : 'used',
+        code: status === 'cancelled' ? 'revoked' : status === 'expired' ? 'expired' : 'used',
       };
     }
     throw error;

@@ -272,12 +272,12 @@ export interface AnswerPermission {
 export function checkAnswerPermission(
   round: Round | undefined,
   userId: string,
-): { ok: true; permission: AnswerPermission } | { ok: false; refusal: AnswerRefusal } {
-  if (!round) return { ok: false, refusal: 'not_found' };
+): { ok: true; permission: AnswerPermission } | { ok: false; code: AnswerRefusal } {
+  if (!round) return { ok: false, code: 'not_found' };
   const onBehalf = round.customerUserId === null;
   const allowed = onBehalf ? userId === round.staffUserId : userId === round.customerUserId;
-  if (!allowed) return { ok: false, refusal: 'not_yours' };
-  if (round.status !== 'awaiting_customer') return { ok: false, refusal: round.status };
+  if (!allowed) return { ok: false, code: 'not_yours' };
+  if (round.status !== 'awaiting_customer') return { ok: false, code: round.status };
   return { ok: true, permission: { round, onBehalf } };
 }
 
@@ -289,7 +289,7 @@ export async function openAnswerForm({
   rounds: RoundsRepository;
   roundId: number;
   userId: string;
-}): Promise<{ ok: true; permission: AnswerPermission } | { ok: false; refusal: AnswerRefusal }> {
+}): Promise<{ ok: true; permission: AnswerPermission } | { ok: false; code: AnswerRefusal }> {
   return checkAnswerPermission(await rounds.findRound(roundId), userId);
 }
 
@@ -353,13 +353,13 @@ export async function recordResponse({
   const permission = checkAnswerPermission(round, userId);
   if (!permission.ok) {
     // An answer that was already stored from this very form is not an error: it is a resubmission.
-    if (round && permission.refusal === 'completed') {
+    if (round && permission.code === 'completed') {
       const stored = await rounds.findResponse(round.id);
       if (stored?.sourceViewId === sourceViewId) {
         return { ok: true, round, response: stored, created: false, onBehalf: round.customerUserId === null };
       }
     }
-    return { ok: false, errors: { form: permission.refusal } };
+    return { ok: false, errors: { form: permission.code } };
   }
   if (permission.permission.onBehalf && !draft.customerAgreed) errors.consent = 'consent_missing';
   if (Object.keys(errors).length > 0) return { ok: false, errors };

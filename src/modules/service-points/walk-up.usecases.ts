@@ -11,7 +11,7 @@ import type { ServicePointsRepository } from './service-points.repository.js';
 export type WalkUpRefusal = 'unknown' | 'retired';
 export type WalkUpOpened =
   | { ok: true; point: { id: number; name: string } }
-  | { ok: false; refusal: WalkUpRefusal };
+  | { ok: false; code: WalkUpRefusal };
 
 export interface WalkUpDraft {
   /** '1'..'10': how was the service you got today. */
@@ -41,7 +41,7 @@ export const WALK_UP_FIELDS: readonly WalkUpField[] = [
 
 export type WalkUpAnswered =
   | { ok: true; id: number }
-  | { ok: false; refusal: WalkUpRefusal }
+  | { ok: false; code: WalkUpRefusal }
   | { ok: false; errors: Partial<Record<WalkUpField, WalkUpCode>> };
 
 export interface WalkUpDeps {
@@ -53,10 +53,10 @@ export interface WalkUpDeps {
 const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$/;
 
 async function pointOf(deps: WalkUpDeps, token: string) {
-  if (!isTokenShape(token)) return { ok: false as const, refusal: 'unknown' as const };
+  if (!isTokenShape(token)) return { ok: false as const, code: 'unknown' as const };
   const point = await deps.servicePoints.findByTokenHash(hashToken(token));
-  if (!point) return { ok: false as const, refusal: 'unknown' as const };
-  if (point.retiredAt) return { ok: false as const, refusal: 'retired' as const };
+  if (!point) return { ok: false as const, code: 'unknown' as const };
+  if (point.retiredAt) return { ok: false as const, code: 'retired' as const };
   return { ok: true as const, point };
 }
 

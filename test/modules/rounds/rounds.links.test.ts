@@ -155,22 +155,22 @@ describeEachDatabase('a patron answers by link', (getDb) => {
     const result = await getDb().handle.db.select().from(reminders).where(eq(reminders.roundId, round.id));
     expect(result.filter((r) => r.kind === 'round_result')).toHaveLength(1);
 
-    expect(await deps.patronLinks.open(token)).toEqual({ ok: false, refusal: 'used' });
-    expect(await deps.patronLinks.answer(token, answer())).toEqual({ ok: false, refusal: 'used' });
+    expect(await deps.patronLinks.open(token)).toEqual({ ok: false, code: 'used' });
+    expect(await deps.patronLinks.answer(token, answer())).toEqual({ ok: false, code: 'used' });
   });
 
   it('refuses unknown, malformed, expired and revoked links, and writes nothing', async () => {
-    expect(await deps.patronLinks.open('A'.repeat(24))).toEqual({ ok: false, refusal: 'unknown' });
+    expect(await deps.patronLinks.open('A'.repeat(24))).toEqual({ ok: false, code: 'unknown' });
     expect(await deps.patronLinks.open("'; drop table rounds; --")).toEqual({
       ok: false,
-      refusal: 'unknown',
+      code: 'unknown',
     });
     const { linkToken } = await start({ newService: 'Maps' });
     clock.set('2026-12-16T15:00:00Z');
-    expect(await deps.patronLinks.open(linkToken as string)).toEqual({ ok: false, refusal: 'expired' });
+    expect(await deps.patronLinks.open(linkToken as string)).toEqual({ ok: false, code: 'expired' });
     expect(await deps.patronLinks.answer(linkToken as string, answer())).toEqual({
       ok: false,
-      refusal: 'expired',
+      code: 'expired',
     });
 
     clock.set('2026-11-25T15:00:00Z');
@@ -180,7 +180,7 @@ describeEachDatabase('a patron answers by link', (getDb) => {
     );
     expect(await deps.patronLinks.answer(cancelled.linkToken as string, answer())).toEqual({
       ok: false,
-      refusal: 'revoked',
+      code: 'revoked',
     });
     const [{ n } = { n: -1 }] = await getDb().handle.db.select({ n: count() }).from(roundResponses);
     expect(n).toBe(0);
@@ -190,7 +190,7 @@ describeEachDatabase('a patron answers by link', (getDb) => {
     const { round, linkToken } = await start({ newService: 'Archives' });
     const fresh = await issuePatronLink(deps.repositories, round.id, new Date('2026-12-01T00:00:00Z'));
     expect(fresh).toBeDefined();
-    expect(await deps.patronLinks.open(linkToken as string)).toEqual({ ok: false, refusal: 'unknown' });
+    expect(await deps.patronLinks.open(linkToken as string)).toEqual({ ok: false, code: 'unknown' });
     expect((await deps.patronLinks.open(fresh as string)).ok).toBe(true);
   });
 });

@@ -29,7 +29,7 @@ export function answerRoundAction({ rounds, logger, seal, directory }: ListenerD
     try {
       const result = roundId
         ? await openAnswerForm({ rounds, roundId, userId: body.user.id })
-        : ({ ok: false, refusal: 'not_found' } as const);
+        : ({ ok: false, code: 'not_found' } as const);
       // The opt-in names the staff member; a label is plain text, so it takes their name, not a
       // mention. If Slack is slow to say it, the form says "the staff member" rather than wait.
       const staffName =
@@ -41,7 +41,7 @@ export function answerRoundAction({ rounds, logger, seal, directory }: ListenerD
           : undefined;
       const view = result.ok
         ? seal.seal(buildResponseModal({ ...result.permission, staffName }), body.user.id)
-        : buildNoticeModal("Can't answer this", roundWords(result.refusal));
+        : buildNoticeModal("Can't answer this", roundWords(result.code));
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.error({ err: error, user: body.user.id, round: roundId }, 'could not open the response modal');
