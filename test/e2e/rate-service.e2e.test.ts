@@ -2,6 +2,7 @@ import type { ViewStateValue } from '@slack/bolt';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { roundResponses, rounds } from '../../src/db/schema.js';
+import { fixedClock } from '../../src/lib/clock.js';
 import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { WEB_API_SCOPES } from '../../src/slack/scopes.js';
 import { startTestApp, TEST_BOT_TOKEN, type TestApp } from '../helpers/app-harness.js';
@@ -553,5 +554,27 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     expect(JSON.stringify(notice.args.blocks)).toContain('cannot_dm_bot');
     const [round] = await db().select().from(rounds).where(eq(rounds.staffUserId, STAFF));
     expect(round?.requestTs).toBeNull();
+  });
+
+  it("counts the interview day's today in the staff member's own calendar, through the form", async () => {
+    // 05:00 UTC on 25 November: still the 24th in Pago Pago (UTC-11), already the 25th in London.
+    await app.stop();
+    app = await startTestApp({ database: getDb(), standIn, clock: fixedClock('2026-11-25T05:00:00Z') });
+    standIn.addUser({ id: 'UPAGO', name: 'pat', real_name: 'Pat Pago', tz: 'Pacific/Pago_Pago' });
+    const { blocks: ids, actionId } = ROUND_MODAL;
+    const theirToday = { [ids.interviewOn]: { [actionId]: datePicker('2026-11-24') } };
+
+    const pago = await submitRound(await openRoundModal('UPAGO'), roundState(theirToday), 'UPAGO');
+    expect(pago.status).toBe(200);
+    expect(pago.body).toBe('');
+    const [stored] = await db().select().from(rounds).where(eq(rounds.staffUserId, 'UPAGO'));
+    expect(stored?.interviewOn).toBe('2026-11-24');
+
+    standIn.reset();
+    const london = await submitRound(await openRoundModal(STAFF), roundState(theirToday), STAFF);
+    expect(london.json.response_action).toBe('errors');
+    expect(london.json.response_action).toBe('errors');
+    expect(london.json.errors[ids.interviewOn]).toBe('Choose today or a later day.');
+    expect(await db().select().from(rounds).where(eq(rounds.staffUserId, STAFF))).toEqual([]);
   });
 });
