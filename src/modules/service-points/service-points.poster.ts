@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { woffToSfnt } from '../../lib/woff.js';
 import { POSTER_WORDS } from './service-points.words.js';
 
 /**
@@ -9,7 +10,8 @@ import { POSTER_WORDS } from './service-points.words.js';
  * invitation, the QR code of the point's link (large, drawn as vector squares so it prints sharp
  * at any size) and the link itself under it, for people who type it in.
  *
- * The font ships with the app (DejaVu Sans from npm, embedded and subset by pdfkit), so names in
+ * The font ships with the app (DejaVu Sans from npm, unpacked once from its WOFF into the TrueType
+ * file it wraps, then embedded and subset by pdfkit), so names in
  * Latin, Greek or Cyrillic script print as typed. pdfkit lays text out left to right only: a name in
  * Hebrew or Arabic prints its letters, but not in right-to-left order.
  *
@@ -45,7 +47,9 @@ function posterFonts(): { regular: Buffer; bold: Buffer } {
   if (fonts) return fonts;
   const require = createRequire(import.meta.url);
   const file = (weight: string) =>
-    readFileSync(require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff`));
+    woffToSfnt(
+      readFileSync(require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff`)),
+    );
   fonts = { regular: file('400'), bold: file('700') };
   return fonts;
 }
