@@ -298,6 +298,7 @@ export function createDependencies({
       access: createCommitteeAccess(interactive.client),
       adminUserIds: config.ADMIN_USER_IDS,
       messenger: interactive.messenger,
+      directory: interactive.directory,
       clock,
       links:
         config.PUBLIC_URL && config.LINK_SECRET

@@ -45,6 +45,7 @@ describeEachDatabase('/service-point end to end', (getDb) => {
     standIn.addUser({ id: LISTED, name: 'lis' });
     standIn.addUser({ id: MEMBER, name: 'mo' });
     standIn.addUser({ id: LEAD, name: 'lena' });
+    standIn.addUser({ id: 'UBOTHELPER', name: 'helper', is_bot: true });
     await start();
   });
   afterEach(async () => {
@@ -173,6 +174,9 @@ describeEachDatabase('/service-point end to end', (getDb) => {
     expect((await reply(ADMIN, 'add "Circulation desk" unit:Circulation owner:lena')).shown).toContain(
       'as a mention',
     );
+    expect(
+      (await reply(ADMIN, 'add "Circulation desk" unit:Circulation owner:<@UBOTHELPER|helper>')).shown,
+    ).toContain('not a bot');
     expect((await reply(ADMIN, 'add "<!channel> desk" unit:Circulation')).shown).toContain('plain words');
     expect((await reply(ADMIN, 'add "Desk\u001b[31m" unit:Circulation')).shown).toContain(
       'characters that are not text',

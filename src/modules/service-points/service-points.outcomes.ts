@@ -8,6 +8,10 @@ export type ServicePointCode =
   | AdministratorRefusal
   | ServicePointParseCode
   | 'links_not_configured'
+  | 'owner_unknown'
+  | 'owner_bot'
+  | 'owner_left'
+  | 'owner_lookup_failed'
   | 'name_taken'
   | 'not_found';
 

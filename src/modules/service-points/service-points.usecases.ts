@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock.js';
 import { hashToken, newSalt } from '../../lib/tokens.js';
 import type { Messenger } from '../messaging/messaging.port.js';
 import { type AdministratorAccess, checkAdministrator } from '../people/people.administrators.js';
+import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
 import type { ServicePointCommand } from './service-points.command.js';
 import { servicePointToken, servicePointUrl } from './service-points.links.js';
 import type {
@@ -37,6 +38,8 @@ export interface ServicePointCommandDeps {
   /** ADMIN_USER_IDS: admins besides Slack's workspace admins and owners. */
   adminUserIds: readonly string[];
   messenger: Pick<Messenger, 'openDm' | 'post' | 'upload'>;
+  /** Who a named owner is: a bot or someone who has left cannot read the weekly answers. */
+  directory: PeopleDirectory;
   clock: Clock;
   links: ServicePointLinkSettings | undefined;
 }
@@ -86,6 +89,23 @@ async function sendPosters(
   return { ok: true };
 }
 
+/** How long to wait for Slack to say who a named owner is, inside the command's reply. */
+const OWNER_LOOKUP_TIMEOUT_MS = 2_000;
+
+/** Whether the named owner can get the weekly DM: a person, in the workspace, whom Slack knows. */
+async function checkOwner(directory: PeopleDirectory, userId: string): Promise<ServicePointCode | undefined> {
+  try {
+    const person = await directory.lookup(userId, { timeoutMs: OWNER_LOOKUP_TIMEOUT_MS });
+    if (!person) return 'owner_unknown';
+    if (person.isBot) return 'owner_bot';
+    if (person.deleted) return 'owner_left';
+    return undefined;
+  } catch (error) {
+    if (error instanceof PersonLookupError) return 'owner_lookup_failed';
+    throw error;
+  }
+}
+
 export async function addServicePoint(
   deps: ServicePointCommandDeps,
   links: ServicePointLinkSettings,
@@ -96,6 +116,10 @@ export async function addServicePoint(
     ownerUserId,
   }: { adminUserId: string; name: string; unit: string; ownerUserId: string | null },
 ): Promise<ServicePointOutcome> {
+  if (ownerUserId && ownerUserId !== adminUserId) {
+    const refused = await checkOwner(deps.directory, ownerUserId);
+    if (refused) return refuse(refused);
+  }
   const linkSalt = newSalt();
   const added = await deps.servicePoints.add({
     name,

@@ -31,6 +31,12 @@ export const SERVICE_POINT_WORDS = {
   unit_markup: 'A unit is plain words: no mentions, channels or links.',
   owner_not_mention:
     'Name the owner as a mention, `owner:@someone`: they get the patrons’ written answers each week. Leave it out to be the owner yourself.',
+  owner_unknown: 'Slack does not know the person named as owner. Name someone in this workspace.',
+  owner_bot:
+    'The owner gets the patrons’ written answers each week, so it has to be a person, not a bot or an app.',
+  owner_left: 'The person named as owner has left the workspace. Name someone else, or leave `owner:` out.',
+  owner_lookup_failed:
+    "Sorry, I couldn't check the owner with Slack just now. Nothing was stored. Please try again in a moment.",
   option_repeated: 'Give `unit:` and `owner:` once each.',
   unexpected_text:
     'I could not tell the name from the rest. Put the name in quotes, then `unit:` and (if you like) `owner:@someone`.',

@@ -4,6 +4,9 @@ import { fixedClock } from '../../../src/lib/clock.js';
 import { hashToken } from '../../../src/lib/tokens.js';
 import type { Messenger } from '../../../src/modules/messaging/messaging.port.js';
 import type { AdministratorAccess } from '../../../src/modules/people/people.administrators.js';
+import { createPeopleDirectory } from '../../../src/modules/people/people.directory.js';
+import type { PersonAnswer, PersonSource } from '../../../src/modules/people/people.port.js';
+import { createPeopleRepository } from '../../../src/modules/people/people.repository.js';
 import { parseServicePointCommand } from '../../../src/modules/service-points/service-points.command.js';
 import { servicePointToken } from '../../../src/modules/service-points/service-points.links.js';
 import { createServicePointsRepository } from '../../../src/modules/service-points/service-points.repository.js';
@@ -28,6 +31,15 @@ const access = (people: Record<string, boolean | 'unknown'>): AdministratorAcces
   },
 });
 
+/** What Slack's users.info says of each person; anyone not listed is not found. */
+const source = (people: Record<string, PersonAnswer>): PersonSource => ({
+  lookup: async (userId) => people[userId] ?? { kind: 'not_found' },
+});
+const person = (overrides: { isBot?: boolean; deleted?: boolean } = {}): PersonAnswer => ({
+  kind: 'found',
+  profile: { name: 'Lena', isBot: false, deleted: false, tz: null, ...overrides },
+});
+
 /** Records what the use cases send; every send succeeds. */
 function recordingMessenger() {
   const sent: { method: 'post' | 'upload'; channel: string; filename?: string }[] = [];
@@ -46,12 +58,20 @@ function recordingMessenger() {
 }
 
 describeEachDatabase('service point use cases', (getDb) => {
+  const clock = fixedClock(new Date('2026-03-02T10:00:00Z'));
+  const directory = (people: Record<string, PersonAnswer>) =>
+    createPeopleDirectory({
+      source: source(people),
+      people: createPeopleRepository({ db: getDb().handle.db }),
+      clock,
+    });
   const deps = (overrides: Partial<ServicePointCommandDeps> = {}): ServicePointCommandDeps => ({
     servicePoints: createServicePointsRepository({ db: getDb().handle.db }),
+    directory: directory({ U0LEAD42: person() }),
     access: access({ UADMIN: true }),
     adminUserIds: ['ULISTED'],
     messenger: recordingMessenger().messenger,
-    clock: fixedClock(new Date('2026-03-02T10:00:00Z')),
+    clock,
     links: LINKS,
     ...overrides,
   });
@@ -142,5 +162,26 @@ describeEachDatabase('service point use cases', (getDb) => {
       kind: 'posters_sent',
       posters: { ok: true },
     });
+  });
+
+  it('takes as owner only a person in the workspace whom Slack knows', async () => {
+    const d = deps({
+      directory: directory({
+        U0LEAD42: person(),
+        UBOT1: person({ isBot: true }),
+        UGONE1: person({ deleted: true }),
+        USLOW1: { kind: 'unavailable', cause: new Error('timeout') },
+      }),
+    });
+    const add = (owner: string, name: string) =>
+      run(d, 'UADMIN', `add "${name}" unit:Reference owner:<@${owner}>`);
+    expect(await add('UBOT1', 'Desk 1')).toEqual({ ok: false, code: 'owner_bot' });
+    expect(await add('UGONE1', 'Desk 2')).toEqual({ ok: false, code: 'owner_left' });
+    expect(await add('UNOBODY', 'Desk 3')).toEqual({ ok: false, code: 'owner_unknown' });
+    expect(await add('USLOW1', 'Desk 4')).toEqual({ ok: false, code: 'owner_lookup_failed' });
+    expect(await rows()).toHaveLength(0);
+    expect(await add('U0LEAD42', 'Desk 5')).toMatchObject({ ok: true, point: { ownerUserId: 'U0LEAD42' } });
+    // Naming oneself needs no look-up.
+    expect(await add('UADMIN', 'Desk 6')).toMatchObject({ ok: true, point: { ownerUserId: 'UADMIN' } });
   });
 });
