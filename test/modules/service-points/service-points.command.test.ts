@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseServicePointCommand as parse } from '../../../src/modules/service-points/service-points.command.js';
+import {
+  NAME_LIMIT,
+  parseServicePointCommand as parse,
+  UNIT_LIMIT,
+} from '../../../src/modules/service-points/service-points.command.js';
 import { hostile, RLO } from '../../helpers/hostile-text.js';
 
 describe('/service-point text', () => {
@@ -103,5 +108,47 @@ describe('/service-point text', () => {
     expect(parse('poster \u201cReference desk\u201d')).toEqual({ action: 'poster', name: 'Reference desk' });
     expect(parse('retire Reference   desk')).toEqual({ action: 'retire', name: 'Reference desk' });
     expect(parse('Retire "Maps &amp; Atlases"')).toEqual({ action: 'retire', name: 'Maps & Atlases' });
+  });
+
+  it('never throws, and whatever it accepts is plain text within the limits', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 10 }),
+      fc.constantFrom(
+        '"',
+        '\u201c',
+        '\u201d',
+        '\u201e',
+        'unit:',
+        'owner:',
+        '<@U0LEAD42>',
+        '<!here>',
+        '&amp;',
+        ' ',
+      ),
+    );
+    const typed = fc
+      .tuple(fc.constantFrom('add ', 'poster ', 'retire ', 'list', ''), fc.array(piece, { maxLength: 12 }))
+      .map(([word, pieces]) => word + pieces.join(''));
+    fc.assert(
+      fc.property(typed, (text) => {
+        const parsed = parse(text);
+        const words = [
+          'name' in parsed ? parsed.name : undefined,
+          'unit' in parsed ? parsed.unit : undefined,
+        ].filter((w): w is string => w !== undefined);
+        for (const word of words) {
+          expect(word.trim()).toBe(word);
+          expect(word).not.toBe('');
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters.
+          expect(word).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        }
+        if ('name' in parsed) expect(Array.from(parsed.name).length).toBeLessThanOrEqual(NAME_LIMIT);
+        if ('unit' in parsed) expect(Array.from(parsed.unit).length).toBeLessThanOrEqual(UNIT_LIMIT);
+        if ('ownerUserId' in parsed && parsed.ownerUserId !== null)
+          expect(parsed.ownerUserId).toMatch(/^[UW][A-Z0-9]+$/);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
