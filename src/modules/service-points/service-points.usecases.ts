@@ -78,11 +78,19 @@ async function sendPosters(
   adminUserId: string,
   point: ServicePointShown,
 ): Promise<PostersSent> {
+  // Drawn first, so that a poster that cannot be drawn leaves no note without files in the DM. The
+  // point is stored either way: the admin is told to ask for its posters again.
+  let files: Awaited<ReturnType<typeof posterFiles>>;
+  try {
+    files = await posterFiles(point, links.libraryName, deps.clock.now());
+  } catch {
+    return { ok: false, error: 'poster_not_drawn' };
+  }
   const dm = await deps.messenger.openDm(adminUserId);
   if (!dm.ok) return { ok: false, error: dm.error };
   const note = await deps.messenger.post(dm.channel, buildPostersMessage(point));
   if (!note.ok) return { ok: false, error: note.error };
-  for (const file of await posterFiles(point, links.libraryName, deps.clock.now())) {
+  for (const file of files) {
     const uploaded = await deps.messenger.upload(dm.channel, file);
     if (!uploaded.ok) return { ok: false, error: uploaded.error };
   }

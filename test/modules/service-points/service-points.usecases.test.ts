@@ -184,4 +184,18 @@ describeEachDatabase('service point use cases', (getDb) => {
     // Naming oneself needs no look-up.
     expect(await add('UADMIN', 'Desk 6')).toMatchObject({ ok: true, point: { ownerUserId: 'UADMIN' } });
   });
+
+  it('sends nothing when a poster cannot be drawn, and keeps the point', async () => {
+    const { messenger, sent } = recordingMessenger();
+    // A QR code holds at most about 2,300 characters at this error correction.
+    const links = { ...LINKS, publicUrl: `https://radar.example.org/${'a'.repeat(3000)}` };
+    const outcome = await run(deps({ messenger, links }), 'UADMIN', 'add "Reference desk" unit:Reference');
+    expect(outcome).toMatchObject({
+      ok: true,
+      kind: 'added',
+      posters: { ok: false, error: 'poster_not_drawn' },
+    });
+    expect(sent).toEqual([]);
+    expect(await rows()).toHaveLength(1);
+  });
 });
