@@ -39,6 +39,10 @@ const MARGIN = 56;
 const QR_SIDE = 420;
 /** The standard quiet zone: four modules of white around the code. */
 const QUIET_MODULES = 4;
+/** The name's sizes, largest first, and the height it may take (three lines at the largest). */
+const NAME_SIZES = [34, 30, 26, 22] as const;
+const SMALLEST_NAME_SIZE = 18;
+const NAME_ROOM = 130;
 const INK = '#1a1a1a';
 const MUTED = '#4a4a4a';
 
@@ -102,8 +106,13 @@ export function renderPoster(content: PosterContent, size: PosterSize, now: Date
   doc.font('regular').fontSize(18).fillColor(MUTED);
   doc.text(content.libraryName, MARGIN, y, centred);
   y = doc.y + 18;
-  doc.font('bold').fontSize(34).fillColor(INK);
-  doc.text(content.pointName, MARGIN, y, { ...centred, height: 130, ellipsis: true });
+  // The point's name in full: the largest size at which it fits in three lines' room.
+  doc.font('bold').fillColor(INK);
+  const nameSize =
+    NAME_SIZES.find((size) => doc.fontSize(size).heightOfString(content.pointName, centred) <= NAME_ROOM) ??
+    SMALLEST_NAME_SIZE;
+  doc.fontSize(nameSize);
+  doc.text(content.pointName, MARGIN, y, centred);
   y = doc.y + 16;
   doc.font('regular').fontSize(17).fillColor(INK);
   doc.text(POSTER_WORDS.invitation, MARGIN, y, centred);

@@ -37,7 +37,7 @@ describe('service point poster', () => {
   it('prints names in other scripts with the embedded font, and the long ones still leave room for the code', async () => {
     const content = {
       libraryName: 'Bibliothèque municipale de Saint-Étienne-du-Rouvray et des communes voisines',
-      pointName: 'Справочная служба · Βιβλιοθήκη · Żółć — ',
+      pointName: 'Справочная служба · Βιβλιοθήκη · Żółć — Information and reference desk, floor 2 ',
       url: CONTENT.url,
     };
     content.pointName += 'x'.repeat(80 - Array.from(content.pointName).length);
@@ -46,7 +46,8 @@ describe('service point poster', () => {
     expect(pdf.toString('latin1')).toContain('DejaVuSans');
     const [page] = await readPdf(pdf);
     expect(page?.qr).toBe(CONTENT.url);
-    expect(squeezed(page?.text ?? '')).toContain(squeezed('Справочная служба · Βιβλιοθήκη · Żółć'));
+    // All of it: a long name is set smaller, never cut.
+    expect(squeezed(page?.text ?? '')).toContain(squeezed(content.pointName));
     expect(squeezed(page?.text ?? '')).toContain(squeezed(content.libraryName));
   });
 
