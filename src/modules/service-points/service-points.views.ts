@@ -25,6 +25,9 @@ const pointLine = (point: ServicePointShown) =>
     link(point.url),
   );
 
+/** A name as the admin would type it after `poster`: in quotes, unless it holds a quote itself. */
+const typedName = (name: string) => (/["\u201c\u201d\u201e]/.test(name) ? name : `"${name}"`);
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function postersLine(posters: PostersSent, name: string) {
@@ -32,7 +35,7 @@ function postersLine(posters: PostersSent, name: string) {
     ? paragraph(text('I’ve sent you its posters (A4 and US Letter) in our direct messages.'))
     : paragraph(
         text('I couldn’t send you its posters just now. Try again with '),
-        code(`${SERVICE_POINT_COMMAND} poster "${name}"`),
+        code(`${SERVICE_POINT_COMMAND} poster ${typedName(name)}`),
         text('.'),
       );
 }
@@ -42,8 +45,13 @@ export function buildAddedMessage(point: ServicePointShown, posters: PostersSent
     text: `Added the service point ${inertMrkdwn(point.name)}. Its link: ${point.url}`,
     blocks: [
       richText(
-        paragraph(text('Added the service point '), bold(point.name), text(` (unit ${point.unit}, owner `)),
-        paragraph(user(point.ownerUserId), text(').')),
+        paragraph(
+          text('Added the service point '),
+          bold(point.name),
+          text(` (unit ${point.unit}, owner `),
+          user(point.ownerUserId),
+          text(').'),
+        ),
         paragraph(text('Its link, which never changes: '), link(point.url)),
         postersLine(posters, point.name),
       ),

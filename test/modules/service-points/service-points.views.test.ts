@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { NAME_LIMIT, UNIT_LIMIT } from '../../../src/modules/service-points/service-points.command.js';
+import {
+  NAME_LIMIT,
+  parseServicePointCommand,
+  UNIT_LIMIT,
+} from '../../../src/modules/service-points/service-points.command.js';
 import type { ServicePointShown } from '../../../src/modules/service-points/service-points.outcomes.js';
 import {
+  buildAddedMessage,
   buildListMessage,
   LIST_MAX_POINTS,
 } from '../../../src/modules/service-points/service-points.views.js';
@@ -35,5 +40,21 @@ describe('the list of service points', () => {
     if (listed < count) expect(shown).toContain(`…and ${count - listed} more not shown here`);
     else expect(shown).not.toContain('not shown here');
     expect(listed).toBeLessThanOrEqual(LIST_MAX_POINTS);
+  });
+});
+
+describe('the reply when the posters could not be sent', () => {
+  it('says how to ask again, in a form the command reads back to the same point', () => {
+    for (const name of ['Reference desk', 'The “Hub”', 'Desk "B"']) {
+      const message = buildAddedMessage(
+        { ...point(1, 'short'), name },
+        { ok: false, error: 'cannot_dm_bot' },
+      );
+      const typed = /`(\/service-point poster [^`]*)`/.exec(visibleText(message.blocks))?.[1] ?? '';
+      expect(parseServicePointCommand(typed.replace('/service-point ', ''))).toEqual({
+        action: 'poster',
+        name,
+      });
+    }
   });
 });
