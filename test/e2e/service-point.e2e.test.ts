@@ -34,7 +34,8 @@ describeEachDatabase('/service-point end to end', (getDb) => {
       database: getDb(),
       standIn,
       clock,
-      env: { ADMIN_USER_IDS: LISTED, ...env },
+      // trace: the most the app ever logs, so the checks on what the log holds are the strictest.
+      env: { ADMIN_USER_IDS: LISTED, LOG_LEVEL: 'trace', ...env },
     });
   };
 
