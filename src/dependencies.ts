@@ -298,6 +298,18 @@ export function createDependencies({
       access: createCommitteeAccess(interactive.client),
       accessOnSubmit: createCommitteeAccess(interactive.client, { timeoutMs: SUBMIT_CHECK_MS }),
     },
+    servicePointDeps: {
+      servicePoints: repositories.servicePoints,
+      access: createCommitteeAccess(interactive.client),
+      adminUserIds: config.ADMIN_USER_IDS,
+      messenger: interactive.messenger,
+      directory: interactive.directory,
+      clock,
+      links:
+        config.PUBLIC_URL && config.LINK_SECRET
+          ? { publicUrl: config.PUBLIC_URL, linkSecret: config.LINK_SECRET, libraryName: config.LIBRARY_NAME }
+          : undefined,
+    },
     installation,
     departures: { people: repositories.people, clock },
     // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
