@@ -113,7 +113,7 @@ export function createServicePointsRepository({ db }: { db: Database }) {
 
     /**
      * The points (with their owner) that had an answer not suspected of spam in [start, end) and whose
-     * weekly DM for that week is not queued yet (no reminder with `firstKey(id)`'s dedupe key): what
+     * weekly DM for that week is not queued yet (no reminder keyed `<keyPrefix><id><keySuffix>`): what
      * the weekly sweep still has to queue. Through the answers' created_at index, one week's worth.
      */
     async pointsAnsweredWithoutWeekly(
