@@ -50,6 +50,11 @@ import {
   createServicePointsRepository,
   type ServicePointsRepository,
 } from './modules/service-points/service-points.repository.js';
+import {
+  type OwnerWeeklyDeps,
+  scheduleOwnerWeeklyMessages,
+  servicePointReminderKinds,
+} from './modules/service-points/service-points.weekly.js';
 import { answerWalkUp, openWalkUp } from './modules/service-points/walk-up.usecases.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
@@ -221,6 +226,11 @@ export function createDependencies({
       logger,
       settings: settings.reminders,
     };
+    const ownerWeekly: OwnerWeeklyDeps = {
+      servicePoints: repositories.servicePoints,
+      reminders: repositories.reminders,
+      libraryTimeZone: config.LIBRARY_TIME_ZONE,
+    };
     // Plans need only the reminders' repository; the outbox needs every module's kinds, plans' among
     // them: so plans first, then the reminders with the complete registry of kinds.
     const reminders: ReminderDeps = {
@@ -240,7 +250,9 @@ export function createDependencies({
           settings: settings.reminders,
         }),
         ...planReminderKinds(plans),
+        ...servicePointReminderKinds(ownerWeekly),
       },
+      moduleSweeps: [(now) => scheduleOwnerWeeklyMessages(ownerWeekly, now)],
       ...overrides.reminders,
     };
     const digests: DigestDeps = {
