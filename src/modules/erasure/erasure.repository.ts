@@ -10,6 +10,7 @@ import {
   reminders,
   roundResponses,
   rounds,
+  servicePoints,
   slackUsers,
   staffProfiles,
   walkUpAnswers,
@@ -380,6 +381,26 @@ export function createErasureRepository({ db }: { db: Database }) {
           changes.add(
             'committees',
             subscribed.map((row) => row.id),
+          );
+
+          // Service points they own (their weekly DM stops) or added: the point stays, its figures too.
+          const owned = await tx
+            .update(servicePoints)
+            .set({ ownerUserId: pseudonym })
+            .where(eq(servicePoints.ownerUserId, userId))
+            .returning({ id: servicePoints.id });
+          changes.add(
+            'service_points',
+            owned.map((row) => row.id),
+          );
+          const added = await tx
+            .update(servicePoints)
+            .set({ createdByUserId: pseudonym })
+            .where(eq(servicePoints.createdByUserId, userId))
+            .returning({ id: servicePoints.id });
+          changes.add(
+            'service_points',
+            added.map((row) => row.id),
           );
 
           const cached = await tx

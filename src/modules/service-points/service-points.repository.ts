@@ -124,7 +124,9 @@ export function createServicePointsRepository({ db }: { db: Database }) {
     ): Promise<{ id: number; ownerUserId: string }[]> {
       const result = await db.execute(sql`
         select sp.id, sp.owner_user_id from service_points sp
-        where exists (
+        -- Only to a Slack user: a forgotten owner's pseudonym is never sent anything.
+        where sp.owner_user_id ~ '^[UW][A-Z0-9]+$'
+          and exists (
             select 1 from walk_up_answers a
             where a.service_point_id = sp.id and not a.suspected_spam
               and a.created_at >= ${start.toISOString()}::timestamptz
