@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+// Bolt's SocketModeReceiver is built on this client; the stand-in must satisfy it as it is.
+import { SocketModeClient } from '@slack/socket-mode';
 import { ErrorCode, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 let standIn: SlackStandIn;
@@ -543,3 +547,154 @@ describe('the stand-in enforcing triggers and rate limits, as Slack does', () =>
     strict.restoreTokens();
   });
 });
+
+describe("the stand-in's Socket Mode, as the real Socket Mode client sees it", () => {
+  const APP_TOKEN = 'xapp-1-A1-1-socket';
+  let socketClient: SocketModeClient | undefined;
+  afterEach(async () => {
+    await socketClient?.disconnect();
+    socketClient = undefined;
+  });
+  const startClient = async () => {
+    socketClient = new SocketModeClient({
+      appToken: APP_TOKEN,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: standIn.url, retryConfig: { retries: 0 } },
+    });
+    await socketClient.start();
+    return socketClient;
+  };
+
+  it('opens connections for an app-level token only, at a ws:// address of its own', async () => {
+    await expect(client.apps.connections.open()).rejects.toMatchObject({
+      code: ErrorCode.PlatformError,
+      data: { error: 'not_allowed_token_type' },
+    });
+    const opened = await new WebClient(APP_TOKEN, clientOptions()).apps.connections.open();
+    expect(opened.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[0-9a-f]+&app_id=A1$/);
+  });
+
+  it('says hello on connect and hands the acknowledgement back, with what ack() was given', async () => {
+    const socket = await startClient();
+    const connection = await standIn.socketMode.waitForConnection(1);
+    expect(connection.received).toEqual([]);
+    expect(standIn.callsTo('apps.connections.open')[0]?.token).toBe(APP_TOKEN);
+
+    const seen: { type: string; retry?: number }[] = [];
+    socket.on('slash_commands', async ({ ack }) => {
+      seen.push({ type: 'slash_commands' });
+      await ack({ text: 'Working on it' });
+    });
+    socket.on('user_change', async ({ ack, retry_num }) => {
+      seen.push({ type: 'user_change', retry: retry_num });
+      await ack();
+    });
+    expect(
+      await connection.send({ envelope_id: 'e1', type: 'slash_commands', payload: { command: '/x' } }),
+    ).toEqual({ envelope_id: 'e1', payload: { text: 'Working on it' } });
+    expect(
+      await standIn.socketMode.send({
+        envelope_id: 'e2',
+        type: 'events_api',
+        payload: { type: 'event_callback', event_id: 'Ev1', event: { type: 'user_change' } },
+        retry_attempt: 1,
+        retry_reason: 'timeout',
+      }),
+    ).toEqual({ envelope_id: 'e2', payload: {} });
+    expect(seen).toEqual([{ type: 'slash_commands' }, { type: 'user_change', retry: 1 }]);
+  });
+
+  it('fails an envelope nobody acknowledges within 3 s, as Slack counts it unacknowledged', async () => {
+    const socket = await startClient();
+    socket.on('slash_commands', () => undefined);
+    await expect(
+      standIn.socketMode.send({ envelope_id: 'ignored', type: 'slash_commands', payload: { command: '/x' } }),
+    ).rejects.toThrow(/ignored \(slash_commands\) was not acknowledged within 3000 ms/);
+  });
+
+  it('answers disconnect with a clean close and lets the client connect again; a dropped one too', async () => {
+    const socket = await startClient();
+    const first = await standIn.socketMode.waitForConnection(1);
+    first.disconnect('refresh_requested');
+    expect(await first.closed).toEqual({ code: 1000 });
+    const second = await standIn.socketMode.waitForConnection(2);
+    second.drop();
+    await second.closed;
+    const third = await standIn.socketMode.waitForConnection(3);
+    expect(third.open).toBe(true);
+    expect(standIn.callsTo('apps.connections.open')).toHaveLength(3);
+    socket.on('interactive', async ({ ack }) => ack());
+    await expect(standIn.socketMode.send({ type: 'interactive', payload: {} })).resolves.toMatchObject({
+      payload: {},
+    });
+  });
+
+  it('takes each address once, answers pings with pongs and a close frame with one', async () => {
+    const { url } = await new WebClient(APP_TOKEN, clientOptions()).apps.connections.open();
+    const raw = await rawWebSocket(String(url));
+    expect(raw.status).toBe(101);
+    const hello = JSON.parse((await raw.nextFrame()).payload.toString('utf8'));
+    expect(hello).toMatchObject({
+      type: 'hello',
+      num_connections: 1,
+      debug_info: { approximate_connection_time: expect.any(Number) },
+      connection_info: { app_id: 'A1' },
+    });
+    raw.send(0x9, Buffer.from('are you there'));
+    expect(await raw.nextFrame()).toEqual({ opcode: 0xa, payload: Buffer.from('are you there') });
+    raw.send(0x8, Buffer.from([0x03, 0xe8]));
+    expect(await raw.nextFrame()).toEqual({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) });
+    expect(await standIn.socketMode.connections[0]?.closed).toEqual({ code: 1000 });
+
+    const again = await rawWebSocket(String(url));
+    expect(again.status).toBe(401);
+  });
+});
+
+/** A bare WebSocket client (masked frames, no extensions), to see the stand-in's frames themselves. */
+async function rawWebSocket(url: string) {
+  const address = new URL(url.replace(/^ws/, 'http'));
+  const socket = connect(Number(address.port), address.hostname);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(
+    `GET ${address.pathname}${address.search} HTTP/1.1\r\nHost: ${address.host}\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  let buffer = Buffer.alloc(0);
+  const waiting: (() => void)[] = [];
+  socket.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (const wake of waiting.splice(0)) wake();
+  });
+  const more = () => new Promise<void>((resolve) => waiting.push(resolve));
+  while (!buffer.includes('\r\n\r\n')) await more();
+  const end = buffer.indexOf('\r\n\r\n');
+  const status = Number(buffer.subarray(0, end).toString('latin1').split(' ')[1]);
+  buffer = buffer.subarray(end + 4);
+  return {
+    status,
+    send(opcode: number, payload: Buffer) {
+      const mask = randomBytes(4);
+      const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
+      socket.write(Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, masked]));
+    },
+    /** The next server frame; the stand-in sends short, unmasked, unfragmented ones. */
+    async nextFrame(): Promise<{ opcode: number; payload: Buffer }> {
+      while (buffer.length < 2) await more();
+      let length = (buffer[1] as number) & 0x7f;
+      let start = 2;
+      if (length === 126) {
+        while (buffer.length < 4) await more();
+        length = buffer.readUInt16BE(2);
+        start = 4;
+      }
+      while (buffer.length < start + length) await more();
+      const frame = {
+        opcode: (buffer[0] as number) & 0x0f,
+        payload: Buffer.from(buffer.subarray(start, start + length)),
+      };
+      buffer = buffer.subarray(start + length);
+      return frame;
+    },
+  };
+}

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type BlockKitSurface, blockKitViolations } from './block-kit-limits.js';
+import { createSocketModeServer, type SocketModeStandIn } from './socket-mode-stand-in.js';
 
 export interface RecordedCall {
   method: string;
@@ -96,7 +97,13 @@ export interface SlackStandIn {
   revokeTokens(options?: { error?: string; tokens?: readonly string[] }): void;
   /** Takes every revocation back: the tokens work again (the app was reinstalled, keeping its token). */
   restoreTokens(): void;
-  /** Clears calls, overrides and revocations; keeps users and issued triggers. */
+  /**
+   * Socket Mode: `apps.connections.open`, called with an app-level token (xapp-...), answers a
+   * single-use ws:// address of this server, where Slack's envelopes are sent and acknowledged
+   * (see socket-mode-stand-in.ts). Calls with any other token answer `not_allowed_token_type`.
+   */
+  socketMode: SocketModeStandIn;
+  /** Clears calls, overrides, revocations and the list of Socket Mode connections; keeps users and issued triggers. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -404,6 +411,10 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   const defaultReply = (call: RecordedCall): Record<string, unknown> => {
     const a = call.args;
     switch (call.method) {
+      case 'apps.connections.open':
+        if (!call.token) return { ok: false, error: 'not_authed' };
+        if (!call.token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+        return { ok: true, url: socketMode.issueUrl(call.token) };
       case 'auth.test':
         return {
           ok: true,
@@ -721,6 +732,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   server.on('clientError', (_err, socket) => {
     socket.destroy();
   });
+  const socketMode = createSocketModeServer({ origin: () => origin, appId: APP_ID });
+  server.on('upgrade', (req, socket, head) => socketMode.upgrade(req, socket, head));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -792,10 +805,12 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     restoreTokens: () => {
       revoked.clear();
     },
+    socketMode,
     reset: () => {
       calls.length = 0;
       overrides.clear();
       revoked.clear();
+      socketMode.reset();
     },
     close: async () => {
       for (const w of waiters) {
@@ -803,6 +818,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         w.reject(new Error(`waitForCall('${w.method}') abandoned: the Slack stand-in was closed`));
       }
       waiters.clear();
+      // Upgraded sockets are no longer the HTTP server's: closeAllConnections() does not reach them.
+      socketMode.close();
       // Keep-alive sockets from fetch would otherwise hold close() open until they time out.
       server.closeAllConnections();
       await new Promise<void>((resolve) => {
