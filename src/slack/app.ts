@@ -13,7 +13,7 @@ import type { Installation } from '../modules/installation/installation.usecases
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { slackEventsRoute } from './slack-events-route.js';
-import { slackSecrets } from './web-clients.js';
+import { slackSecrets, socketModeClientOptions } from './web-clients.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
@@ -62,7 +62,12 @@ export function createSlackService({
   const boltLogger = toBoltLogger(logger, slackSecrets(config));
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN as string, logger: boltLogger })
+    ? new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN as string,
+        logger: boltLogger,
+        // The receiver hands these to its Socket Mode client, which calls apps.connections.open.
+        installerOptions: { clientOptions: socketModeClientOptions(config) },
+      })
     : new HTTPReceiver({
         signingSecret: config.SLACK_SIGNING_SECRET as string,
         endpoints: SLACK_EVENTS_PATH,

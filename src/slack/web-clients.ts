@@ -61,6 +61,20 @@ export function interactiveClientOptions(
   };
 }
 
+/**
+ * The options of the Socket Mode client's own Web API client, which calls apps.connections.open
+ * with the app-level token. It goes where the other clients go (SLACK_API_URL). It keeps the
+ * socket-mode package's own retries (many, quick: that is how it reconnects) and does not watch for
+ * refused tokens: a refusal here is the app-level token's, not the bot token's, and must not pause
+ * the installation.
+ */
+export function socketModeClientOptions(
+  config: Pick<Config, 'SLACK_API_URL' | 'SLACK_API_TIMEOUT_MS'>,
+): Omit<WebClientOptions, 'logger' | 'logLevel'> {
+  const slackApiUrl = slackApiUrlOf(config);
+  return { ...(slackApiUrl ? { slackApiUrl } : {}), timeout: config.SLACK_API_TIMEOUT_MS };
+}
+
 /** The secrets no Web API client or Bolt log line may print. */
 export const slackSecrets = (config: Config): string[] =>
   [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN].filter(

@@ -86,3 +86,42 @@ export async function startTestApp({
     stop: () => radar.stop(),
   };
 }
+
+/** An app-level token as Slack shapes them: xapp-<version>-<app id>-<number>-<hex>. */
+export const TEST_APP_TOKEN = 'xapp-1-A1-1234567890-0123456789abcdef0123456789abcdef';
+
+export interface SocketModeTestApp {
+  /** The app's own HTTP server on PORT: /healthz and the patron pages, no /slack/events. */
+  baseUrl: string;
+  radar: ServiceRadar;
+  logs: LogCapture;
+  /** A URL Bolt's respond() may post to: it lands in the stand-in's call log. */
+  responseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real app in Socket Mode: SLACK_APP_TOKEN set and no signing secret, as an operator
+ * would run it. It resolves once the app has opened its connection at the stand-in and had Slack's
+ * hello; Slack's requests then go in as envelopes through `standIn.socketMode`.
+ */
+export async function startSocketModeTestApp({
+  database,
+  standIn,
+  clock = systemClock,
+  env = {},
+}: {
+  database: TestDatabase;
+  standIn: SlackStandIn;
+  clock?: Clock;
+  env?: Record<string, string>;
+}): Promise<SocketModeTestApp> {
+  const app = await startTestApp({
+    database,
+    standIn,
+    clock,
+    env: { SLACK_APP_TOKEN: TEST_APP_TOKEN, SLACK_SIGNING_SECRET: '', ...env },
+  });
+  const { send: _httpOnly, ...socketApp } = app;
+  return socketApp;
+}
