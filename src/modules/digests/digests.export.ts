@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../../lib/csv.js';
 import {
   type AdministratorAccess,
   type AdministratorRefusal,
@@ -117,22 +117,9 @@ export function exportRows(data: DigestData): ExportRow[] {
   return rows;
 }
 
-/**
- * A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
- * first) gets a leading apostrophe, so a unit or service point named `=HYPERLINK(...)` is text.
- * Numbers are numbers, and stay as they are.
- */
-export function spreadsheetSafe(value: string | number | null): string | number | null {
-  if (typeof value !== 'string') return value;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** The rows as CSV: a byte order mark for spreadsheets, a header, every text cell made safe. */
+/** The rows as CSV for spreadsheets (src/lib/csv.ts: BOM, header, formula-safe cells). */
 export function toCsv(rows: readonly ExportRow[]): string {
-  return stringify(
-    rows.map((row) => EXPORT_COLUMNS.map((column) => spreadsheetSafe(row[column]))),
-    { header: true, columns: [...EXPORT_COLUMNS], bom: true, record_delimiter: 'windows' },
-  );
+  return spreadsheetCsv(EXPORT_COLUMNS, rows);
 }
 
 export type ExportRefusal = Refused;

@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli.js';
+import { spreadsheetSafe } from '../../../src/lib/csv.js';
 import type { DigestData } from '../../../src/modules/digests/digests.build.js';
-import {
-  EXPORT_COLUMNS,
-  exportRows,
-  exportWeeks,
-  spreadsheetSafe,
-} from '../../../src/modules/digests/digests.export.js';
+import { EXPORT_COLUMNS, exportRows, exportWeeks } from '../../../src/modules/digests/digests.export.js';
 import { openMigratedDatabase } from '../../../src/service.js';
 import { seedCommittee, seedRound } from '../../helpers/digests.js';
 import { seedServicePoint, seedWalkUp } from '../../helpers/service-points.js';
