@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadDigestConfig } from '../config.js';
 import { systemClock } from '../lib/clock.js';
 import { renderDigestChart } from '../modules/digests/digests.chart.js';
+import { exportCommittee, toCsv } from '../modules/digests/digests.export.js';
 import {
   buildCommitteeDigest,
   resolveDigestTarget,
@@ -12,6 +13,11 @@ import { renderDigestText } from '../modules/digests/digests.views.js';
 import { parseWeek } from '../modules/digests/digests.weeks.js';
 import { digestWords } from '../modules/digests/digests.words.js';
 import { type CliContext, jsonLines, slackChannelId, table } from './shared.js';
+
+const formatOption = (value: string) => {
+  if (value !== 'csv' && value !== 'json') throw new InvalidArgumentError('expected csv or json');
+  return value;
+};
 
 const isoWeek = (value: string) => {
   if (!parseWeek(value)) throw new InvalidArgumentError('expected an ISO week such as 2026-W47');
@@ -73,6 +79,29 @@ export function registerDigestCommands(
           await writeFile(options.chart, png);
           if (!options.json) output.out(`Chart written to ${options.chart}\n`);
         }
+      });
+    });
+
+  digest
+    .command('export')
+    .description(
+      "Print a committee's published figures for a range of weeks, as CSV (default) or JSON: exactly what its digests show",
+    )
+    .requiredOption('--channel <id>', 'the committee channel, e.g. C0123ABCD', slackChannelId)
+    .option('--from <date or week>', 'first date (2026-01-01) or ISO week (2026-W01); default: 12 weeks back')
+    .option('--to <date or week>', 'last date or ISO week; default: the last finished week')
+    .option('--format <format>', 'csv or json', formatOption, 'csv')
+    .action(async (options: { channel: string; from?: string; to?: string; format: 'csv' | 'json' }) => {
+      await withRepositories(async ({ committees, digests }) => {
+        const deps = {
+          committees,
+          digests,
+          clock: systemClock,
+          libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
+        };
+        const exported = await exportCommittee(deps, options.channel, options);
+        if (!exported.ok) throw new Error(digestWords(exported.code, exported.values));
+        output.out(options.format === 'json' ? jsonLines(exported.rows) : toCsv(exported.rows));
       });
     });
 

@@ -289,7 +289,8 @@ export const SERVICE_DIGEST_HELP = [
   '• `/service-digest settings` shows the settings, and lets an admin change them.',
   '• `/service-digest preview` shows you, and only you, the digest that would go out now.',
   '• `/service-digest unsubscribe` stops the digest in this channel.',
-  'Subscribing, changing settings and unsubscribing are for workspace admins and owners (and people named in the app’s `ADMIN_USER_IDS`). Invite the app first: `/invite @Service Radar`.',
+  '• `/service-digest export [from] [to]` sends you, by DM, a CSV of the figures this channel’s digests published (dates such as 2026-01-31 or ISO weeks such as 2026-W05; by default the last 12 weeks).',
+  'Subscribing, changing settings, unsubscribing and exporting are for workspace admins and owners (and people named in the app’s `ADMIN_USER_IDS`). Invite the app first: `/invite @Service Radar`.',
 ].join('\n');
 
 /** The answer to a `/service-digest` it does not understand, echoing (at most 40 characters of) what was typed. */

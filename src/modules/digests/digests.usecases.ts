@@ -363,13 +363,20 @@ export type DigestCode =
   | 'not_a_committee_channel'
   | 'channel_not_subscribed'
   | 'not_a_week'
-  | 'week_not_over';
+  | 'week_not_over'
+  // An export's range (digests.export.ts).
+  | 'not_a_date_or_week'
+  | 'range_backwards'
+  | 'range_too_long';
 
 /** What a refusal's words name. */
 export interface DigestValues {
   channelId?: string;
   week?: string;
   timeZone?: string;
+  /** What was typed where a date or week was expected. */
+  text?: string;
+  weeks?: number;
 }
 
 export type Refused = { ok: false; code: DigestCode; values?: DigestValues };

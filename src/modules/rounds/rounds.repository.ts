@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import {
@@ -224,6 +224,17 @@ export function createRoundsRepository({ db }: { db: Database }) {
         .leftJoin(roundResponses, eq(roundResponses.roundId, rounds.id))
         .where(staffUserId ? eq(rounds.staffUserId, staffUserId) : undefined)
         .orderBy(desc(rounds.createdAt), desc(rounds.id))
+        .limit(limit);
+    },
+
+    /** A staff member's rounds with their customers' responses, oldest first: their own history. */
+    async historyOf(staffUserId: string, limit: number) {
+      return db
+        .select({ round: rounds, response: roundResponses })
+        .from(rounds)
+        .leftJoin(roundResponses, eq(roundResponses.roundId, rounds.id))
+        .where(eq(rounds.staffUserId, staffUserId))
+        .orderBy(asc(rounds.createdAt), asc(rounds.id))
         .limit(limit);
     },
   };

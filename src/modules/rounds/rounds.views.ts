@@ -677,6 +677,7 @@ export const RATE_SERVICE_HELP = [
   '• `/rate-service`: rate the service you give one customer (1-10), then we ask them to rate it too. ' +
     "For a customer outside Slack, you record their answers after you've talked.",
   '• `/rate-service mute [days]`: no reminders from this app for a while (14 days unless you say); `/rate-service unmute` to hear them again.',
+  "• `/rate-service export`: a CSV of all your rounds, with your customers' scores and answers, sent to you by DM.",
   '• `/rate-service help`: this message.',
   '• `/action-plan @someone`: turn a gap into a plan with check-ins (for managers, or for yourself).',
   "You'll get a message with the customer's score and the gap (their score minus yours) when they answer.",

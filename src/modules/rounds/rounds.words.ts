@@ -56,3 +56,12 @@ export const ROUND_WORDS = {
 export type RoundCode = keyof typeof ROUND_WORDS;
 
 export const roundWords = (code: RoundCode): string => ROUND_WORDS[code];
+
+/** `/rate-service export`: the file is in their DM. */
+export const historySentWords = (rounds: number): string =>
+  rounds === 0
+    ? 'You have not started a round yet, so the file in your DM with the app has its header only.'
+    : `Your ${rounds === 1 ? 'round is' : `${rounds} rounds are`} in your DM with the app, as a CSV file: customers, services, both scores, the gap and your customers' answers. It is yours alone; keep it as carefully as the app does.`;
+
+export const historyNotSentWords = (error: string): string =>
+  `Slack would not let the app send you the file (${error}). Nothing was sent; try again in a moment.`;

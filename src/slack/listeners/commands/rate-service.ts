@@ -6,12 +6,14 @@ import {
   unmuteReminders,
 } from '../../../modules/reminders/reminders.buttons.js';
 import { reminderDoneWords, reminderWords } from '../../../modules/reminders/reminders.words.js';
+import { sendHistory } from '../../../modules/rounds/rounds.history.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
 import {
   buildRoundModal,
   buildUnknownRateServiceMessage,
   RATE_SERVICE_HELP,
 } from '../../../modules/rounds/rounds.views.js';
+import { historyNotSentWords, historySentWords } from '../../../modules/rounds/rounds.words.js';
 import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 
@@ -23,6 +25,7 @@ const FORM_UNAVAILABLE = APOLOGIES.form_not_opened;
 /** `/rate-service` opens the self-rating modal; `help` explains; anything else says what it accepts. */
 export function rateServiceCommand({
   rounds,
+  messenger,
   clock,
   libraryTimeZone,
   logger,
@@ -53,6 +56,21 @@ export function rateServiceCommand({
           response_type: 'ephemeral',
           text: APOLOGIES.try_again,
         });
+      }
+      return;
+    }
+    if (/^export$/i.test(text)) {
+      await ack();
+      try {
+        const sent = await sendHistory({ rounds, messenger, clock }, command.user_id);
+        if (sent.ok) logger.info({ user: command.user_id, rounds: sent.rounds }, 'own history exported');
+        await respond({
+          response_type: 'ephemeral',
+          text: sent.ok ? historySentWords(sent.rounds) : historyNotSentWords(sent.error),
+        });
+      } catch (error) {
+        logger.error({ err: error, user: command.user_id }, 'could not export a staff member’s history');
+        await respond({ response_type: 'ephemeral', text: APOLOGIES.try_again }).catch(() => undefined);
       }
       return;
     }

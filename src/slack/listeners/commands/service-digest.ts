@@ -17,9 +17,10 @@ import {
   unsubscribedText,
 } from '../../../modules/committees/committees.views.js';
 import { committeeWords } from '../../../modules/committees/committees.words.js';
+import { exportForAdmin } from '../../../modules/digests/digests.export.js';
 import { previewDigest } from '../../../modules/digests/digests.usecases.js';
 import { buildDigestMessage } from '../../../modules/digests/digests.views.js';
-import { digestWords } from '../../../modules/digests/digests.words.js';
+import { digestWords, exportFailedWords, exportSentWords } from '../../../modules/digests/digests.words.js';
 import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 
@@ -51,6 +52,46 @@ export function serviceDigestCommand(deps: ListenerDeps) {
 
     if (action === '' || action === 'help') {
       await ack({ response_type: 'ephemeral', text: SERVICE_DIGEST_HELP });
+      return;
+    }
+    const exporting = /^export(?:\s+(\S+))?(?:\s+(\S+))?$/i.exec(text);
+    if (exporting) {
+      await ack();
+      try {
+        const result = await exportForAdmin(
+          {
+            committees,
+            digests,
+            clock,
+            directory,
+            libraryTimeZone,
+            messenger,
+            administrators: access,
+            adminUserIds,
+          },
+          { channelId, userId, from: exporting[1], to: exporting[2] },
+        );
+        if (result.ok) {
+          logger.info(
+            { channel: channelId, user: userId, weeks: result.file.weeks.length, rows: result.file.rows },
+            'digest exported',
+          );
+          const { weeks } = result.file;
+          await ephemeral(
+            respond,
+            exportSentWords(weeks[0] as string, weeks.at(-1) as string, result.file.rows),
+          );
+        } else if (result.code === 'not_admin' || result.code === 'admin_unknown') {
+          await ephemeral(respond, committeeWords(result.code));
+        } else if (result.code === 'dm_failed') {
+          await ephemeral(respond, exportFailedWords(result.values.error));
+        } else {
+          await ephemeral(respond, digestWords(result.code, result.values));
+        }
+      } catch (error) {
+        logger.error({ err: error, channel: channelId, user: userId }, 'could not export the digest');
+        await ephemeral(respond, SORRY);
+      }
       return;
     }
     if (!['subscribe', 'settings', 'preview', 'unsubscribe'].includes(action)) {
