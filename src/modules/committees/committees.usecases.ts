@@ -72,7 +72,7 @@ async function administratorStatus(
   return { status: 'admin', timeZone: person.timeZone };
 }
 
-async function checkAdministrator(
+export async function checkAdministrator(
   access: CommitteeAccess,
   adminUserIds: readonly string[],
   userId: string,
