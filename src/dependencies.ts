@@ -309,7 +309,7 @@ export function createDependencies({
     home: repositories.home,
     clock,
     managers: interactive.plans.managers,
-    committeeAccess: createCommitteeAccess(interactive.client),
+    administrators: createCommitteeAccess(interactive.client),
     adminUserIds: config.ADMIN_USER_IDS,
     cadenceDays: config.CADENCE_DAYS,
     surface: createHomeSurface(interactive.client),
@@ -345,6 +345,18 @@ export function createDependencies({
       libraryTimeZone: config.LIBRARY_TIME_ZONE,
       access: createCommitteeAccess(interactive.client),
       accessOnSubmit: createCommitteeAccess(interactive.client, { timeoutMs: SUBMIT_CHECK_MS }),
+    },
+    servicePointDeps: {
+      servicePoints: repositories.servicePoints,
+      access: createCommitteeAccess(interactive.client),
+      adminUserIds: config.ADMIN_USER_IDS,
+      messenger: interactive.messenger,
+      directory: interactive.directory,
+      clock,
+      links:
+        config.PUBLIC_URL && config.LINK_SECRET
+          ? { publicUrl: config.PUBLIC_URL, linkSecret: config.LINK_SECRET, libraryName: config.LIBRARY_NAME }
+          : undefined,
     },
     installation,
     departures: { people: repositories.people, clock },

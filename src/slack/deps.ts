@@ -13,6 +13,7 @@ import type { PatronLinkSettings } from '../modules/rounds/rounds.link-tokens.js
 import type { RoundPlans } from '../modules/rounds/rounds.port.js';
 import type { RoundsRepository } from '../modules/rounds/rounds.repository.js';
 import type { RoundAnnouncements } from '../modules/rounds/rounds.usecases.js';
+import type { ServicePointCommandDeps } from '../modules/service-points/service-points.usecases.js';
 import type { MetadataSeal } from './sealed-metadata.js';
 
 /** What listeners are given: repositories, services and a clock; never a raw database handle. */
@@ -36,6 +37,8 @@ export interface ListenerDeps {
   planDeps: PlanDeps;
   /** Committees and digests, for `/service-digest` and its settings modal. */
   committeeDeps: CommitteeCommandDeps;
+  /** Service points, for `/service-point`: their links, posters and retirement. */
+  servicePointDeps: ServicePointCommandDeps;
   /** The installation's standing, for the Events API's app_uninstalled and tokens_revoked. */
   installation: Installation;
   /** People leaving the workspace (the Events API's user_change): their pending reminders stop. */

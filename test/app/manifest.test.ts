@@ -5,6 +5,7 @@ import { SLACK_EVENTS_PATH } from '../../src/slack/app.js';
 import { ACTION_PLAN_COMMAND } from '../../src/slack/listeners/commands/action-plan.js';
 import { RATE_SERVICE_COMMAND } from '../../src/slack/listeners/commands/rate-service.js';
 import { SERVICE_DIGEST_COMMAND } from '../../src/slack/listeners/commands/service-digest.js';
+import { SERVICE_POINT_COMMAND } from '../../src/slack/listeners/commands/service-point.js';
 import { SUBSCRIBED_EVENTS } from '../../src/slack/listeners/events/index.js';
 import { EVENT_SCOPES, WEB_API_SCOPES } from '../../src/slack/scopes.js';
 
@@ -38,7 +39,7 @@ describe('manifest.yml', () => {
 
   it('lists exactly the slash commands the app answers, all on /slack/events', () => {
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(
-      [RATE_SERVICE_COMMAND, SERVICE_DIGEST_COMMAND, ACTION_PLAN_COMMAND].sort(),
+      [RATE_SERVICE_COMMAND, SERVICE_DIGEST_COMMAND, SERVICE_POINT_COMMAND, ACTION_PLAN_COMMAND].sort(),
     );
     for (const command of manifest.features.slash_commands)
       expect(new URL(command.url).pathname).toBe(SLACK_EVENTS_PATH);

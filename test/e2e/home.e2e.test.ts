@@ -118,7 +118,7 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
     expect(text).toContain('Pat <Patron>');
     // Buttons for each open round: ask again a Slack customer, record an outside one, cancel either.
     const buttons = (
-      home?.args.view.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]
+      (home?.args.view.blocks ?? []) as { type: string; elements?: { action_id: string; value: string }[] }[]
     )
       .filter((block) => block.type === 'actions')
       .flatMap((block) => block.elements ?? [])
@@ -134,7 +134,10 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
     );
     // The chart: three rounds of the last year, self 8, 7, 6 and customer 5, 7, 9; its takeaway in words.
     const chart = (
-      home?.args.view.blocks as { type: string; chart?: { series: { data: { value: number }[] }[] } }[]
+      (home?.args.view.blocks ?? []) as {
+        type: string;
+        chart?: { series: { data: { value: number }[] }[] };
+      }[]
     ).find((block) => block.type === 'data_visualization');
     expect(chart?.chart?.series.map((series) => series.data.map((point) => point.value))).toEqual([
       [8, 7, 6],

@@ -433,9 +433,9 @@ class Checker {
       return;
     }
     const categories = axis.categories as unknown[];
-    categories.forEach((category, i) =>
-      this.maxChars(`${path}/chart/axis_config/categories/${i}`, category, DATA_VIZ.label, 'category', true),
-    );
+    categories.forEach((category, i) => {
+      this.maxChars(`${path}/chart/axis_config/categories/${i}`, category, DATA_VIZ.label, 'category', true);
+    });
     this.maxChars(`${path}/chart/axis_config/x_label`, axis.x_label, DATA_VIZ.axisTitle, 'x_label');
     this.maxChars(`${path}/chart/axis_config/y_label`, axis.y_label, DATA_VIZ.axisTitle, 'y_label');
     const series = chart.series;
@@ -446,15 +446,23 @@ class Checker {
     const names = new Set<unknown>();
     series.forEach((one, i) => {
       const at = `${path}/chart/series/${i}`;
-      if (!isObject(one)) return this.add(at, 'a series must be an object');
+      if (!isObject(one)) {
+        this.add(at, 'a series must be an object');
+        return;
+      }
       this.maxChars(`${at}/name`, one.name, DATA_VIZ.label, 'series name', true);
       if (names.has(one.name)) this.add(`${at}/name`, `series name ${describe(one.name)} is used twice`);
       names.add(one.name);
       const data = one.data;
-      if (!Array.isArray(data) || data.length < 1 || data.length > DATA_VIZ.points)
-        return this.add(`${at}/data`, `a series needs 1-${DATA_VIZ.points} points`);
+      if (!Array.isArray(data) || data.length < 1 || data.length > DATA_VIZ.points) {
+        this.add(`${at}/data`, `a series needs 1-${DATA_VIZ.points} points`);
+        return;
+      }
       data.forEach((point, j) => {
-        if (!isObject(point)) return this.add(`${at}/data/${j}`, 'a point must be an object');
+        if (!isObject(point)) {
+          this.add(`${at}/data/${j}`, 'a point must be an object');
+          return;
+        }
         this.maxChars(`${at}/data/${j}/label`, point.label, DATA_VIZ.label, 'point label', true);
         if (!categories.includes(point.label))
           this.add(

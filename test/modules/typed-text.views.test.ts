@@ -32,6 +32,16 @@ import {
   buildRoundStartedMessage,
   buildUnknownRateServiceMessage,
 } from '../../src/modules/rounds/rounds.views.js';
+import type { ServicePointShown } from '../../src/modules/service-points/service-points.outcomes.js';
+import {
+  buildAddedMessage,
+  buildListMessage,
+  buildPostersMessage,
+  buildPostersResentMessage,
+  buildRetiredMessage,
+  buildUnknownMessage,
+} from '../../src/modules/service-points/service-points.views.js';
+import { SERVICE_POINT_HELP } from '../../src/modules/service-points/service-points.words.js';
 import { type BlockKitSurface, expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { slackTexts } from '../helpers/slack-text.js';
 import { sampleDigest } from './digests/digest-data.js';
@@ -165,6 +175,14 @@ function digest(typed: Typed) {
   data.followUps.plans.byUnit = [{ unit: typed('planUnit'), open: 2, improved: 1 }];
   return data;
 }
+
+const servicePoint = (typed: Typed): ServicePointShown => ({
+  id: 3,
+  name: typed('pointName'),
+  unit: typed('pointUnit'),
+  ownerUserId: 'ULEAD',
+  url: 'https://radar.example.org/s/AbCdEfGhIjKlMnOpQrStUv_-',
+});
 
 const answers = {
   needFromMe: {},
@@ -369,6 +387,51 @@ const cases: Case[] = [
     surface: 'message',
     fields: { command: { cut: 100 } },
     build: (typed) => buildUnknownRateServiceMessage(typed('command')),
+  },
+  {
+    name: 'a service point added',
+    surface: 'message',
+    fields: { pointName: {}, pointUnit: {} },
+    build: (typed) => buildAddedMessage(servicePoint(typed), { ok: true }),
+  },
+  {
+    name: 'a service point added, its posters not sent',
+    surface: 'message',
+    fields: { pointName: {}, pointUnit: {} },
+    build: (typed) => buildAddedMessage(servicePoint(typed), { ok: false, error: 'cannot_dm_bot' }),
+  },
+  {
+    name: 'the service point posters’ DM',
+    surface: 'message',
+    fields: { pointName: {} },
+    build: (typed) => buildPostersMessage(servicePoint(typed)),
+  },
+  ...[true, false].map(
+    (ok): Case => ({
+      name: `a service point’s posters sent again${ok ? '' : ', or not'}`,
+      surface: 'message',
+      fields: { pointName: {} },
+      build: (typed) =>
+        buildPostersResentMessage(servicePoint(typed), ok ? { ok } : { ok, error: 'cannot_dm_bot' }),
+    }),
+  ),
+  {
+    name: 'a service point retired',
+    surface: 'message',
+    fields: { pointName: {} },
+    build: (typed) => buildRetiredMessage(servicePoint(typed)),
+  },
+  {
+    name: 'the list of service points',
+    surface: 'message',
+    fields: { pointName: {}, pointUnit: {} },
+    build: (typed) => buildListMessage([servicePoint(typed), { ...servicePoint(typed), id: 4 }]),
+  },
+  {
+    name: 'an unknown /service-point',
+    surface: 'message',
+    fields: { command: { cut: 40 } },
+    build: (typed) => buildUnknownMessage(typed('command'), SERVICE_POINT_HELP),
   },
   ...[false, true].map(
     (preview): Case => ({

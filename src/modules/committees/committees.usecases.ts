@@ -1,6 +1,12 @@
 import type { Committee } from '../../db/schema.js';
 import { isValidTimeZone } from '../../lib/calendar.js';
 import { cleanText } from '../../lib/text.js';
+import {
+  type AdministratorAccess,
+  type AdministratorRefusal,
+  administratorStatus,
+  checkAdministrator,
+} from '../people/people.administrators.js';
 import { LIMITS } from '../rounds/rounds.content.js';
 import type { CommitteeSettings, CommitteesRepository } from './committees.repository.js';
 
@@ -25,9 +31,7 @@ export const DEFAULT_SETTINGS: CommitteeSettings = {
  * free of Slack payloads (src/slack/committee-access.ts answers it with users.info and
  * conversations.info).
  */
-export interface CommitteeAccess {
-  /** Whether Slack calls the person a workspace admin or owner, and their time zone. */
-  person(userId: string): Promise<{ isWorkspaceAdmin: boolean; timeZone: string | null } | 'unknown'>;
+export interface CommitteeAccess extends AdministratorAccess {
   channel(channelId: string): Promise<ChannelStatus>;
 }
 
@@ -41,47 +45,12 @@ export interface CommitteeAccess {
 export type ChannelStatus = 'member' | 'not_member' | 'archived' | 'direct_message' | 'unknown';
 
 /** Who may not act, or where the app cannot post: said by the command and by the settings form. */
-type AccessRefusal =
-  | 'not_admin'
-  | 'admin_unknown'
-  | 'not_member'
-  | 'archived'
-  | 'direct_message'
-  | 'channel_unknown';
+type AccessRefusal = AdministratorRefusal | 'not_member' | 'archived' | 'direct_message' | 'channel_unknown';
 
 /** Why a committee command changed nothing; the sentences are in committees.words.ts. */
 export type CommitteeCode = AccessRefusal | 'not_subscribed';
 
 export type Refusal = { ok: false; code: CommitteeCode };
-
-type AdministratorStatus =
-  | { status: 'admin'; timeZone: string | null }
-  | { status: 'not_admin' }
-  | { status: 'unknown' };
-
-/** Slack's word on admin status, asked every time; ADMIN_USER_IDS stand even when Slack is silent. */
-async function administratorStatus(
-  access: CommitteeAccess,
-  adminUserIds: readonly string[],
-  userId: string,
-): Promise<AdministratorStatus> {
-  const person = await access.person(userId).catch(() => 'unknown' as const);
-  const listed = adminUserIds.includes(userId);
-  if (person === 'unknown') return listed ? { status: 'admin', timeZone: null } : { status: 'unknown' };
-  if (!listed && !person.isWorkspaceAdmin) return { status: 'not_admin' };
-  return { status: 'admin', timeZone: person.timeZone };
-}
-
-export async function checkAdministrator(
-  access: CommitteeAccess,
-  adminUserIds: readonly string[],
-  userId: string,
-): Promise<{ ok: true; timeZone: string | null } | Refusal> {
-  const admin = await administratorStatus(access, adminUserIds, userId);
-  if (admin.status === 'unknown') return { ok: false, code: 'admin_unknown' };
-  if (admin.status === 'not_admin') return { ok: false, code: 'not_admin' };
-  return { ok: true, timeZone: admin.timeZone };
-}
 
 async function checkChannel(access: CommitteeAccess, channelId: string): Promise<Refusal | undefined> {
   const status = await access.channel(channelId).catch(() => 'unknown' as const);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
-import { type CommitteeAccess, checkAdministrator } from '../committees/committees.usecases.js';
+import { type AdministratorAccess, checkAdministrator } from '../people/people.administrators.js';
 import type { ManagerAccess } from '../plans/plans.port.js';
 import type { AdminHome, HomeData } from './home.data.js';
 import type { HomeSurface } from './home.port.js';
@@ -24,7 +24,7 @@ export interface HomeDeps {
   home: HomeRepository;
   clock: Clock;
   managers: ManagerAccess;
-  committeeAccess: CommitteeAccess;
+  administrators: AdministratorAccess;
   adminUserIds: readonly string[];
   cadenceDays: number;
 }
@@ -39,7 +39,7 @@ export async function homeFor(deps: HomeDeps, userId: string): Promise<HomeData>
     deps.home.completedSince(userId, yearAgo),
     deps.home.plansOf(userId, HOME_LIST_LIMIT),
     deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS }).catch(() => 'unknown' as const),
-    withTimeout(checkAdministrator(deps.committeeAccess, deps.adminUserIds, userId), ROLE_CHECK_MS),
+    withTimeout(checkAdministrator(deps.administrators, deps.adminUserIds, userId), ROLE_CHECK_MS),
   ]);
   return {
     userId,
