@@ -54,6 +54,11 @@ import {
   createServicePointsRepository,
   type ServicePointsRepository,
 } from './modules/service-points/service-points.repository.js';
+import {
+  type OwnerWeeklyDeps,
+  scheduleOwnerWeeklyMessages,
+  servicePointReminderKinds,
+} from './modules/service-points/service-points.weekly.js';
 import { answerWalkUp, openWalkUp } from './modules/service-points/walk-up.usecases.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
@@ -247,6 +252,11 @@ export function createDependencies({
       settings: settings.reminders,
       homes: homeRefresh,
     };
+    const ownerWeekly: OwnerWeeklyDeps = {
+      servicePoints: repositories.servicePoints,
+      reminders: repositories.reminders,
+      libraryTimeZone: config.LIBRARY_TIME_ZONE,
+    };
     // Plans need only the reminders' repository; the outbox needs every module's kinds, plans' among
     // them: so plans first, then the reminders with the complete registry of kinds.
     const reminders: ReminderDeps = {
@@ -266,7 +276,9 @@ export function createDependencies({
           settings: settings.reminders,
         }),
         ...planReminderKinds(plans),
+        ...servicePointReminderKinds(ownerWeekly),
       },
+      moduleSweeps: [(now) => scheduleOwnerWeeklyMessages(ownerWeekly, now)],
       ...overrides.reminders,
     };
     const digests: DigestDeps = {

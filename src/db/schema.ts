@@ -185,6 +185,8 @@ export const reminderKindEnum = pgEnum('reminder_kind', [
   // The outbox for a round's own messages: the request to a customer, the result to the staff member.
   'customer_request',
   'round_result',
+  // A service point owner's weekly DM: the week's walk-up answers and figures for their point.
+  'service_point_weekly',
 ]);
 export const reminderStateEnum = pgEnum('reminder_state', [
   'pending',
@@ -202,6 +204,10 @@ export const reminders = pgTable(
     roundId: integer('round_id').references(() => rounds.id, { onDelete: 'cascade' }),
     /** Set by action-plan reminders (check-ins, re-measure). */
     planId: integer('plan_id').references((): AnyPgColumn => actionPlans.id, { onDelete: 'cascade' }),
+    /** Set by a service point's weekly DM to its owner. */
+    servicePointId: integer('service_point_id').references((): AnyPgColumn => servicePoints.id, {
+      onDelete: 'cascade',
+    }),
     recipientUserId: text('recipient_user_id').notNull(),
     /** Not before this instant. Moved forward to the recipient's working hours, a mute's end, or a retry. */
     dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -519,6 +525,8 @@ export const walkUpAnswers = pgTable(
     check('walk_up_answers_expectation_range', sql`${table.expectation} between 1 and 10`),
     index('walk_up_answers_point_created_idx').on(table.servicePointId, table.createdAt),
     index('walk_up_answers_created_idx').on(table.createdAt),
+    // The retention job's daily look for words past their time reads only answers not yet erased.
+    index('walk_up_answers_unerased_created_idx').on(table.createdAt).where(sql`${table.erasedAt} is null`),
   ],
 );
 

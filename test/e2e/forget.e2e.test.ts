@@ -4,10 +4,12 @@ import { runCli } from '../../src/cli.js';
 import { rowsOf } from '../../src/db/client.js';
 import { committees, erasures, reminders, rounds, staffProfiles } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
+import { hashToken, newSalt, newToken } from '../../src/lib/tokens.js';
 import { buildDigest } from '../../src/modules/digests/digests.build.js';
 import { createDigestsRepository } from '../../src/modules/digests/digests.repository.js';
 import { ERASURE_TABLES } from '../../src/modules/erasure/erasure.content.js';
 import { PLAN_ACTIONS, PLAN_MODAL } from '../../src/modules/plans/plans.views.js';
+import { createServicePointsRepository } from '../../src/modules/service-points/service-points.repository.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
 import { seedRound } from '../helpers/digests.js';
@@ -259,6 +261,22 @@ describeEachDatabase('people forget', (getDb) => {
         completedAt: new Date('2026-11-17T12:00:00Z'),
       });
 
+    // A service point the target added and owns, and one they own that a colleague added.
+    const points = createServicePointsRepository({ db: db() });
+    for (const [name, createdBy] of [
+      ['Reference desk', TARGET],
+      ['Map room', 'UCOLLEAGUE1'],
+    ] as const)
+      await points.add({
+        name,
+        unit: 'Reference',
+        ownerUserId: TARGET,
+        createdByUserId: createdBy,
+        linkSalt: newSalt(),
+        tokenHash: hashToken(newToken()),
+        createdAt: new Date(NOW),
+      });
+
     // The scheduler gives the open round its reminders. An invitation sent to the target months ago
     // holds their id in its key too.
     await app.radar.scheduler.tick(new Date(NOW));
@@ -306,6 +324,7 @@ describeEachDatabase('people forget', (getDb) => {
       `person_settings: ${TARGET}`,
       `slack_users: ${TARGET}`,
       `slack_users: ${TARGET_NAME}`,
+      `service_points: ${TARGET}`,
       `rounds: ${TARGET_NAME}`,
       `round_responses: ${RECORDED.needFromMe}`,
       `action_plans: ${TYPED.closeAsManager}`,
@@ -347,6 +366,7 @@ describeEachDatabase('people forget', (getDb) => {
       staff_profiles: 1,
       person_settings: 1,
       slack_users: 1,
+      service_points: 2,
     });
     const audit = await db().select().from(erasures);
     expect(audit).toEqual([

@@ -7,6 +7,7 @@ import { PLAN_MODAL, PLAN_OPEN_MODAL } from '../../src/modules/plans/plans.views
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound } from '../helpers/digests.js';
+import { seedServicePoint, seedWalkUp } from '../helpers/service-points.js';
 import {
   checkboxes,
   conversationsSelect,
@@ -65,7 +66,7 @@ describeEachDatabase('privacy of what reaches channels', (getDb) => {
   beforeEach(async () => {
     standIn.reset();
     clock.set(DUE);
-    for (const id of [MANAGER, 'USTAFF', 'USTAFF2'])
+    for (const id of [MANAGER, 'USTAFF', 'USTAFF2', 'UPOINTOWNER'])
       standIn.addUser({ id, name: id.toLowerCase(), tz: 'Europe/London', is_admin: id === MANAGER });
     app = await startTestApp({ database: getDb(), standIn, clock });
   });
@@ -131,6 +132,56 @@ describeEachDatabase('privacy of what reaches channels', (getDb) => {
       expect(shown).not.toMatch(/Customer \d/);
     },
   );
+
+  it('keeps walk-up patrons’ words out of the channel, and a point with too few answers out of its figures', async () => {
+    await seedUnits();
+    await seedCommittee(db(), COMMITTEE, { minGroupSize: 5, timeZone: 'UTC' });
+    const WALKUP_WORDS = 'WALKUP-PRIVATE-WORDS';
+    const busy = await seedServicePoint(db(), { name: 'Large desk', unit: 'Large', owner: 'UPOINTOWNER' });
+    const small = await seedServicePoint(db(), { name: 'Tiny desk', unit: 'Tiny', owner: 'UPOINTOWNER' });
+    // Large desk: 5 answers, 8 against 6 (gap +2.0). Tiny desk: 4 answers, 1 against 10 (gap -9.0).
+    for (let i = 0; i < 5; i++)
+      await seedWalkUp(db(), busy.id, {
+        experience: 8,
+        expectation: 6,
+        at: IN_WEEK(i),
+        doBetter: `${WALKUP_WORDS} busy ${i}`,
+        noLongerNeed: `${WALKUP_WORDS} need ${i}`,
+      });
+    for (let i = 0; i < 4; i++)
+      await seedWalkUp(db(), small.id, {
+        experience: 1,
+        expectation: 10,
+        at: IN_WEEK(i),
+        doBetter: `${WALKUP_WORDS} small ${i}`,
+      });
+    await seedWalkUp(db(), busy.id, {
+      experience: 10,
+      expectation: 1,
+      at: IN_WEEK(5),
+      doBetter: `${WALKUP_WORDS} spam`,
+      spam: true,
+    });
+    await app.radar.scheduler.tick(DUE);
+    await standIn.waitForCall('files.completeUploadExternal');
+    const shown = textOf(channelPayloads(COMMITTEE));
+    expect(shown).toContain('At the service points');
+    expect(shown).toContain('Large desk');
+    expect(shown).toContain('expectations exceeded, by 2.0');
+    expect(shown).toContain('1 service point had fewer than 5 answers');
+    expect(shown).not.toContain('Tiny desk');
+    expect(shown).not.toMatch(/(?<![\d.])-9\.0(?!\d)/);
+    expect(shown).not.toContain(WALKUP_WORDS);
+    // The words went to the points' owner alone, by DM, spam left out; no other call carries them.
+    const toOwner = await standIn.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === 'UPOINTOWNER' && JSON.stringify(call.args).includes('Large desk'),
+    );
+    expect(JSON.stringify(toOwner.args)).toContain(`${WALKUP_WORDS} busy 0`);
+    const elsewhere = standIn.calls.filter((call) => call.args.channel !== 'UPOINTOWNER');
+    expect(textOf(elsewhere)).not.toContain(WALKUP_WORDS);
+    expect(textOf(standIn.calls)).not.toContain(`${WALKUP_WORDS} spam`);
+  });
 
   /**
    * A whole plan for `staff`: `/action-plan` typed in a public channel, the manager's form left on

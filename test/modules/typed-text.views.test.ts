@@ -41,6 +41,7 @@ import {
   buildRetiredMessage,
   buildUnknownMessage,
 } from '../../src/modules/service-points/service-points.views.js';
+import { buildOwnerWeeklyMessage } from '../../src/modules/service-points/service-points.weekly.views.js';
 import { SERVICE_POINT_HELP } from '../../src/modules/service-points/service-points.words.js';
 import { type BlockKitSurface, expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { slackTexts } from '../helpers/slack-text.js';
@@ -448,6 +449,45 @@ const cases: Case[] = [
       build: (typed) => buildDigestMessage(digest(typed), { preview }),
     }),
   ),
+  {
+    name: 'the digest, with service point names and units',
+    surface: 'message',
+    fields: { point0: { cut: NAME_MAX }, pointUnit0: { cut: NAME_MAX }, point1: { cut: NAME_MAX } },
+    build: (typed) => {
+      const data = sampleDigest({ units: 2, servicePoints: 2 });
+      data.servicePoints.points = data.servicePoints.points.map((point, i) => ({
+        ...point,
+        name: typed(`point${i}`),
+        unit: i === 0 ? typed('pointUnit0') : point.unit,
+      }));
+      return buildDigestMessage(data);
+    },
+  },
+  {
+    name: "a service point owner's weekly DM, with the patrons' written answers",
+    surface: 'message',
+    fields: { point: { cut: 80 }, unit: { cut: 80 }, doBetter: {}, noLongerNeed: {} },
+    build: (typed) =>
+      buildOwnerWeeklyMessage(
+        {
+          point: { name: typed('point'), unit: typed('unit') },
+          week: { id: '2026-W47', label: '16–22 Nov 2026', timeZone: 'UTC' },
+          figures: { answers: 1, experience: 7, expectation: 8, gap: -1 },
+          spam: 0,
+          written: [
+            {
+              id: 1,
+              experience: 7,
+              expectation: 8,
+              doBetter: typed('doBetter'),
+              noLongerNeed: typed('noLongerNeed'),
+              createdAt: new Date('2026-11-17T12:00:00Z'),
+            },
+          ],
+        },
+        1,
+      ) as { text: string; blocks: unknown[] },
+  },
 ];
 
 /** What a reader should see of a typed value: all of it, or the builder's cut of it. */

@@ -1,8 +1,10 @@
 import type { Committee } from '../../db/schema.js';
+import { round1 } from '../../lib/averages.js';
 import type { Clock } from '../../lib/clock.js';
 import { classifyGap } from '../rounds/rounds.gap.js';
 import { passingAtoms, publishablePeople } from './digests.privacy.js';
 import type { Atom, DigestsRepository, Scope } from './digests.repository.js';
+import { type ServicePointsSection, servicePointsSection } from './digests.service-points.js';
 import { weekBounds, weekLabel, weekShortLabel, weeksEndingWith } from './digests.weeks.js';
 
 /** Weeks of history in the chart; the headline's trend uses the last HEADLINE_TREND_WEEKS of them. */
@@ -71,6 +73,11 @@ export interface DigestData {
    * only in units where each of them had at least the minimum number of different customers.
    */
   individuals: (Figures & { staffUserId: string; name: string | null })[] | null;
+  /**
+   * "At the service points": walk-up patrons' experience against their expectation, per point with
+   * enough answers this week (digests.service-points.ts). Scores only: never a patron's words.
+   */
+  servicePoints: ServicePointsSection;
   followUps: {
     awaitingCustomer: number;
     expiredThisWeek: number;
@@ -85,11 +92,6 @@ export interface DigestData {
     };
   };
 }
-
-const round1 = (value: number): number => {
-  const rounded = Math.round(Math.abs(value) * 10 + 1e-9) / 10;
-  return value < 0 ? -rounded : rounded;
-};
 
 /** The light of an average gap: rounded to a whole point (half away from zero), then judged like one round's gap. */
 export function lightOf(gap: number): Light {
@@ -175,11 +177,13 @@ export async function buildDigest({
   const bounds = [...weeks.map((w) => weekBounds(w, zone).start), weekBounds(week, zone).end];
   const { start, end } = weekBounds(week, zone);
 
-  const [atoms, people, followUps, planRows] = await Promise.all([
+  const [atoms, people, followUps, planRows, pointAtoms, activePointIds] = await Promise.all([
     digests.weekAtoms(scope, bounds),
     committee.showIndividuals ? digests.personAtoms(scope, start, end) : Promise.resolve(null),
     digests.followUpCounts(scope, start, end),
     digests.planCounts(scope, end),
+    digests.servicePointAtoms(scope, bounds),
+    digests.activeServicePointIds(scope, end),
   ]);
 
   const perWeek = weeks.map((_, index) =>
@@ -246,6 +250,19 @@ export async function buildDigest({
     trend,
     units,
     individuals,
+    servicePoints: servicePointsSection({
+      atoms: pointAtoms,
+      weeks,
+      trendWeeks: HEADLINE_TREND_WEEKS,
+      activePointIds,
+      shownUnits: new Map(
+        passing.map((atom) => {
+          const figures = figuresOf(atom) as Figures;
+          return [atom.unitKey, { self: figures.self, rounds: figures.rounds }];
+        }),
+      ),
+      minGroupSize: min,
+    }),
     followUps: {
       awaitingCustomer: followUps.awaitingCustomer,
       expiredThisWeek: followUps.expired,

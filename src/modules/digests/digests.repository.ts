@@ -31,6 +31,23 @@ export interface Atom {
   noLongerNeed: number;
 }
 
+/**
+ * One service point's walk-up answers in one week of the library's calendar: the atom of the
+ * digest's service-point figures. Totals of the answers not suspected of spam; spam only counted.
+ */
+export interface ServicePointAtom {
+  weekIndex: number;
+  servicePointId: number;
+  name: string;
+  unit: string;
+  unitKey: string;
+  retired: boolean;
+  answers: number;
+  experienceTotal: number;
+  expectationTotal: number;
+  spam: number;
+}
+
 export interface WeekAtom extends Atom {
   /** Which of the weeks asked for, 0 for the oldest. */
   weekIndex: number;
@@ -56,10 +73,10 @@ export interface PersonAtom {
 export const NOTHING_NAMED_PATTERN =
   '^[[:space:][:punct:]]*(no|nope|none|nothing|nil|n/?a|not really|no,? nothing|nothing really|nothing at all|nothing at (the moment|present)|not that i know of|not that i can think of)?[[:space:][:punct:]]*$';
 
-const scopeFilter = (scope: Scope): SQL =>
+const scopeFilter = (scope: Scope, unit: SQL = sql`r.unit`): SQL =>
   scope.units.length === 0
     ? sql`true`
-    : sql`lower(r.unit) in (${sql.join(
+    : sql`lower(${unit}) in (${sql.join(
         scope.units.map((unit) => sql`${unit.toLowerCase()}`),
         sql`, `,
       )})`;
@@ -117,6 +134,43 @@ export const digestQueries = {
       ${responseOfRound}
       where ${completedIn(first, last)} and ${scopeFilter(scope)}
       group by 1, 2`;
+  },
+
+  /**
+   * Per week and service point in scope: walk-up answers (not suspected spam) and their score
+   * totals, and how many were suspected spam. An answer whose words retention erased keeps its
+   * scores, so a past week's figures stay what they were. Bounds as for `atoms`.
+   */
+  servicePointAtoms(scope: Scope, bounds: Date[]): SQL {
+    const first = bounds[0] as Date;
+    const last = bounds[bounds.length - 1] as Date;
+    return sql`
+      select width_bucket(a.created_at, ${timestamps(bounds)}) as bucket,
+             sp.id as service_point_id,
+             min(sp.name) as name,
+             min(sp.unit) as unit,
+             lower(min(sp.unit)) as unit_key,
+             bool_or(sp.retired_at is not null) as retired,
+             (count(*) filter (where not a.suspected_spam))::int as answers,
+             coalesce(sum(a.experience) filter (where not a.suspected_spam), 0)::int as experience_total,
+             coalesce(sum(a.expectation) filter (where not a.suspected_spam), 0)::int as expectation_total,
+             (count(*) filter (where a.suspected_spam))::int as spam
+      from walk_up_answers a
+      join service_points sp on sp.id = a.service_point_id
+      where a.created_at >= ${first.toISOString()}::timestamptz
+        and a.created_at < ${last.toISOString()}::timestamptz
+        and ${scopeFilter(scope, sql`sp.unit`)}
+      group by 1, 2`;
+  },
+
+  /** Service points in scope that were active when the week ended (added before it, not retired by then). */
+  activeServicePoints(scope: Scope, end: Date): SQL {
+    const e = end.toISOString();
+    return sql`
+      select sp.id as service_point_id from service_points sp
+      where sp.created_at < ${e}::timestamptz
+        and (sp.retired_at is null or sp.retired_at >= ${e}::timestamptz)
+        and ${scopeFilter(scope, sql`sp.unit`)}`;
   },
 
   /** Per unit and staff member, for one week: what individual rows are made of. */
@@ -236,6 +290,41 @@ export function createDigestsRepository({ db }: { db: Database }) {
         customers: int(row.customers),
         noLongerNeed: int(row.no_longer_need),
       }));
+    },
+
+    /** Each service point's walk-up atoms in the weeks asked for (bounds as for weekAtoms). */
+    async servicePointAtoms(scope: Scope, bounds: Date[]): Promise<ServicePointAtom[]> {
+      if (bounds.length < 2) return [];
+      const result = await db.execute(digestQueries.servicePointAtoms(scope, bounds));
+      return rowsOf<{
+        bucket: Numeric;
+        service_point_id: Numeric;
+        name: string;
+        unit: string;
+        unit_key: string;
+        retired: boolean;
+        answers: Numeric;
+        experience_total: Numeric;
+        expectation_total: Numeric;
+        spam: Numeric;
+      }>(result).map((row) => ({
+        weekIndex: int(row.bucket) - 1,
+        servicePointId: int(row.service_point_id),
+        name: row.name,
+        unit: row.unit,
+        unitKey: row.unit_key,
+        retired: Boolean(row.retired),
+        answers: int(row.answers),
+        experienceTotal: int(row.experience_total),
+        expectationTotal: int(row.expectation_total),
+        spam: int(row.spam),
+      }));
+    },
+
+    /** The ids of the service points in scope that were active at `end`. */
+    async activeServicePointIds(scope: Scope, end: Date): Promise<number[]> {
+      const result = await db.execute(digestQueries.activeServicePoints(scope, end));
+      return rowsOf<{ service_point_id: Numeric }>(result).map((row) => int(row.service_point_id));
     },
 
     /** Each staff member's rounds per unit, completed in [start, end). */

@@ -16,6 +16,7 @@ import { escapeMrkdwn, truncate } from '../../lib/text.js';
 import { thresholdWords } from '../committees/committees.views.js';
 import { formatGap } from '../rounds/rounds.gap.js';
 import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from './digests.build.js';
+import type { ServicePointRow } from './digests.service-points.js';
 
 /**
  * The digest as Block Kit (for the channel) and as plain text (for the CLI and the demo), both pure
@@ -26,6 +27,8 @@ import { type DigestData, type Figures, HEADLINE_TREND_WEEKS, type Light } from 
 
 /** Rows listed per section; the rest are counted by light. */
 export const MAX_LISTED_ROWS = 25;
+/** Service points listed in full; the rest are counted. */
+export const MAX_LISTED_POINTS = 8;
 const NAME_MAX = 40;
 
 const LIGHT_EMOJI: Record<Light, string> = {
@@ -148,6 +151,123 @@ function followUpLines(data: DigestData): string[] {
   return lines;
 }
 
+// ---------------------------------------------------------------------------------------------
+// At the service points: walk-up patrons' experience against what they expected
+
+/** The expectation gap in words, so no reader depends on a sign or a colour. */
+export function expectationWords(gap: number): string {
+  if (gap < 0) return `expectations not met, by ${Math.abs(gap).toFixed(1)}`;
+  if (gap > 0) return `expectations exceeded, by ${gap.toFixed(1)}`;
+  return 'expectations met exactly';
+}
+
+function pointTrendText(point: ServicePointRow): string | null {
+  const known = point.trend.filter((week) => week.gap !== null);
+  const change =
+    point.gapChange === null
+      ? null
+      : point.gapChange === 0
+        ? 'same gap as the week before'
+        : `gap ${point.gapChange > 0 ? 'better' : 'worse'} by ${Math.abs(point.gapChange).toFixed(1)} than the week before`;
+  if (known.length < 2) return change;
+  const line = `gap, last ${point.trend.length} weeks: ${sparkline(point.trend.map((week) => week.gap))}`;
+  return change ? `${change}; ${line}` : line;
+}
+
+function staffSelfText(point: ServicePointRow): string {
+  const rating = point.staffSelfRating;
+  return rating.shown
+    ? `staff of the unit rate themselves ${score(rating.self)} (${plural(rating.rounds, 'round')})`
+    : 'the unit’s self-rating cannot be shown this week (too few rounds, or from too few people)';
+}
+
+function pointLines(point: ServicePointRow): Inline[] {
+  const trend = pointTrendText(point);
+  return [
+    bold(truncate(point.name, NAME_MAX)),
+    text(
+      ` (${unitName(point.unit)}${point.retired ? ', retired' : ''})  experience ${score(point.experience)} · expected ${score(point.expectation)} · gap `,
+    ),
+    bold(formatAverageGap(point.gap)),
+    text(`, ${expectationWords(point.gap)} · ${plural(point.answers, 'answer')}`),
+    text(`\n      ${staffSelfText(point)}${trend ? ` · ${trend}` : ''}`),
+  ];
+}
+
+function servicePointNotes(data: DigestData): string[] {
+  const { pointsLeftOut, pointsWithoutAnswers, spamLeftOut } = data.servicePoints;
+  const min = data.committee.minGroupSize;
+  const notes: string[] = [];
+  if (pointsLeftOut > 0)
+    notes.push(
+      `${plural(pointsLeftOut, 'service point')} had fewer than ${min} answers this week and ${pointsLeftOut === 1 ? 'is' : 'are'} not shown`,
+    );
+  if (pointsWithoutAnswers > 0)
+    notes.push(`${plural(pointsWithoutAnswers, 'service point')} had no answers this week`);
+  if (spamLeftOut > 0)
+    notes.push(
+      `${plural(spamLeftOut, 'answer')} that looked like spam ${spamLeftOut === 1 ? 'was' : 'were'} left out`,
+    );
+  return notes;
+}
+
+const hasServicePoints = (data: DigestData): boolean => {
+  const section = data.servicePoints;
+  return section.points.length > 0 || section.pointsLeftOut > 0 || section.spamLeftOut > 0;
+};
+
+function restOfPoints(points: ServicePointRow[]): string | null {
+  if (points.length === 0) return null;
+  const below = points.filter((point) => point.gap < 0).length;
+  return `…and ${plural(points.length, 'more service point')} not listed: ${below} below expectations, ${points.length - below} meeting or exceeding them.`;
+}
+
+/** The section's blocks: nothing when no point in scope had an answer this week. */
+function servicePointBlocks(data: DigestData): KnownBlock[] {
+  if (!hasServicePoints(data)) return [];
+  const { points } = data.servicePoints;
+  const lines: Inline[][] = points.slice(0, MAX_LISTED_POINTS).map(pointLines);
+  const rest = restOfPoints(points.slice(MAX_LISTED_POINTS));
+  if (rest) lines.push([italic(rest)]);
+  if (points.length === 0)
+    lines.push([italic('No service point had enough answers this week to show its figures.')]);
+  const notes = servicePointNotes(data);
+  return [
+    { type: 'divider' },
+    rowsBlock(
+      [
+        bold('At the service points'),
+        text(': walk-up patrons’ experience against what they expected, worst gap first'),
+      ],
+      lines,
+    ),
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${notes.length > 0 ? `${notes.map((note) => `${note.charAt(0).toUpperCase()}${note.slice(1)}`).join('. ')}. ` : ''}A point is shown only with at least ${data.committee.minGroupSize} answers in the week. Patrons’ written answers go to the point’s owner alone, never here.`,
+        ),
+      ],
+    },
+  ];
+}
+
+function servicePointTextLines(data: DigestData): string[] {
+  if (!hasServicePoints(data)) return [];
+  const lines = ['', 'At the service points (walk-up patrons), worst gap first:'];
+  for (const point of data.servicePoints.points) {
+    const trend = pointTrendText(point);
+    lines.push(
+      `  ${truncate(forTerminal(point.name), NAME_MAX).padEnd(NAME_MAX)}  experience ${score(point.experience)}  expected ${score(point.expectation)}  gap ${formatAverageGap(point.gap).padStart(4)}  (${plural(point.answers, 'answer')}; ${expectationWords(point.gap)})`,
+      `  ${' '.repeat(NAME_MAX)}  unit ${truncate(forTerminal(point.unit), NAME_MAX)}: ${staffSelfText(point)}${trend ? `; ${trend}` : ''}`,
+    );
+  }
+  if (data.servicePoints.points.length === 0)
+    lines.push('  No service point had enough answers this week to show its figures.');
+  for (const note of servicePointNotes(data)) lines.push(`  (${note})`);
+  return lines;
+}
+
 function notificationText(data: DigestData): string {
   const { headline } = data;
   if (!headline.figures) {
@@ -180,7 +300,8 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
   const fallback = notificationText(data);
   const { headline, committee } = data;
   const min = committee.minGroupSize;
-  if (headline.rounds === 0 && headline.roundsLeftOut === 0) {
+  const noRounds = headline.rounds === 0 && headline.roundsLeftOut === 0;
+  if (noRounds && !hasServicePoints(data)) {
     const line = emptyWeekLine(data);
     return {
       text: fallback,
@@ -200,7 +321,9 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
     },
   ];
 
-  if (!headline.figures) {
+  if (noRounds) {
+    blocks.push({ type: 'section', text: mrkdwn(emptyWeekLine(data)) });
+  } else if (!headline.figures) {
     blocks.push({ type: 'section', text: mrkdwn(tooSmallLine(data)) });
   } else {
     const { figures, previous } = headline;
@@ -238,6 +361,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
     }
   }
 
+  blocks.push(...servicePointBlocks(data));
   blocks.push({ type: 'divider' });
   blocks.push(
     richText(paragraph(bold('Follow-ups')), bulleted(followUpLines(data).map((line) => [text(line)]))),
@@ -274,11 +398,14 @@ export function renderDigestText(data: DigestData): string {
     `${scopeText(data)} · ${thresholdWords(min)} · channel ${committee.channelId}`,
     '',
   ];
-  if (headline.rounds === 0 && headline.roundsLeftOut === 0) {
+  const noRounds = headline.rounds === 0 && headline.roundsLeftOut === 0;
+  if (noRounds && !hasServicePoints(data)) {
     lines.push(emptyWeekLine(data).replace(/\*/g, ''));
     return `${lines.join('\n')}\n`;
   }
-  if (!headline.figures) {
+  if (noRounds) {
+    lines.push(emptyWeekLine(data).replace(/\*/g, ''));
+  } else if (!headline.figures) {
     lines.push(tooSmallLine(data));
   } else {
     const { figures, previous } = headline;
@@ -301,6 +428,7 @@ export function renderDigestText(data: DigestData): string {
       lines.push(`  (${individualsNote(min)})`);
     }
   }
+  lines.push(...servicePointTextLines(data));
   lines.push('', 'Follow-ups:', ...followUpLines(data).map((line) => `  • ${line}`));
   return `${lines.join('\n')}\n`;
 }

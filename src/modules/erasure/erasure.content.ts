@@ -37,6 +37,8 @@ export const ERASURE_TABLES = [
   'staff_profiles',
   'person_settings',
   'slack_users',
+  'service_points',
+  'walk_up_answers',
 ] as const;
 
 export type ErasureTable = (typeof ERASURE_TABLES)[number];

@@ -10,8 +10,10 @@ import {
   reminders,
   roundResponses,
   rounds,
+  servicePoints,
   slackUsers,
   staffProfiles,
+  walkUpAnswers,
 } from '../../db/schema.js';
 import { NOTHING_NAMED_PATTERN } from '../digests/digests.repository.js';
 import {
@@ -381,6 +383,26 @@ export function createErasureRepository({ db }: { db: Database }) {
             subscribed.map((row) => row.id),
           );
 
+          // Service points they own (their weekly DM stops) or added: the point stays, its figures too.
+          const owned = await tx
+            .update(servicePoints)
+            .set({ ownerUserId: pseudonym })
+            .where(eq(servicePoints.ownerUserId, userId))
+            .returning({ id: servicePoints.id });
+          changes.add(
+            'service_points',
+            owned.map((row) => row.id),
+          );
+          const added = await tx
+            .update(servicePoints)
+            .set({ createdByUserId: pseudonym })
+            .where(eq(servicePoints.createdByUserId, userId))
+            .returning({ id: servicePoints.id });
+          changes.add(
+            'service_points',
+            added.map((row) => row.id),
+          );
+
           const cached = await tx
             .delete(slackUsers)
             .where(eq(slackUsers.userId, userId))
@@ -452,7 +474,8 @@ export function createErasureRepository({ db }: { db: Database }) {
      * One run of the retention job, in one transaction: rounds completed or closed before
      * `roundsBefore` (the end of a week: whole weeks go at once) lose their customers' answers and
      * identities (in Slack or not) and the staff member's note; the words of plans closed before
-     * `cutoff`, plan notes written before it and people-cache entries nobody has needed since go too.
+     * `cutoff`, plan notes and walk-up answers written before it (their words; the scores stay) and
+     * people-cache entries nobody has needed since go too.
      * A customer's rounds erased in one run share one pseudonym key, `erased:<id>` (the id of the first
      * of them), so a week keeps its count of distinct customers. Skips its turn when another copy (or
      * a `forget`) holds the erasure lock.
@@ -555,6 +578,17 @@ export function createErasureRepository({ db }: { db: Database }) {
                   and s.text <> ${ERASED_TEXT}
                 returning s.id`),
             ),
+          );
+          // Walk-up patrons' written answers given before the cutoff: the words go, the scores stay
+          // (so past weeks' figures do not change). Through the index of answers not yet erased.
+          const walkUps = await tx
+            .update(walkUpAnswers)
+            .set({ doBetter: null, noLongerNeed: null, erasedAt: now })
+            .where(and(sql`${walkUpAnswers.createdAt} < ${c}::timestamptz`, isNull(walkUpAnswers.erasedAt)))
+            .returning({ id: walkUpAnswers.id });
+          changes.add(
+            'walk_up_answers',
+            walkUps.map((row) => row.id),
           );
           // A cached Slack profile nobody has needed for the whole period: names of people long gone.
           const cached = await tx

@@ -12,6 +12,8 @@ export interface TickReport extends DeliveryReport {
   scheduled: number;
   expired: number;
   invited: number;
+  /** Rows queued by other modules' sweeps. */
+  swept: number;
 }
 
 /** One tick of the reminders job: derive new due work from rounds, then send what is due. */
@@ -19,11 +21,13 @@ export async function runRemindersTick(deps: OutboxDeps & SweepDeps, now: Date):
   const expired = await expireRounds(deps, now);
   const scheduled = await scheduleNewRoundReminders(deps);
   const invited = await scheduleCadenceInvitations(deps, now);
+  let swept = 0;
+  for (const sweep of deps.moduleSweeps ?? []) swept += await sweep(now);
   const delivery = await deliverDue(deps, now);
-  return { ...delivery, scheduled, expired, invited };
+  return { ...delivery, scheduled, expired, invited, swept };
 }
 
-/** The reminders job: expire, schedule, invite, then deliver what is due. */
+/** The reminders job: expire, schedule, invite, run the modules' sweeps, then deliver what is due. */
 export function createRemindersJob({
   reminderDeps,
   logger,

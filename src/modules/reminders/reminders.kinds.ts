@@ -15,7 +15,10 @@ import {
 export const CUSTOMER_NUDGES = 2;
 
 /** The kinds a round brings: its reminders, and its own messages (the request, the result). */
-export type RoundReminderKind = Exclude<ReminderKind, 'plan_checkin' | 'plan_remeasure'>;
+export type RoundReminderKind = Exclude<
+  ReminderKind,
+  'plan_checkin' | 'plan_remeasure' | 'service_point_weekly'
+>;
 
 export interface RoundKindDeps {
   rounds: RoundsRepository;

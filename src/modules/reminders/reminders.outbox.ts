@@ -39,6 +39,11 @@ export type Prepared =
        */
       anyTime?: boolean;
     }
+  /**
+   * Not yet: this message must follow another that has not gone yet (the next part of a long DM).
+   * It goes back to the queue until then, costing no attempt.
+   */
+  | { wait: Date; reason: string }
   | { cancel: string };
 
 /** What one kind says, with its own dependencies closed over. */
@@ -152,6 +157,10 @@ export async function deliverClaimed(
   if ('cancel' in prepared) {
     await reminders.cancel(reminder.id, prepared.cancel);
     return { kind: 'cancelled', reason: prepared.cancel };
+  }
+  if ('wait' in prepared) {
+    await reminders.release(reminder.id, prepared.wait, prepared.reason);
+    return { kind: 'deferred', until: prepared.wait };
   }
 
   let person: Awaited<ReturnType<PeopleDirectory['lookup']>>;
@@ -268,7 +277,9 @@ async function reconcileStale(deps: OutboxDeps, now: Date, report: DeliveryRepor
       await deps.reminders.cancel(reminder.id, prepared.cancel);
       continue;
     }
-    let channel = prepared.channel ?? (await deps.people.find(reminder.recipientUserId))?.dmChannelId ?? null;
+    // A message that waits on another was never sent: look in the recipient's DM all the same.
+    const target: Partial<Extract<Prepared, { message: SlackMessage }>> = 'wait' in prepared ? {} : prepared;
+    let channel = target.channel ?? (await deps.people.find(reminder.recipientUserId))?.dmChannelId ?? null;
     if (!channel) {
       const opened = await deps.messenger.openDm(reminder.recipientUserId);
       if (!opened.ok) {
@@ -280,7 +291,7 @@ async function reconcileStale(deps: OutboxDeps, now: Date, report: DeliveryRepor
       channel = opened.channel;
     }
     const found = await deps.messenger.findPosted(channel, metadataFor(reminder), reminder.createdAt, {
-      threadTs: prepared.threadTs,
+      threadTs: target.threadTs,
     });
     if (!found.ok) {
       if (found.kind === 'token_refused') return;
@@ -288,7 +299,7 @@ async function reconcileStale(deps: OutboxDeps, now: Date, report: DeliveryRepor
     }
     if (found.ts) {
       await deps.reminders.markSent(reminder.id, now, channel, found.ts, false);
-      await prepared.onSent?.(channel, found.ts);
+      await target.onSent?.(channel, found.ts);
       report.sent++;
       continue;
     }

@@ -281,6 +281,11 @@ export function createRemindersRepository({ db }: { db: Database }) {
         .where(and(eq(reminders.id, id), inArray(reminders.state, ['sending', 'pending'])));
     },
 
+    async findByKey(dedupeKey: string): Promise<Reminder | undefined> {
+      const [row] = await db.select().from(reminders).where(eq(reminders.dedupeKey, dedupeKey)).limit(1);
+      return row;
+    },
+
     async find(id: number): Promise<Reminder | undefined> {
       const [row] = await db.select().from(reminders).where(eq(reminders.id, id)).limit(1);
       return row;

@@ -11,11 +11,16 @@ import { workingStartOn, workingTimeAfterDays } from './working-hours.js';
 
 const DAY_MS = 86_400_000;
 
+/** Another module's sweep, run on every reminders tick: queues its own due work, returns how many rows. */
+export type ModuleSweep = (now: Date) => Promise<number>;
+
 export interface SweepDeps {
   reminders: RemindersRepository;
   people: PeopleRepository;
   directory: PeopleDirectory;
   settings: ReminderSettings;
+  /** Sweeps other modules register in src/dependencies.ts (a service point owner's weekly DM). */
+  moduleSweeps?: ModuleSweep[];
 }
 
 /** Gives each new round its reminders: the interview day for staff, up to two nudges for the customer. */

@@ -20,6 +20,8 @@ export function sampleDigest(
     rounds?: number;
     leftOut?: number;
     longNames?: boolean;
+    /** Service points shown (none by default). */
+    servicePoints?: number;
   } = {},
 ): DigestData {
   const week = '2026-W47';
@@ -70,6 +72,35 @@ export function sampleDigest(
     })),
     units,
     individuals,
+    servicePoints: {
+      points: Array.from({ length: options.servicePoints ?? 0 }, (_, index) => {
+        const experience = 5 + (index % 5);
+        const expectation = 8;
+        return {
+          servicePointId: index + 1,
+          name: name('Desk', index),
+          unit: name('Unit', index % 3),
+          retired: false,
+          answers: 3 + index,
+          experience,
+          expectation,
+          gap: experience - expectation,
+          staffSelfRating:
+            index % 2 === 0
+              ? { shown: true as const, unit: name('Unit', index % 3), self: 8.2, rounds: 5 }
+              : { shown: false as const, unit: name('Unit', index % 3) },
+          trend: weeksEndingWith(week, 8).map((id, week) => ({
+            week: id,
+            answers: week === 2 ? 0 : 4,
+            gap: week === 2 ? null : -1 + (week % 3) * 0.5,
+          })),
+          gapChange: -0.5,
+        };
+      }),
+      pointsLeftOut: options.servicePoints ? 2 : 0,
+      pointsWithoutAnswers: options.servicePoints ? 1 : 0,
+      spamLeftOut: options.servicePoints ? 3 : 0,
+    },
     followUps: {
       awaitingCustomer: 4,
       expiredThisWeek: 2,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli.js';
 import { openMigratedDatabase } from '../../../src/service.js';
 import { seedCommittee, seedRound } from '../../helpers/digests.js';
+import { seedServicePoint, seedWalkUp } from '../../helpers/service-points.js';
 import { type SlackStandIn, startSlackStandIn } from '../../helpers/slack-stand-in.js';
 
 /** `digest committees | show | send`, run as an operator runs them, on an embedded database in a temporary folder. */
@@ -49,6 +50,19 @@ beforeAll(async () => {
       completedAt: new Date(`2026-09-${day}T12:00:00Z`),
       answers: 'PRIVATE-WORDS',
     });
+  // A service point of Reference, 3 walk-up answers in 2026-W40: experience 6+7+8 = 21 (7.0), expected 8+8+8 (8.0).
+  const desk = await seedServicePoint(database.db, { name: 'Reference desk', unit: 'Reference' });
+  for (const [experience, day] of [
+    [6, '28'],
+    [7, '29'],
+    [8, '30'],
+  ] as const)
+    await seedWalkUp(database.db, desk.id, {
+      experience,
+      expectation: 8,
+      at: new Date(`2026-09-${day}T10:00:00Z`),
+      doBetter: 'WALKUP-PRIVATE-WORDS',
+    });
   await database.close();
 }, 60_000);
 
@@ -77,7 +91,24 @@ describe('digest CLI', () => {
     expect(JSON.parse(json.out)).toMatchObject({
       week: { id: '2026-W40' },
       headline: { rounds: 3, figures: { self: 8, customer: 5, gap: -3, light: 'red' } },
+      servicePoints: {
+        points: [
+          {
+            name: 'Reference desk',
+            answers: 3,
+            experience: 7,
+            expectation: 8,
+            gap: -1,
+            staffSelfRating: { shown: true, self: 8, rounds: 3 },
+          },
+        ],
+        pointsLeftOut: 0,
+        spamLeftOut: 0,
+      },
     });
+    expect(json.out).not.toContain('WALKUP-PRIVATE-WORDS');
+    expect(text.out).toContain('At the service points');
+    expect(text.out).not.toContain('WALKUP-PRIVATE-WORDS');
 
     // Beside the database folder, never in it: the folder check refuses files a database does not hold.
     const chart = `${dir}-chart.png`;

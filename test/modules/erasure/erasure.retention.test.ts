@@ -364,7 +364,13 @@ describeEachDatabase('retention', (getDb) => {
       expect(round).toMatchObject({ erasedAt: null, customerUserId: expect.stringMatching(/^UCUST/) });
 
     // One audit row per run that changed anything, a week each, with the counts and nothing else.
-    const none = { committees: 0, staff_profiles: 0, person_settings: 0 };
+    const none = {
+      committees: 0,
+      staff_profiles: 0,
+      person_settings: 0,
+      walk_up_answers: 0,
+      service_points: 0,
+    };
     expect(await db().select().from(erasures)).toEqual([
       {
         id: 1,
