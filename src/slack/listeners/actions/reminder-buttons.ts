@@ -52,6 +52,8 @@ function reminderButton(
         else deps.home.refresh.changed([body.user.id]);
         return;
       }
+      // Pressed in a message: the change (a round cancelled, reminders muted) shows on their Home too.
+      if (result.ok) deps.home.refresh.changed([body.user.id]);
       if (!result.ok) {
         const text = reminderWords(result.code);
         await respond({ response_type: 'ephemeral', replace_original: false, text });
