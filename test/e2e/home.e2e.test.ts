@@ -278,6 +278,31 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
     expect(stored?.status).toBe('cancelled');
   });
 
+  it('republishes after a round is cancelled from its reminder in the DM', async () => {
+    const round = await seedRound(db(), {
+      staffUserId: STAFF,
+      customerUserId: CUSTOMER,
+      createdAt: daysAgo(2),
+      service: 'Genealogy',
+    });
+    await opened(STAFF);
+    await settled();
+    expect(homeText(publishedFor(STAFF)[0])).toContain('Genealogy');
+    const clicked = await app.send({
+      kind: 'interactive',
+      payload: blockAction({
+        userId: STAFF,
+        actionId: REMINDER_ACTIONS.cancelRound,
+        value: String(round.id),
+        channelId: 'DSTAFF',
+        responseUrl: app.responseUrl,
+      }),
+    });
+    expect(clicked.status).toBe(200);
+    await expect.poll(() => publishedFor(STAFF).length, { timeout: 5_000 }).toBe(2);
+    expect(homeText(publishedFor(STAFF)[1])).not.toContain('Genealogy');
+  });
+
   it('stays within Slack’s limits for someone with 500 rounds, 60 customers and 40 services', async () => {
     for (let i = 0; i < 500; i++)
       await seedHistory(db(), {
