@@ -4,6 +4,7 @@ import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { type Coalescer, createCoalescer } from './lib/coalescer.js';
 import type { ScheduledJob } from './lib/scheduled-job.js';
 import type { Logger } from './logger.js';
 import {
@@ -16,6 +17,9 @@ import type { DigestDeps } from './modules/digests/digests.usecases.js';
 import { createRetentionJob } from './modules/erasure/erasure.job.js';
 import { createErasureRepository, type ErasureRepository } from './modules/erasure/erasure.repository.js';
 import { type RetentionSettings, retentionSettingsFrom } from './modules/erasure/erasure.usecases.js';
+import type { HomeRefresh } from './modules/home/home.port.js';
+import { createHomeRepository, type HomeRepository } from './modules/home/home.repository.js';
+import { type HomePublishDeps, homeOpened, publishHome } from './modules/home/home.usecases.js';
 import {
   createInstallationRepository,
   type InstallationRepository,
@@ -58,6 +62,7 @@ import {
 import { answerWalkUp, openWalkUp } from './modules/service-points/walk-up.usecases.js';
 import { createCommitteeAccess, SUBMIT_CHECK_MS } from './slack/committee-access.js';
 import type { ListenerDeps } from './slack/deps.js';
+import { createHomeSurface } from './slack/home-surface.js';
 import { createManagerAccess } from './slack/manager-access.js';
 import { createMessenger } from './slack/messenger.js';
 import { createSlackPersonSource } from './slack/person-source.js';
@@ -78,6 +83,11 @@ import type { PatronLinks, WebDeps } from './web/web.deps.js';
  * from `createDependencies` (tests through `overrides`), so no two copies of the wiring can drift.
  */
 
+/** A busy person's Home is republished at most this often (views.publish is Tier 4, about 100 a minute). */
+export const HOME_REPUBLISH_MS = 60_000;
+/** A change waits this long before its Home is republished, so a burst of changes is one publish. */
+const HOME_SETTLE_MS = 500;
+
 export interface Repositories {
   rounds: RoundsRepository;
   people: PeopleRepository;
@@ -88,6 +98,7 @@ export interface Repositories {
   installation: InstallationRepository;
   erasure: ErasureRepository;
   servicePoints: ServicePointsRepository;
+  home: HomeRepository;
 }
 
 /** What needs only the database: enough for the CLI's read-only commands and for erasure. */
@@ -100,6 +111,7 @@ export function createRepositories(db: Database): Repositories {
     committees: createCommitteesRepository({ db }),
     digests: createDigestsRepository({ db }),
     servicePoints: createServicePointsRepository({ db }),
+    home: createHomeRepository({ db }),
     installation: createInstallationRepository({ db }),
     erasure: createErasureRepository({ db }),
   };
@@ -155,9 +167,13 @@ export interface Dependencies {
   web: WebDeps;
   /** Every scheduled job, in the order a tick runs them. */
   jobs: ScheduledJob[];
+  /** Republishes Home tabs after changes, at most once a minute per person; stopped at shutdown. */
+  homePublishing: Coalescer;
 }
 
 export interface DependencyOverrides {
+  /** Replaces HOME_REPUBLISH_MS (tests: a window they can wait out). */
+  homeRepublishMs?: number;
   /** Wraps or replaces repositories before anything uses them (the benchmark times their calls). */
   repositories?: (built: Repositories) => Repositories;
   /** Replaces parts of the reminders' dependencies on both sides (tests: a shorter sleep). */
@@ -208,6 +224,15 @@ export function createDependencies({
   const onTokenRefused = reportTokenRefusals(installation, logger);
   const clientOptions = interactiveClientOptions(config, onTokenRefused);
 
+  // Home tabs are republished after changes, coalesced per person; the coalescer is built once the
+  // interactive side (which publishes them) exists, and every side reports changes to it.
+  let refreshHome: (userId: string) => void = () => undefined;
+  const homeRefresh: HomeRefresh = {
+    changed(userIds) {
+      for (const userId of new Set(userIds)) if (userId) refreshHome(userId);
+    },
+  };
+
   const side = (client: WebClient): SlackSide => {
     const messenger = createMessenger({ client, logger, pause: installation });
     const directory = createPeopleDirectory({
@@ -225,6 +250,7 @@ export function createDependencies({
       managers: createManagerAccess({ client, config, logger }),
       logger,
       settings: settings.reminders,
+      homes: homeRefresh,
     };
     const ownerWeekly: OwnerWeeklyDeps = {
       servicePoints: repositories.servicePoints,
@@ -275,6 +301,7 @@ export function createDependencies({
       plans: roundPlans,
       clock,
       links: settings.patronLinks,
+      homes: homeRefresh,
       outbox: {
         async deliverNow(key, now) {
           const outcome = await deliverNow(reminders, key, now);
@@ -289,6 +316,27 @@ export function createDependencies({
   const interactive = side(createInteractiveClient(config, logger, clientOptions));
   const background = side(createBackgroundClient(config, logger, { onTokenRefused }));
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
+
+  const homeDeps: HomePublishDeps = {
+    home: repositories.home,
+    clock,
+    managers: interactive.plans.managers,
+    administrators: createCommitteeAccess(interactive.client),
+    adminUserIds: config.ADMIN_USER_IDS,
+    cadenceDays: config.CADENCE_DAYS,
+    surface: createHomeSurface(interactive.client),
+  };
+  const homePublishing = createCoalescer({
+    windowMs: overrides.homeRepublishMs ?? HOME_REPUBLISH_MS,
+    settleMs: HOME_SETTLE_MS,
+    run: async (userId) => {
+      const published = await publishHome(homeDeps, userId);
+      if (!published.ok)
+        logger.warn({ user: userId, error: published.error }, 'could not publish a home tab');
+    },
+    onError: (error, userId) => logger.error({ err: error, user: userId }, 'could not build a home tab'),
+  });
+  refreshHome = (userId) => homePublishing.soon(userId);
 
   const listeners: ListenerDeps = {
     logger,
@@ -324,6 +372,11 @@ export function createDependencies({
     },
     installation,
     departures: { people: repositories.people, clock },
+    home: {
+      opened: (event) =>
+        homeOpened({ home: repositories.home, clock, publishNow: homePublishing.now }, event),
+      refresh: homeRefresh,
+    },
     // The secret that authenticates this transport: Slack's signing secret over HTTP, the app-level
     // token in Socket Mode (where there may be no signing secret at all).
     seal: createMetadataSeal((socketMode ? config.SLACK_APP_TOKEN : config.SLACK_SIGNING_SECRET) as string),
@@ -379,5 +432,6 @@ export function createDependencies({
     patronLinks,
     web,
     jobs,
+    homePublishing,
   };
 }

@@ -142,6 +142,7 @@ export async function startServiceRadar({
     async stop() {
       await scheduler.stop();
       await slack.stop();
+      await dependencies.homePublishing.stop();
       if (ownsDatabase) await db.close();
     },
   };

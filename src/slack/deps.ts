@@ -1,6 +1,8 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
+import type { HomeRefresh } from '../modules/home/home.port.js';
+import type { HomeOpened } from '../modules/home/home.usecases.js';
 import type { Installation } from '../modules/installation/installation.usecases.js';
 import type { Messenger } from '../modules/messaging/messaging.port.js';
 import type { DepartureDeps } from '../modules/people/people.departures.js';
@@ -41,6 +43,11 @@ export interface ListenerDeps {
   installation: Installation;
   /** People leaving the workspace (the Events API's user_change): their pending reminders stop. */
   departures: DepartureDeps;
+  /** The Home tab: published when opened, and republished (coalesced) after changes. */
+  home: {
+    opened(event: { eventId: string; userId: string; tab: string | undefined }): Promise<HomeOpened>;
+    refresh: HomeRefresh;
+  };
   /** Seals every modal's private_metadata when it opens, and checks the seal on submission. */
   seal: MetadataSeal;
 }

@@ -23,6 +23,7 @@ export const WEB_API_SCOPES: Record<string, string | readonly string[] | null> =
   'conversations.info': ['channels:read', 'groups:read'],
   // A settings modal opened while Slack was slow to answer is updated in place.
   'views.update': null,
+  'views.publish': null,
   // The digest's chart goes into its thread (files upload v2).
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
@@ -42,4 +43,6 @@ export const EVENT_SCOPES: Record<string, string | null> = {
   tokens_revoked: null,
   // A person's profile changed; the app acts when they were deactivated.
   user_change: 'users:read',
+  // A person opened the app's Home tab: it is published for them.
+  app_home_opened: null,
 };

@@ -47,12 +47,12 @@ describe('manifest.yml', () => {
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe(SLACK_EVENTS_PATH);
   });
 
-  it('subscribes, on /slack/events, to exactly the events the app handles: uninstall, revoked tokens, deactivations', () => {
+  it('subscribes, on /slack/events, to exactly the events the app handles: uninstall, revoked tokens, deactivations, the Home tab', () => {
     const events = manifest.settings.event_subscriptions;
     expect(events).toBeDefined();
     expect(new URL(events?.request_url ?? '').pathname).toBe(SLACK_EVENTS_PATH);
     expect([...(events?.bot_events ?? [])].sort()).toEqual(
-      ['app_uninstalled', 'tokens_revoked', 'user_change'].sort(),
+      ['app_uninstalled', 'tokens_revoked', 'user_change', 'app_home_opened'].sort(),
     );
     expect([...(events?.bot_events ?? [])].sort()).toEqual([...SUBSCRIBED_EVENTS].sort());
     expect(Object.keys(EVENT_SCOPES).sort()).toEqual([...SUBSCRIBED_EVENTS].sort());
@@ -72,5 +72,6 @@ describe('manifest.yml', () => {
   it('keeps Socket Mode off by default and lets the app message people', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
 });

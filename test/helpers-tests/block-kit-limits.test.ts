@@ -1029,3 +1029,89 @@ describe('fixtures', () => {
     expect(modalBlock(m, 4).element.type).toBe('checkboxes');
   });
 });
+
+describe('the chart block (data_visualization)', () => {
+  const chart = (): Loose => ({
+    type: 'data_visualization',
+    title: 'Self and customer score',
+    chart: {
+      type: 'line',
+      series: [
+        {
+          name: 'Self',
+          data: [
+            { label: 'Jan', value: 7 },
+            { label: 'Feb', value: 8 },
+          ],
+        },
+        {
+          name: 'Customer',
+          data: [
+            { label: 'Jan', value: 5 },
+            { label: 'Feb', value: 9 },
+          ],
+        },
+      ],
+      axis_config: { categories: ['Jan', 'Feb'], x_label: 'Month', y_label: 'Score' },
+    },
+  });
+  const home = (block: Loose) => ({ type: 'home', blocks: [block] });
+
+  it('accepts a line chart within its limits', () => {
+    expect(blockKitViolations('home', home(chart()))).toEqual([]);
+  });
+
+  it.each([
+    ['a title over 50 characters', (c: Loose) => (c.title = x(51)), /chart title is 51 characters/],
+    ['no title', (c: Loose) => delete c.title, /chart title is required/],
+    [
+      'an unknown chart type',
+      (c: Loose) => (c.chart.type = 'radar'),
+      /chart type must be pie, bar, area or line/,
+    ],
+    [
+      'seven series',
+      (c: Loose) =>
+        (c.chart.series = Array.from({ length: 7 }, (_, i) => ({
+          name: `S${i}`,
+          data: [{ label: 'Jan', value: 1 }],
+        }))),
+      /1-6 series/,
+    ],
+    [
+      'a series of 21 points',
+      (c: Loose) => (c.chart.series[0].data = Array.from({ length: 21 }, () => ({ label: 'Jan', value: 1 }))),
+      /1-20 points/,
+    ],
+    ['a series name used twice', (c: Loose) => (c.chart.series[1].name = 'Self'), /used twice/],
+    [
+      'a series name over 20 characters',
+      (c: Loose) => (c.chart.series[0].name = x(21)),
+      /series name is 21 characters/,
+    ],
+    [
+      'a category over 20 characters',
+      (c: Loose) => (c.chart.axis_config.categories[0] = x(21)),
+      /category is 21 characters/,
+    ],
+    [
+      'a point outside the categories',
+      (c: Loose) => (c.chart.series[0].data[0].label = 'Mar'),
+      /not one of the categories/,
+    ],
+    ['a value that is not a number', (c: Loose) => (c.chart.series[0].data[0].value = '7'), /finite number/],
+    [
+      'an axis title over 50 characters',
+      (c: Loose) => (c.chart.axis_config.y_label = x(51)),
+      /y_label is 51 characters/,
+    ],
+  ])('refuses %s', (_name, change, expected) => {
+    const block = chart();
+    change(block);
+    const violations = blockKitViolations('home', home(block));
+    expect(
+      violations.some((v) => expected.test(v)),
+      violations.join('\n'),
+    ).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
+import type { DependencyOverrides } from '../../src/dependencies.js';
 import type { HttpLimits } from '../../src/http/guarded-server.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
@@ -48,12 +49,15 @@ export async function startTestApp({
   clock = systemClock,
   env = {},
   httpLimits,
+  overrides,
 }: {
   database: TestDatabase;
   standIn: SlackStandIn;
   clock?: Clock;
   env?: Record<string, string>;
   httpLimits?: HttpLimits;
+  /** Replaces parts of what the composition root builds (a shorter Home republish window). */
+  overrides?: DependencyOverrides;
 }): Promise<TestApp> {
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
@@ -75,6 +79,7 @@ export async function startTestApp({
     database: database.handle,
     clock,
     httpLimits,
+    overrides,
   });
   const baseUrl = `http://127.0.0.1:${radar.port}`;
   return {

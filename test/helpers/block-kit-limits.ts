@@ -16,6 +16,9 @@ export type BlockKitSurface = 'message' | 'modal' | 'home';
 
 type JsonObject = Record<string, unknown>;
 
+/** The chart block's limits (docs.slack.dev, block-kit/blocks/data-visualization-block). */
+const DATA_VIZ = { title: 50, series: 6, points: 20, label: 20, axisTitle: 50 };
+
 const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,
@@ -384,6 +387,9 @@ class Checker {
       case 'rich_text':
         this.richText(path, block);
         break;
+      case 'data_visualization':
+        this.dataVisualization(path, block);
+        break;
       default:
         // divider, file, video, table and newer blocks have no limits we check here beyond
         // what the generic walk below applies to anything nested inside them.
@@ -393,6 +399,83 @@ class Checker {
     // Each block is its own scope for action_id uniqueness.
     const actionIds = new Map<string, string>();
     this.walkChildren(path, block, actionIds, 0);
+  }
+
+  /**
+   * The 2026 chart block (docs.slack.dev, block-kit/blocks/data-visualization-block): a title of at
+   * most 50 characters; a pie of 1-6 segments, or a line, bar or area chart of 1-6 series with
+   * unique names of at most 20 characters, each of 1-20 points labelled (at most 20 characters) by
+   * the axis' categories (each at most 20), axis titles at most 50.
+   */
+  private dataVisualization(path: string, block: JsonObject): void {
+    this.maxChars(`${path}/title`, block.title, DATA_VIZ.title, 'chart title', true);
+    const chart = block.chart;
+    if (!isObject(chart)) {
+      this.add(`${path}/chart`, `data_visualization needs a chart object (got ${describe(chart)})`);
+      return;
+    }
+    if (chart.type === 'pie') {
+      const segments = chart.segments;
+      if (!Array.isArray(segments) || segments.length < 1 || segments.length > DATA_VIZ.series)
+        this.add(`${path}/chart/segments`, `a pie needs 1-${DATA_VIZ.series} segments`);
+      return;
+    }
+    if (chart.type !== 'line' && chart.type !== 'bar' && chart.type !== 'area') {
+      this.add(
+        `${path}/chart/type`,
+        `chart type must be pie, bar, area or line (got ${describe(chart.type)})`,
+      );
+      return;
+    }
+    const axis = chart.axis_config;
+    if (!isObject(axis) || !Array.isArray(axis.categories)) {
+      this.add(`${path}/chart/axis_config`, 'a line, bar or area chart needs axis_config.categories');
+      return;
+    }
+    const categories = axis.categories as unknown[];
+    categories.forEach((category, i) => {
+      this.maxChars(`${path}/chart/axis_config/categories/${i}`, category, DATA_VIZ.label, 'category', true);
+    });
+    this.maxChars(`${path}/chart/axis_config/x_label`, axis.x_label, DATA_VIZ.axisTitle, 'x_label');
+    this.maxChars(`${path}/chart/axis_config/y_label`, axis.y_label, DATA_VIZ.axisTitle, 'y_label');
+    const series = chart.series;
+    if (!Array.isArray(series) || series.length < 1 || series.length > DATA_VIZ.series) {
+      this.add(`${path}/chart/series`, `a chart needs 1-${DATA_VIZ.series} series`);
+      return;
+    }
+    const names = new Set<unknown>();
+    series.forEach((one, i) => {
+      const at = `${path}/chart/series/${i}`;
+      if (!isObject(one)) {
+        this.add(at, 'a series must be an object');
+        return;
+      }
+      this.maxChars(`${at}/name`, one.name, DATA_VIZ.label, 'series name', true);
+      if (names.has(one.name)) this.add(`${at}/name`, `series name ${describe(one.name)} is used twice`);
+      names.add(one.name);
+      const data = one.data;
+      if (!Array.isArray(data) || data.length < 1 || data.length > DATA_VIZ.points) {
+        this.add(`${at}/data`, `a series needs 1-${DATA_VIZ.points} points`);
+        return;
+      }
+      data.forEach((point, j) => {
+        if (!isObject(point)) {
+          this.add(`${at}/data/${j}`, 'a point must be an object');
+          return;
+        }
+        this.maxChars(`${at}/data/${j}/label`, point.label, DATA_VIZ.label, 'point label', true);
+        if (!categories.includes(point.label))
+          this.add(
+            `${at}/data/${j}/label`,
+            `point label ${describe(point.label)} is not one of the categories`,
+          );
+        if (typeof point.value !== 'number' || !Number.isFinite(point.value))
+          this.add(
+            `${at}/data/${j}/value`,
+            `point value must be a finite number (got ${describe(point.value)})`,
+          );
+      });
+    });
   }
 
   private richText(path: string, block: JsonObject): void {

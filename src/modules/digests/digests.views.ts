@@ -37,6 +37,16 @@ const LIGHT_EMOJI: Record<Light, string> = {
   red: 'red_circle',
 };
 
+/**
+ * What each light means, in words beside it: a screen reader reads the emoji's name ("red circle"),
+ * not its meaning, and a reader who cannot tell the colours apart sees the same verdict.
+ */
+export const LIGHT_WORDS: Record<Light, string> = {
+  green: 'green: customers see it as well or better',
+  yellow: 'yellow: customers rate it a little lower',
+  red: 'red: blind spot',
+};
+
 /** One decimal always, with formatGap's sign: +0.5, 0.0, -1.3. */
 export function formatAverageGap(gap: number): string {
   const text = formatGap(gap === 0 ? 0 : gap);
@@ -101,7 +111,7 @@ function row(name: string, figures: Figures): Inline[] {
     bold(name),
     text(`  self ${score(figures.self)} · customer ${score(figures.customer)} · gap `),
     bold(formatAverageGap(figures.gap)),
-    text(` · ${plural(figures.rounds, 'round')}`),
+    text(` (${LIGHT_WORDS[figures.light]}) · ${plural(figures.rounds, 'round')}`),
   ];
 }
 
@@ -333,7 +343,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
       fields: [
         mrkdwn(`*Completed rounds shown*\n${headline.rounds} _(${previous.rounds} the week before)_`),
         mrkdwn(
-          `*Average gap*\n:${LIGHT_EMOJI[figures.light]}: ${formatAverageGap(figures.gap)}${change ? ` _(${change})_` : ''}`,
+          `*Average gap*\n:${LIGHT_EMOJI[figures.light]}: ${formatAverageGap(figures.gap)}, ${LIGHT_WORDS[figures.light]}${change ? ` _(${change})_` : ''}`,
         ),
         mrkdwn(`*Self-rating (average)*\n${score(figures.self)} / 10`),
         mrkdwn(`*Customer rating (average)*\n${score(figures.customer)} / 10`),

@@ -4,6 +4,7 @@ import { isCalendarDate } from '../../lib/calendar.js';
 import { addDays, localDate } from '../../lib/clock.js';
 import { charLength, cleanParagraphs } from '../../lib/text.js';
 import type { Logger } from '../../logger.js';
+import type { HomeRefresh } from '../home/home.port.js';
 import type { Messenger, PostResult } from '../messaging/messaging.port.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { RemindersRepository } from '../reminders/reminders.repository.js';
@@ -40,6 +41,8 @@ export interface PlanDeps {
   managers: ManagerAccess;
   logger: Logger;
   settings: ReminderSettings;
+  /** The Home tabs of the people in a plan, republished when it is opened, written or closed. */
+  homes?: HomeRefresh | undefined;
 }
 
 /** Why a plan use case did nothing, as a code and what its words name (src/modules/plans/plans.words.ts). */
@@ -214,6 +217,7 @@ export async function openPlan(
     createdAt: now,
   });
   await postInThread(deps, plan, buildWritePromptMessage(plan));
+  deps.homes?.changed([plan.staffUserId, plan.managerUserId]);
   deps.logger.info(
     { plan: plan.id, staff: staffUserId, manager: callerId, place: place.kind },
     'action plan opened',
@@ -420,6 +424,7 @@ export async function writePlan(
  * them, to the manager alone, in the app's DM with them, whoever else is in the plan's conversation.
  */
 export async function announcePlanWritten(deps: PlanDeps, { plan, steps }: WrittenPlan): Promise<void> {
+  deps.homes?.changed([plan.staffUserId, plan.managerUserId]);
   const posted = await postInThread(deps, plan, buildPlanMessage(plan, steps));
   if (posted.ok) await deps.plans.setPlanMessage(plan.id, posted.ts);
   const shared = plan.sharedCustomerAnswers ? await shareableAnswers(deps, plan) : undefined;
@@ -560,5 +565,6 @@ export async function closePlan(
 
 /** A plan was closed: its thread hears how it went. */
 export async function announcePlanClosed(deps: PlanDeps, { plan, userId }: ClosedPlan): Promise<void> {
+  deps.homes?.changed([plan.staffUserId, plan.managerUserId]);
   await postInThread(deps, plan, buildClosedMessage(plan, userId));
 }

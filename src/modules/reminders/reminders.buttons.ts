@@ -90,6 +90,29 @@ export async function askCustomerAgain(
   return { ok: true, done: { code: 'asking_again', customerUserId: round.customerUserId } };
 }
 
+/**
+ * "Ask again" on the Home tab, by round: the customer's request is sent once more, in their working
+ * hours, at most once a day however often it is pressed.
+ */
+export async function askCustomerAgainForRound(
+  deps: ButtonDeps,
+  { roundId, userId, now }: { roundId: number; userId: string; now: Date },
+): Promise<ButtonResult> {
+  const round = await deps.rounds.findRound(roundId);
+  if (!round?.customerUserId || round.staffUserId !== userId) return { ok: false, code: 'no_one_to_ask' };
+  if (round.status !== 'awaiting_customer') return { ok: false, code: 'round_not_open' };
+  await deps.reminders.schedule([
+    {
+      kind: 'customer_request_again',
+      roundId: round.id,
+      recipientUserId: round.customerUserId,
+      dueAt: now,
+      dedupeKey: `customer_request_again:${round.id}:home:${now.toISOString().slice(0, 10)}`,
+    },
+  ]);
+  return { ok: true, done: { code: 'asking_again', customerUserId: round.customerUserId } };
+}
+
 export async function cancelRound(
   deps: Pick<ButtonDeps, 'reminders'>,
   { roundId, userId, now }: { roundId: number; userId: string; now: Date },

@@ -3,6 +3,7 @@ import { isCalendarDate, isValidTimeZone } from '../../lib/calendar.js';
 import { addDays, type Clock, localDate } from '../../lib/clock.js';
 import { qrPng } from '../../lib/qr.js';
 import { charLength, cleanParagraphs, cleanText } from '../../lib/text.js';
+import type { HomeRefresh } from '../home/home.port.js';
 import type { Messenger } from '../messaging/messaging.port.js';
 import { type PeopleDirectory, PersonLookupError } from '../people/people.directory.js';
 import { type AnswerKey, INTERVIEW_QUESTIONS, LIMITS, SEGMENTS, type Segment } from './rounds.content.js';
@@ -434,6 +435,8 @@ export interface RoundAnnouncements {
   clock: Clock;
   /** Set when patrons can be sent a link (PUBLIC_URL): the link's address is built from it. */
   links?: PatronLinkSettings | undefined;
+  /** The Home tabs of the staff member and the customer, republished when a round starts or is answered. */
+  homes?: HomeRefresh | undefined;
 }
 
 /**
@@ -445,6 +448,7 @@ export async function announceRoundStarted(
   deps: RoundAnnouncements,
   { round, planId, linkToken }: { round: Round; planId?: number | undefined; linkToken?: string | undefined },
 ): Promise<void> {
+  deps.homes?.changed([round.staffUserId, round.customerUserId]);
   if (planId) await deps.plans.remeasureStarted(planId, round);
   if (round.customerUserId) {
     const request = await deps.outbox.deliverNow(customerRequestKey(round.id), deps.clock.now());
@@ -487,6 +491,7 @@ export async function announceRoundAnswered(
   deps: RoundAnnouncements,
   { round, response, onBehalf }: { round: Round; response: RoundResponse; onBehalf: boolean },
 ): Promise<void> {
+  deps.homes?.changed([round.staffUserId, round.customerUserId]);
   await deps.outbox.deliverNow(roundResultKey(round.id), deps.clock.now());
   // Only a customer in Slack has a request message of their own to thank them in; an outside
   // customer's round message is the staff member's.

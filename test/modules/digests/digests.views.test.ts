@@ -4,6 +4,7 @@ import {
   buildDigestFailedNotice,
   buildDigestMessage,
   formatAverageGap,
+  LIGHT_WORDS,
   MAX_LISTED_ROWS,
   renderDigestText,
   sparkline,
@@ -39,6 +40,22 @@ describe('digest message', () => {
     // Small units are left out, counted, and never pooled.
     expect(text).toContain('4 rounds in units or weeks too small to show are left out.');
     expect(text).not.toMatch(/, pooled\)|Other units/);
+  });
+
+  it('says every light in words beside its emoji, for screen readers and readers who cannot tell the colours', () => {
+    const data = sampleDigest({ units: 30 });
+    const message = buildDigestMessage(data);
+    const rich = JSON.stringify(message.blocks);
+    for (const unit of data.units.slice(0, MAX_LISTED_ROWS)) {
+      const line = new RegExp(`${unit.unit}[^\\n]*\\(${LIGHT_WORDS[unit.light].replace(/[()]/g, '\\$&')}\\)`);
+      expect(rich, unit.unit).toMatch(line);
+    }
+    const emojis = (rich.match(/"type":"emoji"/g) ?? []).length;
+    const worded = Object.values(LIGHT_WORDS).reduce((n, words) => n + rich.split(words).length - 1, 0);
+    expect(worded).toBeGreaterThanOrEqual(emojis);
+    expect(LIGHT_WORDS.red).toBe('red: blind spot');
+    if (data.headline.figures)
+      expect(visibleText(message.blocks)).toContain(`, ${LIGHT_WORDS[data.headline.figures.light]}`);
   });
 
   it('says how many rounds were left out, never which, and the threshold in words', () => {

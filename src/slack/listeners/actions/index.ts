@@ -1,9 +1,11 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { HOME_ACTIONS } from '../../../modules/home/home.views.js';
 import { PLAN_ACTIONS } from '../../../modules/plans/plans.views.js';
 import { REMINDER_ACTIONS } from '../../../modules/reminders/reminders.views.js';
 import { ROUND_ACTIONS } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import { answerRoundAction, newLinkAction } from './answer-round.js';
+import { planForMeAction } from './home-buttons.js';
 import {
   addNoteAction,
   closePlanAction,
@@ -14,6 +16,7 @@ import {
 import {
   askAgainAction,
   cancelRoundAction,
+  homeAskAgainAction,
   muteAction,
   snoozeAction,
   startRoundAction,
@@ -34,4 +37,6 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(PLAN_ACTIONS.addNote), addNoteAction(deps));
   app.action<BlockButtonAction>(button(PLAN_ACTIONS.startRemeasure), startRemeasureAction(deps));
   app.action<BlockButtonAction>(button(PLAN_ACTIONS.close), closePlanAction(deps));
+  app.action<BlockButtonAction>(button(HOME_ACTIONS.planForMe), planForMeAction(deps));
+  app.action<BlockButtonAction>(button(HOME_ACTIONS.askAgain), homeAskAgainAction(deps));
 }

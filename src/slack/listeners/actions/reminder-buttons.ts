@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, RespondFn, SlackActionMiddle
 import type { KnownBlock } from '@slack/types';
 import {
   askCustomerAgain,
+  askCustomerAgainForRound,
   type ButtonResult,
   cancelRound,
   isOwnDirectMessage,
@@ -11,7 +12,7 @@ import {
 import { withOutcome } from '../../../modules/reminders/reminders.views.js';
 import { reminderDoneWords, reminderWords } from '../../../modules/reminders/reminders.words.js';
 import { prepareRoundForm } from '../../../modules/rounds/rounds.usecases.js';
-import { buildRoundModal } from '../../../modules/rounds/rounds.views.js';
+import { buildNoticeModal, buildRoundModal } from '../../../modules/rounds/rounds.views.js';
 import { APOLOGIES } from '../../apologies.js';
 import type { ListenerDeps } from '../../deps.js';
 import { parseRoundId } from './answer-round.js';
@@ -31,7 +32,7 @@ function reminderButton(
   deps: ListenerDeps,
   run: (id: number, userId: string, now: Date) => Promise<ButtonResult>,
 ) {
-  return async ({ ack, body, action, respond: boltRespond }: ButtonArgs) => {
+  return async ({ ack, body, action, respond: boltRespond, client }: ButtonArgs) => {
     await ack();
     // A click that comes from a view carries no response_url, and Bolt then gives no respond().
     const respond = boltRespond ?? noReply;
@@ -40,6 +41,19 @@ function reminderButton(
       const result: ButtonResult = id
         ? await run(id, body.user.id, deps.clock.now())
         : { ok: false, code: 'button_out_of_date' };
+      // Pressed on the Home tab: there is no message to edit or reply under. A refusal is said in a
+      // small modal; a change shows in the Home itself, republished.
+      if (body.view?.type === 'home') {
+        if (!result.ok)
+          await client.views.open({
+            trigger_id: body.trigger_id,
+            view: buildNoticeModal('Nothing changed', reminderWords(result.code)),
+          });
+        else deps.home.refresh.changed([body.user.id]);
+        return;
+      }
+      // Pressed in a message: the change (a round cancelled, reminders muted) shows on their Home too.
+      if (result.ok) deps.home.refresh.changed([body.user.id]);
       if (!result.ok) {
         const text = reminderWords(result.code);
         await respond({ response_type: 'ephemeral', replace_original: false, text });
@@ -78,6 +92,11 @@ export const snoozeAction = (deps: ListenerDeps) =>
 export const askAgainAction = (deps: ListenerDeps) =>
   reminderButton(deps, (reminderId, userId, now) =>
     askCustomerAgain(deps.reminderDeps, { reminderId, userId, now }),
+  );
+
+export const homeAskAgainAction = (deps: ListenerDeps) =>
+  reminderButton(deps, (roundId, userId, now) =>
+    askCustomerAgainForRound(deps.reminderDeps, { roundId, userId, now }),
   );
 
 export const cancelRoundAction = (deps: ListenerDeps) =>

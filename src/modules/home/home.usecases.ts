@@ -1,0 +1,105 @@
+import type { Clock } from '../../lib/clock.js';
+import { type AdministratorAccess, checkAdministrator } from '../people/people.administrators.js';
+import type { ManagerAccess } from '../plans/plans.port.js';
+import type { AdminHome, HomeData } from './home.data.js';
+import type { HomeSurface } from './home.port.js';
+import type { HomeRepository } from './home.repository.js';
+import { buildHomeView } from './home.views.js';
+
+/**
+ * A person's Home tab, as plain data: what they are waiting to answer, the rounds waiting for their
+ * customers, their gap over the last year, their plans, and, for an admin, how the app is doing.
+ * src/modules/home/home.views.ts draws it; the Slack layer publishes it.
+ */
+
+/** How many of each list a Home shows in full; the rest are counted. */
+export const HOME_LIST_LIMIT = 10;
+/** Admins' lists are longer: they are the only place these are shown. */
+export const HOME_ADMIN_LIST_LIMIT = 15;
+/** How long Slack may take to say whether someone is a manager or an admin, off the ack's path. */
+const ROLE_CHECK_MS = 2_500;
+const DAY_MS = 86_400_000;
+
+export interface HomeDeps {
+  home: HomeRepository;
+  clock: Clock;
+  managers: ManagerAccess;
+  administrators: AdministratorAccess;
+  adminUserIds: readonly string[];
+  cadenceDays: number;
+}
+
+/** Everything a person's Home shows, read fresh. Slack's silence on a role shows the smaller Home. */
+export async function homeFor(deps: HomeDeps, userId: string): Promise<HomeData> {
+  const now = deps.clock.now();
+  const yearAgo = new Date(now.getTime() - 365 * DAY_MS);
+  const [waitingForYou, openRounds, completed, plans, manager, admin] = await Promise.all([
+    deps.home.waitingFor(userId, HOME_LIST_LIMIT),
+    deps.home.openRoundsOf(userId, HOME_LIST_LIMIT),
+    deps.home.completedSince(userId, yearAgo),
+    deps.home.plansOf(userId, HOME_LIST_LIMIT),
+    deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS }).catch(() => 'unknown' as const),
+    withTimeout(checkAdministrator(deps.administrators, deps.adminUserIds, userId), ROLE_CHECK_MS),
+  ]);
+  return {
+    userId,
+    generatedAt: now,
+    waitingForYou,
+    openRounds,
+    completed,
+    plans,
+    isManager: manager === 'manager',
+    admin: admin?.ok ? await adminHome(deps, now) : null,
+  };
+}
+
+async function adminHome(deps: HomeDeps, now: Date): Promise<AdminHome> {
+  const since = new Date(now.getTime() - deps.cadenceDays * DAY_MS);
+  const [committees, notStarted, muted] = await Promise.all([
+    deps.home.committeesWithLastPost(HOME_ADMIN_LIST_LIMIT),
+    deps.home.staffWithoutRoundSince(since, HOME_ADMIN_LIST_LIMIT),
+    deps.home.mutedPeople(now, HOME_ADMIN_LIST_LIMIT),
+  ]);
+  return { committees, notStarted, cadenceDays: deps.cadenceDays, muted };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publishing
+
+export interface HomePublishDeps extends HomeDeps {
+  surface: HomeSurface;
+}
+
+/** Builds a person's Home from the database and publishes it. */
+export async function publishHome(
+  deps: HomePublishDeps,
+  userId: string,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const data = await homeFor(deps, userId);
+  return deps.surface.publish(userId, buildHomeView(data));
+}
+
+export type HomeOpened = 'published' | 'duplicate' | 'not_home';
+
+/**
+ * `app_home_opened`: the person opened the app's Home (or its Messages tab, which needs nothing).
+ * Slack's retry of a delivery carries the same event id and publishes nothing more.
+ */
+export async function homeOpened(
+  deps: Pick<HomeDeps, 'home' | 'clock'> & { publishNow(userId: string): Promise<void> },
+  { eventId, userId, tab }: { eventId: string; userId: string; tab: string | undefined },
+): Promise<HomeOpened> {
+  if (tab !== undefined && tab !== 'home') return 'not_home';
+  if (!(await deps.home.claimOpening(eventId, deps.clock.now()))) return 'duplicate';
+  await deps.publishNow(userId);
+  return 'published';
+}
