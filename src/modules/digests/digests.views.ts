@@ -9,8 +9,10 @@ import {
   type Inline,
   italic,
   paragraph,
+  quoted,
   richText,
   text,
+  user,
 } from '../../lib/rich-text.js';
 import { escapeMrkdwn, truncate } from '../../lib/text.js';
 import { thresholdWords } from '../committees/committees.views.js';
@@ -27,6 +29,11 @@ import type { ServicePointRow } from './digests.service-points.js';
 
 /** Rows listed per section; the rest are counted by light. */
 export const MAX_LISTED_ROWS = 25;
+/** Best practices listed in full (DigestData holds at most this many); the rest are counted. */
+export const MAX_LISTED_PRACTICES = 5;
+/** How much of each practice's words a digest shows, so five stay well inside the message's text limit. */
+const PRACTICE_WHAT_MAX = 280;
+const PRACTICE_WHY_MAX = 200;
 /** Service points listed in full; the rest are counted. */
 export const MAX_LISTED_POINTS = 8;
 const NAME_MAX = 40;
@@ -262,6 +269,52 @@ function servicePointBlocks(data: DigestData): KnownBlock[] {
   ];
 }
 
+/**
+ * "Best practices shared this week": each with its author's mention and their words as literal
+ * rich text (never mrkdwn), cut to a length; the ones not listed are counted.
+ */
+function practiceBlocks(data: DigestData): KnownBlock[] {
+  const { listed, total } = data.practices;
+  if (total === 0) return [];
+  const shown = listed.slice(0, MAX_LISTED_PRACTICES);
+  const rest = total - shown.length;
+  return [
+    { type: 'divider' },
+    richText(
+      paragraph(
+        bold('Best practices shared this week'),
+        text(': what staff do well, in their own words, shared with their name by their choice'),
+      ),
+      ...shown.flatMap((practice) => [
+        paragraph(
+          user(practice.authorUserId),
+          text(` (${truncate(practice.unit, NAME_MAX)}), on `),
+          bold(truncate(practice.service, 75)),
+          text(':'),
+        ),
+        quoted(truncate(practice.whatYouDo, PRACTICE_WHAT_MAX)),
+        paragraph(italic('Why it works: '), text(truncate(practice.whyItWorks, PRACTICE_WHY_MAX))),
+      ]),
+      rest > 0 &&
+        paragraph(italic(`…and ${plural(rest, 'more practice')} shared this week, not listed here.`)),
+    ),
+  ];
+}
+
+function practiceTextLines(data: DigestData): string[] {
+  const { listed, total } = data.practices;
+  if (total === 0) return [];
+  const lines = ['', 'Best practices shared this week:'];
+  for (const practice of listed)
+    lines.push(
+      `  ${practice.authorUserId} (${truncate(forTerminal(practice.unit), NAME_MAX)}), on ${truncate(forTerminal(practice.service), 75)}:`,
+      `    ${truncate(forTerminal(practice.whatYouDo), PRACTICE_WHAT_MAX)}`,
+      `    Why it works: ${truncate(forTerminal(practice.whyItWorks), PRACTICE_WHY_MAX)}`,
+    );
+  if (total > listed.length) lines.push(`  (…and ${plural(total - listed.length, 'more practice')})`);
+  return lines;
+}
+
 function servicePointTextLines(data: DigestData): string[] {
   if (!hasServicePoints(data)) return [];
   const lines = ['', 'At the service points (walk-up patrons), worst gap first:'];
@@ -311,7 +364,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
   const { headline, committee } = data;
   const min = committee.minGroupSize;
   const noRounds = headline.rounds === 0 && headline.roundsLeftOut === 0;
-  if (noRounds && !hasServicePoints(data)) {
+  if (noRounds && !hasServicePoints(data) && data.practices.total === 0) {
     const line = emptyWeekLine(data);
     return {
       text: fallback,
@@ -372,6 +425,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
   }
 
   blocks.push(...servicePointBlocks(data));
+  blocks.push(...practiceBlocks(data));
   blocks.push({ type: 'divider' });
   blocks.push(
     richText(paragraph(bold('Follow-ups')), bulleted(followUpLines(data).map((line) => [text(line)]))),
@@ -409,7 +463,7 @@ export function renderDigestText(data: DigestData): string {
     '',
   ];
   const noRounds = headline.rounds === 0 && headline.roundsLeftOut === 0;
-  if (noRounds && !hasServicePoints(data)) {
+  if (noRounds && !hasServicePoints(data) && data.practices.total === 0) {
     lines.push(emptyWeekLine(data).replace(/\*/g, ''));
     return `${lines.join('\n')}\n`;
   }
@@ -439,6 +493,7 @@ export function renderDigestText(data: DigestData): string {
     }
   }
   lines.push(...servicePointTextLines(data));
+  lines.push(...practiceTextLines(data));
   lines.push('', 'Follow-ups:', ...followUpLines(data).map((line) => `  • ${line}`));
   return `${lines.join('\n')}\n`;
 }

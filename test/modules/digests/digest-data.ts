@@ -101,6 +101,7 @@ export function sampleDigest(
       pointsWithoutAnswers: options.servicePoints ? 1 : 0,
       spamLeftOut: options.servicePoints ? 3 : 0,
     },
+    practices: { total: 0, listed: [] },
     followUps: {
       awaitingCustomer: 4,
       expiredThisWeek: 2,
