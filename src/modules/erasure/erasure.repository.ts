@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import {
   actionPlans,
+  bestPractices,
   committees,
   erasures,
   personSettings,
@@ -401,6 +402,16 @@ export function createErasureRepository({ db }: { db: Database }) {
           changes.add(
             'service_points',
             added.map((row) => row.id),
+          );
+
+          // Their best practices are their own words under their name: nothing of them can stay.
+          const practices = await tx
+            .delete(bestPractices)
+            .where(eq(bestPractices.authorUserId, userId))
+            .returning({ id: bestPractices.id });
+          changes.add(
+            'best_practices',
+            practices.map((row) => row.id),
           );
 
           const cached = await tx
