@@ -4,6 +4,7 @@ import { fixedClock } from '../../../src/lib/clock.js';
 import { buildDigest } from '../../../src/modules/digests/digests.build.js';
 import { createDigestsRepository } from '../../../src/modules/digests/digests.repository.js';
 import { buildDigestMessage, renderDigestText } from '../../../src/modules/digests/digests.views.js';
+import { createErasureRepository } from '../../../src/modules/erasure/erasure.repository.js';
 import { createPracticesRepository } from '../../../src/modules/practices/practices.repository.js';
 import {
   HOME_PRACTICE_LIMIT,
@@ -230,5 +231,36 @@ describeEachDatabase('best practices', (getDb) => {
     const message = buildDigestMessage(data);
     expectWithinBlockKitLimits('message', message);
     expect(JSON.stringify(message.blocks)).toContain('…and 25 more practices shared this week');
+  });
+});
+
+describeEachDatabase('best practices and retention', (getDb) => {
+  const db = () => getDb().handle.db;
+
+  it('erases the practices shared before the retention cutoff, and keeps the later ones', async () => {
+    const clock = fixedClock(NOW);
+    const practices = createPracticesRepository({ db: db() });
+    const deps = { practices, clock, homes: { changed: () => undefined } };
+    clock.set(new Date(Date.parse(NOW) - 800 * DAY));
+    await sharePractice(deps, {
+      userId: AUTHOR,
+      sourceViewId: 'VOLD',
+      draft: draft({ whatYouDo: 'Old words' }),
+    });
+    clock.set(NOW);
+    await sharePractice(deps, {
+      userId: AUTHOR,
+      sourceViewId: 'VNEW',
+      draft: draft({ whatYouDo: 'New words' }),
+    });
+    const cutoff = new Date(Date.parse(NOW) - 730 * DAY);
+    const run = await createErasureRepository({ db: db() }).eraseBefore({
+      roundsFrom: null,
+      roundsBefore: cutoff,
+      cutoff,
+      now: clock.now(),
+    });
+    expect(run.changed.best_practices).toBe(1);
+    expect((await db().select().from(bestPractices)).map((row) => row.whatYouDo)).toEqual(['New words']);
   });
 });
