@@ -270,14 +270,53 @@ function servicePointBlocks(data: DigestData): KnownBlock[] {
 }
 
 /**
- * "Best practices shared this week": each with its author's mention and their words as literal
- * rich text (never mrkdwn), cut to a length; the ones not listed are counted.
+ * Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
+ * (`msg_blocks_too_long`); the practices take what the rest of the digest leaves under this.
  */
-function practiceBlocks(data: DigestData): KnownBlock[] {
+const MESSAGE_TEXT_BUDGET = 11_500;
+/** Room kept for the section's title and its count of practices not listed. */
+const PRACTICE_SECTION_OVERHEAD = 250;
+
+/** Characters of text in blocks, counted as Slack counts them: every `text` string, at any depth. */
+function textIn(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + textIn(item), 0);
+  if (typeof node !== 'object' || node === null) return 0;
+  let sum = 0;
+  for (const [key, value] of Object.entries(node))
+    sum += key === 'text' && typeof value === 'string' ? Array.from(value).length : textIn(value);
+  return sum;
+}
+
+/**
+ * "Best practices shared this week": each with its author's mention and their words as literal
+ * rich text (never mrkdwn), cut to a length, as many as fit in `budget` characters (at most
+ * MAX_LISTED_PRACTICES); the ones not listed are counted.
+ */
+function practiceBlocks(data: DigestData, budget: number): KnownBlock[] {
   const { listed, total } = data.practices;
   if (total === 0) return [];
-  const shown = listed.slice(0, MAX_LISTED_PRACTICES);
-  const rest = total - shown.length;
+  let left = budget - PRACTICE_SECTION_OVERHEAD;
+  const lines: RichTextBlock['elements'] = [];
+  let shown = 0;
+  for (const practice of listed.slice(0, MAX_LISTED_PRACTICES)) {
+    const parts = [
+      paragraph(
+        user(practice.authorUserId),
+        text(` (${truncate(practice.unit, NAME_MAX)}), on `),
+        bold(truncate(practice.service, 75)),
+        text(':'),
+      ),
+      quoted(truncate(practice.whatYouDo, PRACTICE_WHAT_MAX)),
+      paragraph(italic('Why it works: '), text(truncate(practice.whyItWorks, PRACTICE_WHY_MAX))),
+    ];
+    const size = textIn(parts);
+    if (size > left) break;
+    left -= size;
+    lines.push(...parts);
+    shown++;
+  }
+  const rest = total - shown;
+  const full = shown === 0 ? ' (this digest is full)' : '';
   return [
     { type: 'divider' },
     richText(
@@ -285,18 +324,9 @@ function practiceBlocks(data: DigestData): KnownBlock[] {
         bold('Best practices shared this week'),
         text(': what staff do well, in their own words, shared with their name by their choice'),
       ),
-      ...shown.flatMap((practice) => [
-        paragraph(
-          user(practice.authorUserId),
-          text(` (${truncate(practice.unit, NAME_MAX)}), on `),
-          bold(truncate(practice.service, 75)),
-          text(':'),
-        ),
-        quoted(truncate(practice.whatYouDo, PRACTICE_WHAT_MAX)),
-        paragraph(italic('Why it works: '), text(truncate(practice.whyItWorks, PRACTICE_WHY_MAX))),
-      ]),
+      ...lines,
       rest > 0 &&
-        paragraph(italic(`…and ${plural(rest, 'more practice')} shared this week, not listed here.`)),
+        paragraph(italic(`…and ${plural(rest, 'more practice')} shared this week, not listed here${full}.`)),
     ),
   ];
 }
@@ -425,13 +455,12 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
   }
 
   blocks.push(...servicePointBlocks(data));
-  blocks.push(...practiceBlocks(data));
-  blocks.push({ type: 'divider' });
-  blocks.push(
+  const tail: KnownBlock[] = [
+    { type: 'divider' },
     richText(paragraph(bold('Follow-ups')), bulleted(followUpLines(data).map((line) => [text(line)]))),
-  );
+  ];
   const threshold = thresholdWords(min);
-  blocks.push({
+  tail.push({
     type: 'context',
     elements: [
       mrkdwn(
@@ -441,6 +470,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
       ),
     ],
   });
+  blocks.push(...practiceBlocks(data, MESSAGE_TEXT_BUDGET - textIn(blocks) - textIn(tail)), ...tail);
   return { text: fallback, blocks };
 }
 
