@@ -115,6 +115,17 @@ describeEachDatabase('best practices end to end', (getDb) => {
       },
     });
     expect(await db().select().from(bestPractices)).toEqual([]);
+    // The form was sealed for its author: submitted by anyone else, it is refused and stores nothing.
+    const someoneElse = await walk().submit(
+      COLLEAGUE,
+      view,
+      practiceState({ whatYouDo: 'Not mine', whyItWorks: WHY, service: 'Loans', unit: 'Reference' }),
+    );
+    expect(JSON.parse(someoneElse.body)).toEqual({
+      response_action: 'errors',
+      errors: { [PRACTICE_MODAL.blocks.whatYouDo]: PRACTICE_WORDS.practice_form_out_of_date },
+    });
+    expect(await db().select().from(bestPractices)).toEqual([]);
 
     expect((await share(view)).body).toBe('');
     expect((await share(view)).body).toBe('');

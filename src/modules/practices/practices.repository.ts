@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { type BestPractice, bestPractices, staffProfiles } from '../../db/schema.js';
 
@@ -102,10 +102,20 @@ export function createPracticesRepository({ db }: { db: Database }) {
       return row.author === authorUserId ? 'already_withdrawn' : 'not_yours';
     },
 
-    /** A unit's practices shared since `since`, not withdrawn, newest first, cut and counted. */
-    async recentInUnit(unit: string, since: Date, limit: number): Promise<ListedPractices> {
+    /**
+     * A unit's practices shared since `since`, and the viewer's own in any unit (so they can always
+     * withdraw them), not withdrawn, newest first, cut and counted.
+     */
+    async recentForHome(
+      { unit, viewerId }: { unit: string; viewerId: string },
+      since: Date,
+      limit: number,
+    ): Promise<ListedPractices> {
       const where = and(
-        sql`lower(${bestPractices.unit}) = ${unit.toLowerCase()}`,
+        or(
+          sql`lower(${bestPractices.unit}) = ${unit.toLowerCase()}`,
+          eq(bestPractices.authorUserId, viewerId),
+        ),
         gte(bestPractices.createdAt, since),
         isNull(bestPractices.withdrawnAt),
       );

@@ -116,7 +116,8 @@ export async function withdrawPractice(
 }
 
 /**
- * A person's Home's practices: their unit's, of the last HOME_PRACTICE_DAYS, newest first. Null
+ * A person's Home's practices: their unit's (and their own, whatever unit they gave), of the last
+ * HOME_PRACTICE_DAYS, newest first. Null
  * when the app does not know their unit yet (no round and no practice of theirs).
  */
 export async function practicesForHome(
@@ -126,7 +127,10 @@ export async function practicesForHome(
   const unit = await deps.practices.unitOf(userId);
   if (!unit) return null;
   const since = new Date(now.getTime() - HOME_PRACTICE_DAYS * DAY_MS);
-  return { unit, practices: await deps.practices.recentInUnit(unit, since, HOME_PRACTICE_LIMIT) };
+  return {
+    unit,
+    practices: await deps.practices.recentForHome({ unit, viewerId: userId }, since, HOME_PRACTICE_LIMIT),
+  };
 }
 
 /** One digest week's practices in a committee's scope (all units when it names none). */

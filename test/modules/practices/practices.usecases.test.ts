@@ -153,6 +153,15 @@ describeEachDatabase('best practices', (getDb) => {
     expect(home?.practices.items.map((p) => p.whatYouDo)).toEqual(
       [1, 10, 20, 30, 40].slice(0, HOME_PRACTICE_LIMIT).map((d) => `Practice ${d} days ago`),
     );
+    // The author sees their own, shared for another unit, so they can withdraw it; others there do not.
+    const own = await practicesForHome(deps(), { userId: 'UCIRC', now: clock.now() });
+    expect(own?.unit).toBe('Circulation');
+    await db().insert(staffProfiles).values({ userId: 'UMOVED', unit: 'Reference' });
+    await share('UMOVED', 'VMOVED', { unit: 'Archives', whatYouDo: 'Shared for Archives' });
+    const moved = await practicesForHome(deps(), { userId: 'UMOVED', now: clock.now() });
+    expect(moved?.practices.items[0]?.whatYouDo).toBe('Shared for Archives');
+    expect(moved?.practices.total).toBe(8);
+    expect((await practicesForHome(deps(), { userId: OTHER, now: clock.now() }))?.practices.total).toBe(7);
     // Someone the app knows nothing about has no section.
     expect(await practicesForHome(deps(), { userId: 'UNEW', now: clock.now() })).toBeNull();
   });
