@@ -31,6 +31,11 @@ import { createPeopleRepository, type PeopleRepository } from './modules/people/
 import { planReminderKinds } from './modules/plans/plans.reminders.js';
 import { createPlansRepository, type PlansRepository } from './modules/plans/plans.repository.js';
 import { type PlanDeps, roundPlansOf } from './modules/plans/plans.usecases.js';
+import {
+  createPracticesRepository,
+  type PracticesRepository,
+} from './modules/practices/practices.repository.js';
+import type { PracticeDeps } from './modules/practices/practices.usecases.js';
 import type { ReminderDeps } from './modules/reminders/reminders.deps.js';
 import { createRemindersJob } from './modules/reminders/reminders.job.js';
 import { roundReminderKinds } from './modules/reminders/reminders.kinds.js';
@@ -99,6 +104,7 @@ export interface Repositories {
   erasure: ErasureRepository;
   servicePoints: ServicePointsRepository;
   home: HomeRepository;
+  practices: PracticesRepository;
 }
 
 /** What needs only the database: enough for the CLI's read-only commands and for erasure. */
@@ -112,6 +118,7 @@ export function createRepositories(db: Database): Repositories {
     digests: createDigestsRepository({ db }),
     servicePoints: createServicePointsRepository({ db }),
     home: createHomeRepository({ db }),
+    practices: createPracticesRepository({ db }),
     installation: createInstallationRepository({ db }),
     erasure: createErasureRepository({ db }),
   };
@@ -284,6 +291,7 @@ export function createDependencies({
     const digests: DigestDeps = {
       committees: repositories.committees,
       digests: repositories.digests,
+      practices: repositories.practices,
       messenger,
       directory,
       logger,
@@ -319,6 +327,7 @@ export function createDependencies({
 
   const homeDeps: HomePublishDeps = {
     home: repositories.home,
+    practices: repositories.practices,
     clock,
     managers: interactive.plans.managers,
     administrators: createCommitteeAccess(interactive.client),
@@ -353,6 +362,7 @@ export function createDependencies({
     committeeDeps: {
       committees: repositories.committees,
       digests: repositories.digests,
+      practices: repositories.practices,
       adminUserIds: config.ADMIN_USER_IDS,
       libraryTimeZone: config.LIBRARY_TIME_ZONE,
       access: createCommitteeAccess(interactive.client),
@@ -372,6 +382,12 @@ export function createDependencies({
     },
     installation,
     departures: { people: repositories.people, clock },
+    practiceDeps: {
+      practices: repositories.practices,
+      rounds: repositories.rounds,
+      clock,
+      homes: homeRefresh,
+    } satisfies PracticeDeps,
     home: {
       opened: (event) =>
         homeOpened({ home: repositories.home, clock, publishNow: homePublishing.now }, event),

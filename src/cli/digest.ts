@@ -62,10 +62,11 @@ export function registerDigestCommands(
     .option('--json', 'print the digest as data (JSON) instead of text')
     .option('--chart <file>', 'also write its chart to this PNG file')
     .action(async (options: { channel: string; week?: string; json?: boolean; chart?: string }) => {
-      await withRepositories(async ({ committees, digests }) => {
+      await withRepositories(async ({ committees, digests, practices }) => {
         const deps = {
           committees,
           digests,
+          practices,
           clock: systemClock,
           libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
         };

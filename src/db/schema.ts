@@ -532,3 +532,33 @@ export const walkUpAnswers = pgTable(
 
 export type ServicePoint = typeof servicePoints.$inferSelect;
 export type WalkUpAnswer = typeof walkUpAnswers.$inferSelect;
+
+/**
+ * What a staff member does well and thinks others should know (the handbook's step 3), in their own
+ * words, shared by their choice. The unit is the author's at the time, so a later move of unit does
+ * not move what they shared. Withdrawn ones stay as rows until erased, shown nowhere.
+ */
+export const bestPractices = pgTable(
+  'best_practices',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    authorUserId: text('author_user_id').notNull(),
+    unit: text('unit').notNull(),
+    service: text('service').notNull(),
+    whatYouDo: text('what_you_do').notNull(),
+    whyItWorks: text('why_it_works').notNull(),
+    /** The modal's view id: the same form submitted twice stores one practice. */
+    sourceViewId: text('source_view_id').notNull(),
+    createdAt: createdAt(),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    uniqueIndex('best_practices_source_view_id_key').on(table.sourceViewId),
+    // The Home's "recent in your unit" and the digest's week, units compared case-insensitively.
+    index('best_practices_unit_created_idx').on(sql`lower(${table.unit})`, table.createdAt),
+    index('best_practices_author_idx').on(table.authorUserId),
+    check('best_practices_unit_not_blank', sql`length(trim(${table.unit})) > 0`),
+  ],
+);
+
+export type BestPractice = typeof bestPractices.$inferSelect;

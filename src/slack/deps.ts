@@ -8,6 +8,7 @@ import type { Messenger } from '../modules/messaging/messaging.port.js';
 import type { DepartureDeps } from '../modules/people/people.departures.js';
 import type { PeopleDirectory } from '../modules/people/people.directory.js';
 import type { PlanDeps } from '../modules/plans/plans.usecases.js';
+import type { PracticeDeps } from '../modules/practices/practices.usecases.js';
 import type { ReminderDeps } from '../modules/reminders/reminders.deps.js';
 import type { PatronLinkSettings } from '../modules/rounds/rounds.link-tokens.js';
 import type { RoundPlans } from '../modules/rounds/rounds.port.js';
@@ -43,6 +44,8 @@ export interface ListenerDeps {
   installation: Installation;
   /** People leaving the workspace (the Events API's user_change): their pending reminders stop. */
   departures: DepartureDeps;
+  /** Best practices: the form, its submission, withdrawal from the Home tab. */
+  practiceDeps: PracticeDeps;
   /** The Home tab: published when opened, and republished (coalesced) after changes. */
   home: {
     opened(event: { eventId: string; userId: string; tab: string | undefined }): Promise<HomeOpened>;

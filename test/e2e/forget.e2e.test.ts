@@ -22,6 +22,7 @@ import {
   committeeState,
   noteState,
   planState,
+  practiceState,
   responseState,
   roundFormState,
   walkThrough,
@@ -72,6 +73,9 @@ const TYPED = {
   successMeasure: marker('t-measure'),
   noteAsManager: marker('t-note-as-manager'),
   closeAsManager: marker('t-close-as-manager'),
+  practiceWhat: marker('t-practice-what'),
+  practiceWhy: marker('t-practice-why'),
+  practiceService: marker('t-practice-service'),
 };
 const RECORDED = answersBy('t-recorded'); // the outside customer's answers, typed by the target
 const AS_CUSTOMER = answersBy('t-as-customer'); // the target's own answers to a colleague
@@ -251,6 +255,24 @@ describeEachDatabase('people forget', (getDb) => {
     expect(muted.status).toBe(200);
     await walk.settled();
 
+    // A best practice they shared, from the Home tab's button.
+    const practice = await walk.openPracticeModal(TARGET);
+    expect(
+      (
+        await walk.submit(
+          TARGET,
+          practice,
+          practiceState({
+            whatYouDo: TYPED.practiceWhat,
+            whyItWorks: TYPED.practiceWhy,
+            service: TYPED.practiceService,
+            unit: 'Reference',
+          }),
+        )
+      ).body,
+    ).toBe('');
+    await walk.settled();
+
     // Two colleagues' rounds in the same unit and week, so the week's figures are shown.
     for (const staff of ['UCOLLEAGUE1', 'UCOLLEAGUE2'])
       await seedRound(db(), {
@@ -325,6 +347,8 @@ describeEachDatabase('people forget', (getDb) => {
       `slack_users: ${TARGET}`,
       `slack_users: ${TARGET_NAME}`,
       `service_points: ${TARGET}`,
+      `best_practices: ${TARGET}`,
+      `best_practices: ${TYPED.practiceWhat}`,
       `rounds: ${TARGET_NAME}`,
       `round_responses: ${RECORDED.needFromMe}`,
       `action_plans: ${TYPED.closeAsManager}`,
@@ -367,6 +391,7 @@ describeEachDatabase('people forget', (getDb) => {
       person_settings: 1,
       slack_users: 1,
       service_points: 2,
+      best_practices: 1,
     });
     const audit = await db().select().from(erasures);
     expect(audit).toEqual([

@@ -1,6 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { actionPlans, personSettings, reminders, rounds, slackEvents } from '../../src/db/schema.js';
+import {
+  actionPlans,
+  bestPractices,
+  personSettings,
+  reminders,
+  rounds,
+  slackEvents,
+} from '../../src/db/schema.js';
 import { HOME_ACTIONS } from '../../src/modules/home/home.views.js';
 import { REMINDER_ACTIONS } from '../../src/modules/reminders/reminders.views.js';
 import { ROUND_ACTIONS } from '../../src/modules/rounds/rounds.views.js';
@@ -320,6 +327,20 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
         createdAt: daysAgo(1),
         service: `Service ${i % 40}`,
       });
+    // Twenty best practices of the unit, half of them theirs (each with its Withdraw button).
+    await db()
+      .insert(bestPractices)
+      .values(
+        Array.from({ length: 20 }, (_, i) => ({
+          authorUserId: i % 2 === 0 ? STAFF : `UPEER${i}`,
+          unit: 'Reference',
+          service: `Service ${i}`,
+          whatYouDo: 'w'.repeat(1500),
+          whyItWorks: 'y'.repeat(1500),
+          sourceViewId: `VPRACTICE${i}`,
+          createdAt: daysAgo(1 + i),
+        })),
+      );
     for (let i = 0; i < 25; i++)
       await seedRound(db(), {
         staffUserId: `UOTHER${i}`,
@@ -335,6 +356,7 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
     const text = homeText(home);
     expect(text).toContain('And 20 more open rounds');
     expect(text).toContain('And 15 more requests');
+    expect(text).toContain('And 15 more practices');
     expect(text).toContain('by month');
   });
 });

@@ -3,6 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { roundResponses, rounds } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
+import { PRACTICE_ACTIONS } from '../../src/modules/practices/practices.views.js';
 import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { WEB_API_SCOPES } from '../../src/slack/scopes.js';
 import { startTestApp, TEST_BOT_TOKEN, type TestApp } from '../helpers/app-harness.js';
@@ -245,6 +246,8 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
     const shown = JSON.stringify(result.args.blocks);
     expect(shown).toContain('-4');
     expect(shown).toContain('Blind spot');
+    // Not a hidden strength: no invitation to share a best practice.
+    expect(shown).not.toContain(PRACTICE_ACTIONS.share);
     expect(shown).toContain('Articles from other libraries.');
     // Typed text cannot mention the channel: it is shown as typed, in rich text, never as mrkdwn.
     const texts = slackTexts(result.args);
@@ -331,6 +334,16 @@ describeEachDatabase('/rate-service end to end', (getDb) => {
       (c) => c.args.channel === STAFF && String(c.args.text).includes('10/10'),
     );
     expect(JSON.stringify(result.args.blocks)).toContain('Hidden strength');
+    // A hidden strength: the staff member is invited to share what works, with the round's button.
+    expectWithinBlockKitLimits('message', result.args);
+    const invitation = (
+      result.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]
+    )
+      .filter((block) => block.type === 'actions')
+      .flatMap((block) => block.elements ?? [])
+      .filter((element) => element.action_id === PRACTICE_ACTIONS.share);
+    expect(invitation.map((element) => element.value)).toEqual([String(stored?.roundId)]);
+    expect(JSON.stringify(result.args.blocks)).toContain('What are you doing well');
   });
 
   it('refuses anyone but the named customer with a clear message, and writes nothing', async () => {

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { rowsOf } from '../../src/db/client.js';
 import {
   actionPlans,
+  bestPractices,
   committees,
   planNotes,
   planSteps,
@@ -28,6 +29,7 @@ import {
   committeeState,
   noteState,
   planState,
+  practiceState,
   responseState,
   roundFormState,
   walkThrough,
@@ -153,6 +155,29 @@ describeEachDatabase('control characters in every text field', (getDb) => {
       concentrateOn: cleanParagraph('concentrate'),
       noLongerNeed: cleanParagraph('no longer'),
       additionalComments: cleanParagraph('comments'),
+    });
+
+    // A best practice: what they do, why it works, the service, the unit.
+    await accepted(
+      walk.openPracticeModal(STAFF).then((view) =>
+        walk.submit(
+          STAFF,
+          view,
+          practiceState({
+            whatYouDo: hostile('call back'),
+            whyItWorks: hostile('no waiting'),
+            service: hostile('Loans'),
+            unit: hostile('Reference'),
+          }),
+        ),
+      ),
+    );
+    const [practice] = await db().select().from(bestPractices);
+    expect(practice).toMatchObject({
+      whatYouDo: cleanParagraph('call back'),
+      whyItWorks: cleanParagraph('no waiting'),
+      service: cleanLine('Loans'),
+      unit: cleanLine('Reference'),
     });
 
     // The action plan: its four prompts, then a note, then the closing note.

@@ -10,6 +10,7 @@ import {
   PLAN_MODAL,
   PLAN_OPEN_MODAL,
 } from '../../src/modules/plans/plans.views.js';
+import { PRACTICE_ACTIONS, PRACTICE_MODAL } from '../../src/modules/practices/practices.views.js';
 import { REMINDER_ACTIONS } from '../../src/modules/reminders/reminders.views.js';
 import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
@@ -166,6 +167,11 @@ const FIELDS: Record<string, Field[]> = {
       valid: fc.constantFrom('improved', 'no_change', 'worse'),
     },
     { block: CLOSE_MODAL.blocks.note, kind: 'text', valid: fc.constantFrom('Better.') },
+  ],
+  [PRACTICE_MODAL.callbackId]: [
+    ...Object.values(PRACTICE_MODAL.blocks).map(
+      (block): Field => ({ block, kind: 'text', valid: fc.constantFrom('Something we do well.') }),
+    ),
   ],
   [COMMITTEE_MODAL.callbackId]: [
     { block: c.scope, kind: 'radio', valid: fc.constantFrom('all', 'units') },
@@ -368,6 +374,27 @@ function killers(callbackId: string, ids: Ids): fc.Arbitrary<Killed> {
         }),
       );
     }
+    case PRACTICE_MODAL.callbackId: {
+      // Sealed for the submitter, so only an empty or too long field refuses it; or a seal not theirs.
+      const b = PRACTICE_MODAL.blocks;
+      const typed = (block: string, values: string[]) =>
+        fc.constantFrom(...values).map((v) => value(block, { type: 'plain_text_input', value: v }));
+      const empty = ['', '   ', '\n'];
+      return fc.oneof(
+        fc.record({ user: anyone, metadata: tamperedMetadata, overrides: fc.constant({}) }),
+        fc.record({ user: anyone, metadata: foreignSeal({ v: 1 }), overrides: fc.constant({}) }),
+        fc.record({
+          user: anyone,
+          metadata: fc.constant(sealed({ v: 1 })),
+          overrides: fc.oneof(
+            typed(b.whatYouDo, [...empty, 'w'.repeat(1_501), '📚'.repeat(1_501)]),
+            typed(b.whyItWorks, [...empty, 'y'.repeat(1_501)]),
+            typed(b.service, [...empty, 's'.repeat(76)]),
+            typed(b.unit, [...empty, 'u'.repeat(61)]),
+          ),
+        }),
+      );
+    }
     case NOTE_MODAL.callbackId:
     case CLOSE_MODAL.callbackId: {
       const field =
@@ -511,6 +538,7 @@ function actionArbitrary(ids: Ids, responseUrl: string) {
     ...Object.values(ROUND_ACTIONS),
     ...Object.values(REMINDER_ACTIONS),
     ...Object.values(PLAN_ACTIONS),
+    ...Object.values(PRACTICE_ACTIONS),
   ];
   const someonesIds = [ids.roundA, ids.roundB, ids.roundC, ids.planP, ids.planQ].map(String);
   return (

@@ -11,6 +11,7 @@ import {
   PLAN_MODAL,
   PLAN_OPEN_MODAL,
 } from '../../src/modules/plans/plans.views.js';
+import { PRACTICE_ACTIONS, PRACTICE_MODAL } from '../../src/modules/practices/practices.views.js';
 import { RESPONSE_MODAL, ROUND_ACTIONS, ROUND_MODAL } from '../../src/modules/rounds/rounds.views.js';
 import type { TestApp } from './app-harness.js';
 import {
@@ -126,6 +127,23 @@ export const closeState = (note: string): StateValues =>
     [CLOSE_MODAL.blocks.outcome]: radio('improved'),
     [CLOSE_MODAL.blocks.note]: plainInput(note),
   });
+
+export interface PracticeForm {
+  whatYouDo: string;
+  whyItWorks: string;
+  service: string;
+  unit: string;
+}
+
+export function practiceState(form: PracticeForm): StateValues {
+  const ids = PRACTICE_MODAL.blocks;
+  return stateOf(PRACTICE_MODAL.actionId, {
+    [ids.whatYouDo]: plainInput(form.whatYouDo),
+    [ids.whyItWorks]: plainInput(form.whyItWorks),
+    [ids.service]: plainInput(form.service),
+    [ids.unit]: plainInput(form.unit),
+  });
+}
 
 export function committeeState(form: { units: string; timeZone?: string }): StateValues {
   const ids = COMMITTEE_MODAL.blocks;
@@ -261,6 +279,12 @@ export function walkThrough(app: TestApp, standIn: SlackStandIn, db: () => Datab
       const mark = standIn.calls.length;
       expect((await command('/service-digest', adminId, 'subscribe', channelId)).status).toBe(200);
       return openedAfter(mark, COMMITTEE_MODAL.callbackId);
+    },
+    /** "Share a best practice", pressed on the Home tab (or, with a round id, on its result). */
+    async openPracticeModal(userId: string, value = 'home'): Promise<OpenedView> {
+      const mark = standIn.calls.length;
+      expect((await click(userId, PRACTICE_ACTIONS.share, value)).status).toBe(200);
+      return openedAfter(mark, PRACTICE_MODAL.callbackId);
     },
     /** Waits until the app has finished everything it acknowledged (messages after the ack included). */
     async settled(): Promise<void> {

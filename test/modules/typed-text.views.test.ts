@@ -18,6 +18,13 @@ import {
   buildSharedAnswersMessage,
 } from '../../src/modules/plans/plans.views.js';
 import {
+  buildPracticeModal,
+  practiceBlocks,
+  SHOWN_WHAT,
+  SHOWN_WHY,
+} from '../../src/modules/practices/practices.views.js';
+import { PRACTICE_LIMITS } from '../../src/modules/practices/practices.words.js';
+import {
   buildCustomerNudgeMessage,
   buildInterviewDueMessage,
   buildRoundExpiredMessage,
@@ -460,6 +467,68 @@ const cases: Case[] = [
         name: typed(`point${i}`),
         unit: i === 0 ? typed('pointUnit0') : point.unit,
       }));
+      return buildDigestMessage(data);
+    },
+  },
+  {
+    name: 'the best practice form, prefilled with the unit and the round’s service',
+    surface: 'modal',
+    fields: { service: { cut: PRACTICE_LIMITS.service }, unit: { cut: PRACTICE_LIMITS.unit } },
+    build: (typed) => buildPracticeModal({ unit: typed('unit'), service: typed('service'), roundId: 42 }),
+  },
+  {
+    name: 'the Home’s best practices, one of them the viewer’s own',
+    surface: 'home',
+    fields: {
+      unit: { cut: 60 },
+      service: { cut: PRACTICE_LIMITS.service },
+      what: { cut: SHOWN_WHAT },
+      why: { cut: SHOWN_WHY },
+    },
+    build: (typed) => {
+      const practice = {
+        id: 3,
+        authorUserId: 'USTAFF',
+        unit: typed('unit'),
+        service: typed('service'),
+        whatYouDo: typed('what'),
+        whyItWorks: typed('why'),
+        sourceViewId: 'V9',
+        createdAt: new Date('2026-11-20T10:00:00Z'),
+        withdrawnAt: null,
+      };
+      return {
+        type: 'home',
+        blocks: practiceBlocks(
+          {
+            unit: typed('unit'),
+            practices: { items: [practice, { ...practice, id: 4, authorUserId: 'UOTHER' }], total: 3 },
+          },
+          'USTAFF',
+        ),
+      };
+    },
+  },
+  {
+    name: 'the digest, with the week’s best practices',
+    surface: 'message',
+    fields: { unit: { cut: NAME_MAX }, service: { cut: 75 }, what: { cut: 280 }, why: { cut: 200 } },
+    build: (typed) => {
+      const data = sampleDigest({ units: 2 });
+      data.practices = {
+        total: 9,
+        listed: [
+          {
+            id: 1,
+            authorUserId: 'USTAFF',
+            unit: typed('unit'),
+            service: typed('service'),
+            whatYouDo: typed('what'),
+            whyItWorks: typed('why'),
+            sharedAt: '2026-11-18T10:00:00.000Z',
+          },
+        ],
+      };
       return buildDigestMessage(data);
     },
   },

@@ -1,4 +1,5 @@
 import type { DigestsRepository } from '../digests/digests.repository.js';
+import type { PracticesRepository } from '../practices/practices.repository.js';
 import type { CommitteesRepository } from './committees.repository.js';
 import type { CommitteeAccess } from './committees.usecases.js';
 
@@ -6,6 +7,8 @@ import type { CommitteeAccess } from './committees.usecases.js';
 export interface CommitteeCommandDeps {
   committees: CommitteesRepository;
   digests: DigestsRepository;
+  /** Best practices, which a digest's preview lists as its post would. */
+  practices: PracticesRepository;
   /** People allowed to administer committees besides workspace admins and owners (ADMIN_USER_IDS). */
   adminUserIds: readonly string[];
   /** LIBRARY_TIME_ZONE: the weeks every digest's figures are for. */

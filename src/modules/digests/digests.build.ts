@@ -1,6 +1,8 @@
 import type { Committee } from '../../db/schema.js';
 import { round1 } from '../../lib/averages.js';
 import type { Clock } from '../../lib/clock.js';
+import type { PracticesRepository } from '../practices/practices.repository.js';
+import { practicesForDigest } from '../practices/practices.usecases.js';
 import { classifyGap } from '../rounds/rounds.gap.js';
 import { passingAtoms, publishablePeople } from './digests.privacy.js';
 import type { Atom, DigestsRepository, Scope } from './digests.repository.js';
@@ -38,7 +40,9 @@ export interface TrendPoint {
 /**
  * A committee's digest for one week, as plain data (JSON-safe): what every renderer works from, and
  * what `digest show --json` prints. Every figure in it is a sum of whole atoms that pass the
- * committee's threshold (digests.privacy.ts); it holds no customer and no free text.
+ * committee's threshold (digests.privacy.ts); it holds no customer and no customer's words. The
+ * one free text in it is the best practices' (`practices`): their authors' own words, shared with
+ * their name by their choice.
  */
 export interface DigestData {
   committee: {
@@ -78,6 +82,12 @@ export interface DigestData {
    * enough answers this week (digests.service-points.ts). Scores only: never a patron's words.
    */
   servicePoints: ServicePointsSection;
+  /**
+   * Best practices shared during this week by staff in the committee's scope, oldest first, not
+   * withdrawn: each is in the digest of the week it was shared in, once. `total` counts them all;
+   * `listed` holds the first few.
+   */
+  practices: { total: number; listed: DigestPractice[] };
   followUps: {
     awaitingCustomer: number;
     expiredThisWeek: number;
@@ -91,6 +101,17 @@ export interface DigestData {
       byUnit: { unit: string; open: number; improved: number }[];
     };
   };
+}
+
+/** A best practice as the digest lists it: its author's name is their mention. */
+export interface DigestPractice {
+  id: number;
+  authorUserId: string;
+  unit: string;
+  service: string;
+  whatYouDo: string;
+  whyItWorks: string;
+  sharedAt: string;
 }
 
 /** The light of an average gap: rounded to a whole point (half away from zero), then judged like one round's gap. */
@@ -158,12 +179,15 @@ function planSummary(
  */
 export async function buildDigest({
   digests,
+  practices,
   committee,
   week,
   clock,
   libraryTimeZone,
 }: {
   digests: DigestsRepository;
+  /** The week's best practices; without it (figure-only tests) the digest lists none. */
+  practices?: Pick<PracticesRepository, 'sharedBetween'> | undefined;
   committee: Committee;
   week: string;
   clock: Clock;
@@ -177,13 +201,16 @@ export async function buildDigest({
   const bounds = [...weeks.map((w) => weekBounds(w, zone).start), weekBounds(week, zone).end];
   const { start, end } = weekBounds(week, zone);
 
-  const [atoms, people, followUps, planRows, pointAtoms, activePointIds] = await Promise.all([
+  const [atoms, people, followUps, planRows, pointAtoms, activePointIds, shared] = await Promise.all([
     digests.weekAtoms(scope, bounds),
     committee.showIndividuals ? digests.personAtoms(scope, start, end) : Promise.resolve(null),
     digests.followUpCounts(scope, start, end),
     digests.planCounts(scope, end),
     digests.servicePointAtoms(scope, bounds),
     digests.activeServicePointIds(scope, end),
+    practices
+      ? practicesForDigest(practices, { units: scope.units, start, end })
+      : Promise.resolve({ items: [], total: 0 }),
   ]);
 
   const perWeek = weeks.map((_, index) =>
@@ -263,6 +290,18 @@ export async function buildDigest({
       ),
       minGroupSize: min,
     }),
+    practices: {
+      total: shared.total,
+      listed: shared.items.map((practice) => ({
+        id: practice.id,
+        authorUserId: practice.authorUserId,
+        unit: practice.unit,
+        service: practice.service,
+        whatYouDo: practice.whatYouDo,
+        whyItWorks: practice.whyItWorks,
+        sharedAt: practice.createdAt.toISOString(),
+      })),
+    },
     followUps: {
       awaitingCustomer: followUps.awaitingCustomer,
       expiredThisWeek: followUps.expired,

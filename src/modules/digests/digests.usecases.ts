@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { CommitteesRepository } from '../committees/committees.repository.js';
 import type { Messenger, PostFailure, PostMetadata } from '../messaging/messaging.port.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
+import type { PracticesRepository } from '../practices/practices.repository.js';
 import { buildDigest, type DigestData } from './digests.build.js';
 import { hasChart, renderDigestChart } from './digests.chart.js';
 import type { DigestsRepository } from './digests.repository.js';
@@ -42,6 +43,8 @@ const NOTIFY_AFTER_ATTEMPTS = 3;
 export interface DigestDeps {
   committees: CommitteesRepository;
   digests: DigestsRepository;
+  /** Best practices, listed in the digest of the week they were shared in. */
+  practices: PracticesRepository;
   messenger: Messenger;
   logger: Logger;
   clock: Clock;
@@ -103,12 +106,13 @@ async function withNames(data: DigestData, directory: PeopleDirectory | undefine
 
 /** A committee's digest for a week: what the scheduled post, the preview and `digest show` all use. */
 export async function buildCommitteeDigest(
-  deps: Pick<DigestDeps, 'digests' | 'clock' | 'directory' | 'libraryTimeZone'>,
+  deps: Pick<DigestDeps, 'digests' | 'practices' | 'clock' | 'directory' | 'libraryTimeZone'>,
   committee: Committee,
   week: string,
 ): Promise<DigestData> {
   const data = await buildDigest({
     digests: deps.digests,
+    practices: deps.practices,
     committee,
     week,
     clock: deps.clock,
@@ -383,7 +387,7 @@ export type Refused = { ok: false; code: DigestCode; values?: DigestValues };
 
 /** `/service-digest preview`: the digest that would go out now (the last finished week), for the caller only. */
 export async function previewDigest(
-  deps: Pick<DigestDeps, 'committees' | 'digests' | 'clock' | 'directory' | 'libraryTimeZone'>,
+  deps: Pick<DigestDeps, 'committees' | 'digests' | 'practices' | 'clock' | 'directory' | 'libraryTimeZone'>,
   channelId: string,
 ): Promise<{ ok: true; data: DigestData } | Refused> {
   const committee = await deps.committees.findActiveByChannel(channelId);

@@ -9,8 +9,10 @@ import {
   type Inline,
   italic,
   paragraph,
+  quoted,
   richText,
   text,
+  user,
 } from '../../lib/rich-text.js';
 import { escapeMrkdwn, truncate } from '../../lib/text.js';
 import { thresholdWords } from '../committees/committees.views.js';
@@ -27,6 +29,11 @@ import type { ServicePointRow } from './digests.service-points.js';
 
 /** Rows listed per section; the rest are counted by light. */
 export const MAX_LISTED_ROWS = 25;
+/** Best practices listed in full (DigestData holds at most this many); the rest are counted. */
+export const MAX_LISTED_PRACTICES = 5;
+/** How much of each practice's words a digest shows, so five stay well inside the message's text limit. */
+const PRACTICE_WHAT_MAX = 280;
+const PRACTICE_WHY_MAX = 200;
 /** Service points listed in full; the rest are counted. */
 export const MAX_LISTED_POINTS = 8;
 const NAME_MAX = 40;
@@ -262,6 +269,82 @@ function servicePointBlocks(data: DigestData): KnownBlock[] {
   ];
 }
 
+/**
+ * Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
+ * (`msg_blocks_too_long`); the practices take what the rest of the digest leaves under this.
+ */
+const MESSAGE_TEXT_BUDGET = 11_500;
+/** Room kept for the section's title and its count of practices not listed. */
+const PRACTICE_SECTION_OVERHEAD = 250;
+
+/** Characters of text in blocks, counted as Slack counts them: every `text` string, at any depth. */
+function textIn(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + textIn(item), 0);
+  if (typeof node !== 'object' || node === null) return 0;
+  let sum = 0;
+  for (const [key, value] of Object.entries(node))
+    sum += key === 'text' && typeof value === 'string' ? Array.from(value).length : textIn(value);
+  return sum;
+}
+
+/**
+ * "Best practices shared this week": each with its author's mention and their words as literal
+ * rich text (never mrkdwn), cut to a length, as many as fit in `budget` characters (at most
+ * MAX_LISTED_PRACTICES); the ones not listed are counted.
+ */
+function practiceBlocks(data: DigestData, budget: number): KnownBlock[] {
+  const { listed, total } = data.practices;
+  if (total === 0) return [];
+  let left = budget - PRACTICE_SECTION_OVERHEAD;
+  const lines: RichTextBlock['elements'] = [];
+  let shown = 0;
+  for (const practice of listed.slice(0, MAX_LISTED_PRACTICES)) {
+    const parts = [
+      paragraph(
+        user(practice.authorUserId),
+        text(` (${truncate(practice.unit, NAME_MAX)}), on `),
+        bold(truncate(practice.service, 75)),
+        text(':'),
+      ),
+      quoted(truncate(practice.whatYouDo, PRACTICE_WHAT_MAX)),
+      paragraph(italic('Why it works: '), text(truncate(practice.whyItWorks, PRACTICE_WHY_MAX))),
+    ];
+    const size = textIn(parts);
+    if (size > left) break;
+    left -= size;
+    lines.push(...parts);
+    shown++;
+  }
+  const rest = total - shown;
+  const full = shown === 0 ? ' (this digest is full)' : '';
+  return [
+    { type: 'divider' },
+    richText(
+      paragraph(
+        bold('Best practices shared this week'),
+        text(': what staff do well, in their own words, shared with their name by their choice'),
+      ),
+      ...lines,
+      rest > 0 &&
+        paragraph(italic(`…and ${plural(rest, 'more practice')} shared this week, not listed here${full}.`)),
+    ),
+  ];
+}
+
+function practiceTextLines(data: DigestData): string[] {
+  const { listed, total } = data.practices;
+  if (total === 0) return [];
+  const lines = ['', 'Best practices shared this week:'];
+  for (const practice of listed)
+    lines.push(
+      `  ${practice.authorUserId} (${truncate(forTerminal(practice.unit), NAME_MAX)}), on ${truncate(forTerminal(practice.service), 75)}:`,
+      `    ${truncate(forTerminal(practice.whatYouDo), PRACTICE_WHAT_MAX)}`,
+      `    Why it works: ${truncate(forTerminal(practice.whyItWorks), PRACTICE_WHY_MAX)}`,
+    );
+  if (total > listed.length) lines.push(`  (…and ${plural(total - listed.length, 'more practice')})`);
+  return lines;
+}
+
 function servicePointTextLines(data: DigestData): string[] {
   if (!hasServicePoints(data)) return [];
   const lines = ['', 'At the service points (walk-up patrons), worst gap first:'];
@@ -311,7 +394,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
   const { headline, committee } = data;
   const min = committee.minGroupSize;
   const noRounds = headline.rounds === 0 && headline.roundsLeftOut === 0;
-  if (noRounds && !hasServicePoints(data)) {
+  if (noRounds && !hasServicePoints(data) && data.practices.total === 0) {
     const line = emptyWeekLine(data);
     return {
       text: fallback,
@@ -372,12 +455,12 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
   }
 
   blocks.push(...servicePointBlocks(data));
-  blocks.push({ type: 'divider' });
-  blocks.push(
+  const tail: KnownBlock[] = [
+    { type: 'divider' },
     richText(paragraph(bold('Follow-ups')), bulleted(followUpLines(data).map((line) => [text(line)]))),
-  );
+  ];
   const threshold = thresholdWords(min);
-  blocks.push({
+  tail.push({
     type: 'context',
     elements: [
       mrkdwn(
@@ -387,6 +470,7 @@ export function buildDigestMessage(data: DigestData, options: { preview?: boolea
       ),
     ],
   });
+  blocks.push(...practiceBlocks(data, MESSAGE_TEXT_BUDGET - textIn(blocks) - textIn(tail)), ...tail);
   return { text: fallback, blocks };
 }
 
@@ -409,7 +493,7 @@ export function renderDigestText(data: DigestData): string {
     '',
   ];
   const noRounds = headline.rounds === 0 && headline.roundsLeftOut === 0;
-  if (noRounds && !hasServicePoints(data)) {
+  if (noRounds && !hasServicePoints(data) && data.practices.total === 0) {
     lines.push(emptyWeekLine(data).replace(/\*/g, ''));
     return `${lines.join('\n')}\n`;
   }
@@ -439,6 +523,7 @@ export function renderDigestText(data: DigestData): string {
     }
   }
   lines.push(...servicePointTextLines(data));
+  lines.push(...practiceTextLines(data));
   lines.push('', 'Follow-ups:', ...followUpLines(data).map((line) => `  • ${line}`));
   return `${lines.join('\n')}\n`;
 }

@@ -39,6 +39,7 @@ export const ERASURE_TABLES = [
   'slack_users',
   'service_points',
   'walk_up_answers',
+  'best_practices',
 ] as const;
 
 export type ErasureTable = (typeof ERASURE_TABLES)[number];

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import {
   actionPlans,
+  bestPractices,
   committees,
   erasures,
   personSettings,
@@ -403,6 +404,16 @@ export function createErasureRepository({ db }: { db: Database }) {
             added.map((row) => row.id),
           );
 
+          // Their best practices are their own words under their name: nothing of them can stay.
+          const practices = await tx
+            .delete(bestPractices)
+            .where(eq(bestPractices.authorUserId, userId))
+            .returning({ id: bestPractices.id });
+          changes.add(
+            'best_practices',
+            practices.map((row) => row.id),
+          );
+
           const cached = await tx
             .delete(slackUsers)
             .where(eq(slackUsers.userId, userId))
@@ -474,8 +485,8 @@ export function createErasureRepository({ db }: { db: Database }) {
      * One run of the retention job, in one transaction: rounds completed or closed before
      * `roundsBefore` (the end of a week: whole weeks go at once) lose their customers' answers and
      * identities (in Slack or not) and the staff member's note; the words of plans closed before
-     * `cutoff`, plan notes and walk-up answers written before it (their words; the scores stay) and
-     * people-cache entries nobody has needed since go too.
+     * `cutoff`, plan notes and walk-up answers written before it (their words; the scores stay), best
+     * practices shared before it, and people-cache entries nobody has needed since go too.
      * A customer's rounds erased in one run share one pseudonym key, `erased:<id>` (the id of the first
      * of them), so a week keeps its count of distinct customers. Skips its turn when another copy (or
      * a `forget`) holds the erasure lock.
@@ -589,6 +600,16 @@ export function createErasureRepository({ db }: { db: Database }) {
           changes.add(
             'walk_up_answers',
             walkUps.map((row) => row.id),
+          );
+          // Best practices shared before the cutoff: their words and their author go. They count in no
+          // figure, and the digest of their week was posted long ago.
+          const practices = await tx
+            .delete(bestPractices)
+            .where(sql`${bestPractices.createdAt} < ${c}::timestamptz`)
+            .returning({ id: bestPractices.id });
+          changes.add(
+            'best_practices',
+            practices.map((row) => row.id),
           );
           // A cached Slack profile nobody has needed for the whole period: names of people long gone.
           const cached = await tx

@@ -1,4 +1,5 @@
 import type { ActionPlan, Committee, DigestPost, Round } from '../../db/schema.js';
+import type { UnitPractices } from '../practices/practices.data.js';
 import type { CompletedRound, Listed } from './home.repository.js';
 
 /**
@@ -15,6 +16,8 @@ export interface HomeData {
   completed: CompletedRound[];
   plans: Listed<{ plan: ActionPlan; nextCheckinAt: Date | null }>;
   isManager: boolean;
+  /** The best practices of the person's unit (null when the app does not know their unit). */
+  practices: UnitPractices | null;
   /** Only for an admin: never built, so never shown, for anyone else. */
   admin: AdminHome | null;
 }

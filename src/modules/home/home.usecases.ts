@@ -1,6 +1,8 @@
 import type { Clock } from '../../lib/clock.js';
 import { type AdministratorAccess, checkAdministrator } from '../people/people.administrators.js';
 import type { ManagerAccess } from '../plans/plans.port.js';
+import type { PracticesRepository } from '../practices/practices.repository.js';
+import { practicesForHome } from '../practices/practices.usecases.js';
 import type { AdminHome, HomeData } from './home.data.js';
 import type { HomeSurface } from './home.port.js';
 import type { HomeRepository } from './home.repository.js';
@@ -22,6 +24,7 @@ const DAY_MS = 86_400_000;
 
 export interface HomeDeps {
   home: HomeRepository;
+  practices: PracticesRepository;
   clock: Clock;
   managers: ManagerAccess;
   administrators: AdministratorAccess;
@@ -33,13 +36,14 @@ export interface HomeDeps {
 export async function homeFor(deps: HomeDeps, userId: string): Promise<HomeData> {
   const now = deps.clock.now();
   const yearAgo = new Date(now.getTime() - 365 * DAY_MS);
-  const [waitingForYou, openRounds, completed, plans, manager, admin] = await Promise.all([
+  const [waitingForYou, openRounds, completed, plans, manager, admin, practices] = await Promise.all([
     deps.home.waitingFor(userId, HOME_LIST_LIMIT),
     deps.home.openRoundsOf(userId, HOME_LIST_LIMIT),
     deps.home.completedSince(userId, yearAgo),
     deps.home.plansOf(userId, HOME_LIST_LIMIT),
     deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS }).catch(() => 'unknown' as const),
     withTimeout(checkAdministrator(deps.administrators, deps.adminUserIds, userId), ROLE_CHECK_MS),
+    practicesForHome(deps, { userId, now }),
   ]);
   return {
     userId,
@@ -49,6 +53,7 @@ export async function homeFor(deps: HomeDeps, userId: string): Promise<HomeData>
     completed,
     plans,
     isManager: manager === 'manager',
+    practices,
     admin: admin?.ok ? await adminHome(deps, now) : null,
   };
 }

@@ -3,6 +3,7 @@ import type { ActionPlan, Round } from '../../db/schema.js';
 import { button, plain } from '../../lib/block-kit.js';
 import { bold, bulleted, type Inline, paragraph, richText, text, user } from '../../lib/rich-text.js';
 import { truncate } from '../../lib/text.js';
+import { PRACTICE_ACTIONS, practiceBlocks } from '../practices/practices.views.js';
 import { REMINDER_ACTIONS } from '../reminders/reminders.views.js';
 import { classifyGap, formatGap } from '../rounds/rounds.gap.js';
 import { ROUND_ACTIONS } from '../rounds/rounds.views.js';
@@ -255,6 +256,7 @@ export function buildHomeView(data: HomeData): HomeTab {
     header('Your service radar'),
     actions('home_buttons', [
       button(REMINDER_ACTIONS.startRound, 'Rate a service', 'new', 'primary'),
+      button(PRACTICE_ACTIONS.share, 'Share a best practice', 'home'),
       button(HOME_ACTIONS.planForMe, 'Open an action plan for myself', 'me'),
     ]),
     ...waitingBlocks(data),
@@ -264,6 +266,8 @@ export function buildHomeView(data: HomeData): HomeTab {
     ...gapBlocks(data),
     ...(data.plans.total > 0 ? [divider] : []),
     ...planBlocks(data),
+    ...(data.practices ? [divider] : []),
+    ...practiceBlocks(data.practices, data.userId),
     ...(data.admin ? adminBlocks(data.admin) : []),
     note(`Updated ${data.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`),
   ];

@@ -14,6 +14,7 @@ import {
   user,
 } from '../../lib/rich-text.js';
 import { inertMrkdwn, truncate } from '../../lib/text.js';
+import { practiceInvitationBlocks } from '../practices/practices.views.js';
 import {
   ANSWERED_ON_THE_WEB,
   CONSENT_VALUES,
@@ -666,6 +667,8 @@ export function buildResponseResultMessage(round: Round, response: RoundResponse
           text(' allowed you to share their written answers with your manager for an action plan.'),
         );
   blocks.push(richText(sharing));
+  // A hidden strength is what others may learn from: the staff member is invited to share it.
+  if (kind === 'hidden_strength') blocks.push({ type: 'divider' }, ...practiceInvitationBlocks(round.id));
   return {
     text: `${inertMrkdwn(round.customerName)} rated your service ${response.customerScore}/10 (you: ${round.selfScore}/10, gap ${formatGap(gap)}).`,
     blocks,

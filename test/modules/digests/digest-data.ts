@@ -22,6 +22,8 @@ export function sampleDigest(
     longNames?: boolean;
     /** Service points shown (none by default). */
     servicePoints?: number;
+    /** Best practices shared in the week (none by default): five listed at most, like buildDigest. */
+    practices?: number;
   } = {},
 ): DigestData {
   const week = '2026-W47';
@@ -100,6 +102,18 @@ export function sampleDigest(
       pointsLeftOut: options.servicePoints ? 2 : 0,
       pointsWithoutAnswers: options.servicePoints ? 1 : 0,
       spamLeftOut: options.servicePoints ? 3 : 0,
+    },
+    practices: {
+      total: options.practices ?? 0,
+      listed: Array.from({ length: Math.min(options.practices ?? 0, 5) }, (_, index) => ({
+        id: index + 1,
+        authorUserId: `UPRACTICE${index}`,
+        unit: name('Unit', index),
+        service: options.longNames ? 's'.repeat(75) : `Service ${index}`,
+        whatYouDo: options.longNames ? 'w'.repeat(1500) : `What ${index}`,
+        whyItWorks: options.longNames ? 'y'.repeat(1500) : `Why ${index}`,
+        sharedAt: '2026-11-18T10:00:00.000Z',
+      })),
     },
     followUps: {
       awaitingCustomer: 4,

@@ -7,6 +7,7 @@ import { fixedClock } from '../../../src/lib/clock.js';
 import { createDigestsRepository } from '../../../src/modules/digests/digests.repository.js';
 import { buildCommitteeDigest } from '../../../src/modules/digests/digests.usecases.js';
 import { buildDigestMessage, renderDigestText } from '../../../src/modules/digests/digests.views.js';
+import { createPracticesRepository } from '../../../src/modules/practices/practices.repository.js';
 import { expectWithinBlockKitLimits } from '../../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../../helpers/database.js';
 import { seedCommittee } from '../../helpers/digests.js';
@@ -338,6 +339,7 @@ describeEachDatabase('what digests publish', (getDb) => {
   it('is, for any committees over any rounds, only sums of whole atoms that pass (property)', async () => {
     const db = () => getDb().handle.db;
     const digests = createDigestsRepository({ db: db() });
+    const practices = createPracticesRepository({ db: db() });
     const clock = fixedClock('2026-12-15T12:00:00Z');
     // What the runs covered, so the property cannot pass by publishing nothing.
     const seen = { groups: 0, weeksWithFigures: 0, weeksWithSomeLeftOut: 0, individualRows: 0, planRows: 0 };
@@ -383,7 +385,9 @@ describeEachDatabase('what digests publish', (getDb) => {
 
           for (const week of WEEKS) {
             const data = await buildCommitteeDigest(
-              { digests, clock, libraryTimeZone: zone } as Parameters<typeof buildCommitteeDigest>[0],
+              { digests, practices, clock, libraryTimeZone: zone } as Parameters<
+                typeof buildCommitteeDigest
+              >[0],
               committee,
               week,
             );

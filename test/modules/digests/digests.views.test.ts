@@ -14,19 +14,32 @@ import { slackTexts, visibleText } from '../../helpers/slack-text.js';
 import { sampleDigest } from './digest-data.js';
 
 describe('digest message', () => {
-  it('stays within Slack’s limits: small, empty, too small, and 200 units with 200 people', () => {
+  it('stays within Slack’s limits: small, empty, too small, and 200 units with 200 people, 12 service points and 40 long best practices', () => {
     const cases = [
       sampleDigest(),
       sampleDigest({ rounds: 0, units: 0, leftOut: 0 }),
       sampleDigest({ rounds: 0, units: 0, leftOut: 7 }),
       sampleDigest({ units: 200, longNames: true }),
       sampleDigest({ units: 200, individuals: 200, longNames: true }),
+      sampleDigest({ rounds: 0, units: 0, leftOut: 0, practices: 2 }),
+      sampleDigest({ units: 200, individuals: 200, servicePoints: 12, practices: 40, longNames: true }),
     ];
     for (const data of cases) {
       expectWithinBlockKitLimits('message', buildDigestMessage(data));
       expectWithinBlockKitLimits('message', buildDigestMessage(data, { preview: true }));
     }
     expect(blockKitViolations('message', buildDigestMessage(cases[4] as never))).toEqual([]);
+    expect(blockKitViolations('message', buildDigestMessage(cases[6] as never))).toEqual([]);
+    // As many practices as the message has room for, the rest counted.
+    const full = JSON.stringify(buildDigestMessage(cases[6] as never).blocks);
+    const listed = full.split('"user_id":"UPRACTICE').length - 1;
+    expect(listed).toBeGreaterThan(0);
+    expect(full).toContain(`…and ${40 - listed} more practices shared this week`);
+    expect(
+      JSON.stringify(buildDigestMessage(sampleDigest({ practices: 40, longNames: true })).blocks),
+    ).toContain('…and 35 more practices shared this week');
+    // A week with no round but a practice shared still lists it.
+    expect(JSON.stringify(buildDigestMessage(cases[5] as never).blocks)).toContain('What 1');
   });
 
   it('lists the worst units first and sums up the rest by light', () => {

@@ -69,6 +69,7 @@ describe('the Home view', () => {
       completed: [],
       plans: { items: [], total: 0 },
       isManager: false,
+      practices: null,
       admin: null,
     });
     expectWithinBlockKitLimits('home', view);

@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { HOME_ACTIONS } from '../../../modules/home/home.views.js';
 import { PLAN_ACTIONS } from '../../../modules/plans/plans.views.js';
+import { PRACTICE_ACTIONS } from '../../../modules/practices/practices.views.js';
 import { REMINDER_ACTIONS } from '../../../modules/reminders/reminders.views.js';
 import { ROUND_ACTIONS } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -13,6 +14,7 @@ import {
   startRemeasureAction,
   writePlanAction,
 } from './plan-buttons.js';
+import { sharePracticeAction, withdrawPracticeAction } from './practice-buttons.js';
 import {
   askAgainAction,
   cancelRoundAction,
@@ -39,4 +41,6 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(PLAN_ACTIONS.close), closePlanAction(deps));
   app.action<BlockButtonAction>(button(HOME_ACTIONS.planForMe), planForMeAction(deps));
   app.action<BlockButtonAction>(button(HOME_ACTIONS.askAgain), homeAskAgainAction(deps));
+  app.action<BlockButtonAction>(button(PRACTICE_ACTIONS.share), sharePracticeAction(deps));
+  app.action<BlockButtonAction>(button(PRACTICE_ACTIONS.withdraw), withdrawPracticeAction(deps));
 }

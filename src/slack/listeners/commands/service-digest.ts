@@ -42,7 +42,7 @@ const ephemeral = (respond: RespondFn, said: string | SlackMessage) =>
 /** `/service-digest subscribe | settings | preview | unsubscribe | help`, run in a committee's channel. */
 export function serviceDigestCommand(deps: ListenerDeps) {
   const { committeeDeps, clock, logger, directory, messenger, seal } = deps;
-  const { committees, digests, adminUserIds, libraryTimeZone, access } = committeeDeps;
+  const { committees, digests, practices, adminUserIds, libraryTimeZone, access } = committeeDeps;
 
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
@@ -103,7 +103,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
     try {
       if (action === 'preview') {
         const preview = await previewDigest(
-          { committees, digests, clock, directory, libraryTimeZone },
+          { committees, digests, practices, clock, directory, libraryTimeZone },
           channelId,
         );
         if (!preview.ok) {
