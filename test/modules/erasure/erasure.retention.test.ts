@@ -370,6 +370,7 @@ describeEachDatabase('retention', (getDb) => {
       person_settings: 0,
       walk_up_answers: 0,
       service_points: 0,
+      home_pictures: 0,
     };
     expect(await db().select().from(erasures)).toEqual([
       {
