@@ -1,4 +1,5 @@
 import type { ActionPlan, Committee, DigestPost, Round } from '../../db/schema.js';
+import type { CustomersHome } from './home.customers.js';
 import type { CompletedRound, Listed } from './home.repository.js';
 
 /**
@@ -17,6 +18,8 @@ export interface HomeData {
   isManager: boolean;
   /** Only for an admin: never built, so never shown, for anyone else. */
   admin: AdminHome | null;
+  /** Their customers in circles and their services' grid; null without rounds, absent when not read. */
+  customers?: CustomersHome | null;
 }
 
 export interface AdminHome {
