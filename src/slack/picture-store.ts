@@ -31,5 +31,14 @@ export function createPictureStore(client: WebClient): PictureStore {
         return { ok: false, error: slackErrorCode(error) ?? 'unknown_error' };
       }
     },
+
+    async remove(fileId) {
+      try {
+        await client.files.delete({ file: fileId });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: slackErrorCode(error) ?? 'unknown_error' };
+      }
+    },
   };
 }

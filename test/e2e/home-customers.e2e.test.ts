@@ -144,5 +144,32 @@ describeEachDatabase('the Home shows a staff member their customers and services
     expect(again?.slack_file).toEqual({ id: stored?.fileId });
     expect(standIn.callsTo('files.completeUploadExternal')).toHaveLength(1);
     expect(standIn.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect(standIn.callsTo('files.delete')).toEqual([]);
+
+    // Pat answers again, higher: a new picture, and the old file is deleted.
+    await seedCustomerRound(db(), {
+      staff: STAFF,
+      customer: { name: 'Pat <Patron>' },
+      service: 'Local history',
+      segment: 'occasional',
+      score: 8,
+      createdAt: daysAgo(1),
+    });
+    await opened(STAFF);
+    await settled();
+    await expect.poll(() => publishedFor(STAFF).length, { timeout: 5_000 }).toBe(3);
+    expect(standIn.callsTo('files.completeUploadExternal')).toHaveLength(2);
+    expect(standIn.callsTo('files.delete').map((call) => call.args.file)).toEqual([stored?.fileId]);
+    const [replaced] = await db().select().from(homePictures);
+    expect(replaced?.fileId).not.toBe(stored?.fileId);
+    const third = blocksOf(publishedFor(STAFF)[2]);
+    expect(third.find((block) => block.block_id === CIRCLES_BLOCK_ID)?.slack_file).toEqual({
+      id: replaced?.fileId,
+    });
+    expect(third.find((block) => block.type === 'table')?.rows?.[2]?.map((cell) => cell.text)).toEqual([
+      'Local history',
+      NOT_RATED_CELL,
+      '8',
+    ]);
   });
 });

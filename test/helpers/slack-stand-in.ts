@@ -567,6 +567,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         const fileId = nextFileId();
         return { ok: true, upload_url: `${origin}/upload/${fileId}`, file_id: fileId };
       }
+      case 'files.delete':
+        return typeof a.file === 'string' && a.file ? { ok: true } : { ok: false, error: 'file_not_found' };
       case 'files.completeUploadExternal': {
         const files = Array.isArray(a.files) ? a.files : [];
         return {

@@ -26,6 +26,8 @@ export interface PictureStore {
     title: string;
     altText: string;
   }): Promise<{ ok: true; fileId: string; permalink: string | null } | { ok: false; error: string }>;
+  /** Deletes a picture a newer one replaced (best effort: the app's own file, shared in no channel). */
+  remove(fileId: string): Promise<{ ok: true } | { ok: false; error: string }>;
 }
 
 /** How a Slack customer's name is found when the people cache has none. */
@@ -127,5 +129,7 @@ export async function circlesPicture(
     permalink: uploaded.permalink,
     uploadedAt: deps.clock.now(),
   });
+  // The picture it replaces shows what is no longer so (a name since forgotten, an old score).
+  if (kept && kept.fileId !== uploaded.fileId) await deps.pictures.remove(kept.fileId).catch(() => undefined);
   return { fileId: uploaded.fileId, permalink: uploaded.permalink };
 }

@@ -26,6 +26,7 @@ interface Table {
 describeEachDatabase("a staff member's customers and services on the Home", (getDb) => {
   const db = () => getDb().handle.db;
   const uploads: Parameters<PictureStore['upload']>[0][] = [];
+  const removed: string[] = [];
   const pictures: PictureStore = {
     async upload(file) {
       uploads.push(file);
@@ -35,9 +36,14 @@ describeEachDatabase("a staff member's customers and services on the Home", (get
         permalink: `https://files.example/F${uploads.length}`,
       };
     },
+    async remove(fileId) {
+      removed.push(fileId);
+      return { ok: true };
+    },
   };
   const deps = (): HomeDeps => {
     uploads.length = 0;
+    removed.length = 0;
     const clock = fixedClock(NOW);
     return {
       home: createHomeRepository({ db: db() }),
@@ -155,18 +161,21 @@ describeEachDatabase("a staff member's customers and services on the Home", (get
     const second = await homeFor(home, STAFF);
     expect(uploads).toHaveLength(1);
     expect(second.customers?.picture).toEqual(first.customers?.picture);
+    expect(removed).toEqual([]);
     expect(await db().select().from(homePictures)).toMatchObject([{ userId: STAFF, fileId: 'F1' }]);
 
     await db().update(roundResponses).set({ customerScore: 3 }).where(eq(roundResponses.roundId, id));
     const third = await homeFor(home, STAFF);
     expect(uploads).toHaveLength(2);
     expect(third.customers?.picture?.fileId).toBe('F2');
+    // The replaced picture is deleted from Slack.
+    expect(removed).toEqual(['F1']);
     expect(await db().select().from(homePictures)).toMatchObject([{ userId: STAFF, fileId: 'F2' }]);
   });
 
   it('says the circles in words when the upload fails, and tries again next time', async () => {
     const home = deps();
-    const failing: PictureStore = { upload: async () => ({ ok: false, error: 'ratelimited' }) };
+    const failing: PictureStore = { ...pictures, upload: async () => ({ ok: false, error: 'ratelimited' }) };
     await seedCustomerRound(db(), {
       staff: STAFF,
       customer: { name: 'Pat Patron' },
