@@ -1,4 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
+import { withTimeout } from '../../lib/timeout.js';
 import {
   type CirclesLayout,
   circlesHash,
@@ -55,7 +56,7 @@ export interface CustomersHomeDeps {
 
 /** Slack names looked up per Home (the rest take a neutral label), and how long that may take. */
 const NAME_LOOKUPS = 20;
-const NAME_LOOKUP_MS = 1_500;
+export const NAME_LOOKUP_MS = 1_500;
 
 /** A staff member's customers and services; null when they have no round yet. */
 export async function customersHome(deps: CustomersHomeDeps, userId: string): Promise<CustomersHome | null> {
@@ -90,7 +91,11 @@ async function namesOf(
   ].slice(0, NAME_LOOKUPS);
   await Promise.all(
     unknown.map(async (id) => {
-      const person = await directory.lookup(id, { timeoutMs: NAME_LOOKUP_MS }).catch(() => undefined);
+      // Bounded here too, whatever the directory does with its own timeout: the Home never waits long.
+      const person = await withTimeout(
+        directory.lookup(id, { timeoutMs: NAME_LOOKUP_MS }),
+        NAME_LOOKUP_MS + 200,
+      ).catch(() => undefined);
       if (person?.name && person.name !== id) names.set(id, person.name);
     }),
   );

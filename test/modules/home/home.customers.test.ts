@@ -3,7 +3,11 @@ import { expect, it } from 'vitest';
 import { homePictures, roundResponses } from '../../../src/db/schema.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import { SEGMENTS } from '../../../src/modules/home/home.circles.js';
-import type { PictureStore } from '../../../src/modules/home/home.customers.js';
+import {
+  type CustomerNames,
+  NAME_LOOKUP_MS,
+  type PictureStore,
+} from '../../../src/modules/home/home.customers.js';
 import { createHomeCustomersRepository } from '../../../src/modules/home/home.customers.repository.js';
 import { NOT_RATED_CELL, SERVICES_TABLE_BLOCK_ID } from '../../../src/modules/home/home.customers.views.js';
 import { createHomeRepository } from '../../../src/modules/home/home.repository.js';
@@ -193,6 +197,32 @@ describeEachDatabase("a staff member's customers and services on the Home", (get
     expect(await db().select().from(homePictures)).toEqual([]);
     await homeFor(home, STAFF);
     expect(uploads).toHaveLength(1);
+  });
+
+  it('names Slack customers by the directory, and neutrally when Slack does not answer in time', async () => {
+    const home = deps();
+    for (const userId of ['UFOUND', 'USLOW'])
+      await seedCustomerRound(db(), {
+        staff: STAFF,
+        customer: { userId },
+        service: 'Loans',
+        segment: 'regular',
+        score: 7,
+        createdAt: new Date(NOW.getTime() - DAY),
+      });
+    const customers = home.customers;
+    if (!customers) throw new Error('no customers deps');
+    const names: CustomerNames = {
+      lookup: (userId) =>
+        userId === 'UFOUND' ? Promise.resolve({ name: 'Found Person' }) : new Promise(() => undefined),
+    };
+    const started = Date.now();
+    const data = await homeFor({ ...home, customers: { ...customers, names } }, STAFF);
+    expect(Date.now() - started).toBeLessThan(NAME_LOOKUP_MS + 1_500);
+    expect(data.customers?.grid.customers.map((c) => c.label).sort()).toEqual([
+      'Colleague 1',
+      'Found Person',
+    ]);
   });
 
   it('shows nothing but a sentence to someone without rounds', async () => {
