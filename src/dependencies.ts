@@ -17,6 +17,10 @@ import type { DigestDeps } from './modules/digests/digests.usecases.js';
 import { createRetentionJob } from './modules/erasure/erasure.job.js';
 import { createErasureRepository, type ErasureRepository } from './modules/erasure/erasure.repository.js';
 import { type RetentionSettings, retentionSettingsFrom } from './modules/erasure/erasure.usecases.js';
+import {
+  createHomeCustomersRepository,
+  type HomeCustomersRepository,
+} from './modules/home/home.customers.repository.js';
 import type { HomeRefresh } from './modules/home/home.port.js';
 import { createHomeRepository, type HomeRepository } from './modules/home/home.repository.js';
 import { type HomePublishDeps, homeOpened, publishHome } from './modules/home/home.usecases.js';
@@ -71,6 +75,7 @@ import { createHomeSurface } from './slack/home-surface.js';
 import { createManagerAccess } from './slack/manager-access.js';
 import { createMessenger } from './slack/messenger.js';
 import { createSlackPersonSource } from './slack/person-source.js';
+import { createPictureStore } from './slack/picture-store.js';
 import { createPlanConversations } from './slack/plan-conversations.js';
 import { createMetadataSeal } from './slack/sealed-metadata.js';
 import { createTokenCheck, reportTokenRefusals } from './slack/token-refusals.js';
@@ -105,6 +110,7 @@ export interface Repositories {
   servicePoints: ServicePointsRepository;
   home: HomeRepository;
   practices: PracticesRepository;
+  homeCustomers: HomeCustomersRepository;
 }
 
 /** What needs only the database: enough for the CLI's read-only commands and for erasure. */
@@ -119,6 +125,7 @@ export function createRepositories(db: Database): Repositories {
     servicePoints: createServicePointsRepository({ db }),
     home: createHomeRepository({ db }),
     practices: createPracticesRepository({ db }),
+    homeCustomers: createHomeCustomersRepository({ db }),
     installation: createInstallationRepository({ db }),
     erasure: createErasureRepository({ db }),
   };
@@ -334,6 +341,12 @@ export function createDependencies({
     adminUserIds: config.ADMIN_USER_IDS,
     cadenceDays: config.CADENCE_DAYS,
     surface: createHomeSurface(interactive.client),
+    customers: {
+      customers: repositories.homeCustomers,
+      pictures: createPictureStore(interactive.client),
+      clock,
+      names: interactive.directory,
+    },
   };
   const homePublishing = createCoalescer({
     windowMs: overrides.homeRepublishMs ?? HOME_REPUBLISH_MS,

@@ -93,10 +93,11 @@ export function registerDigestCommands(
     .option('--to <date or week>', 'last date or ISO week; default: the last finished week')
     .option('--format <format>', 'csv or json', formatOption, 'csv')
     .action(async (options: { channel: string; from?: string; to?: string; format: 'csv' | 'json' }) => {
-      await withRepositories(async ({ committees, digests }) => {
+      await withRepositories(async ({ committees, digests, practices }) => {
         const deps = {
           committees,
           digests,
+          practices,
           clock: systemClock,
           libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
         };

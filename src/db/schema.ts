@@ -562,3 +562,19 @@ export const bestPractices = pgTable(
 );
 
 export type BestPractice = typeof bestPractices.$inferSelect;
+
+/**
+ * The picture last uploaded for a person's Home (their customers' circles), by what it shows: a
+ * republish with the same picture reuses the uploaded file instead of uploading it again.
+ */
+export const homePictures = pgTable('home_pictures', {
+  userId: text('user_id').primaryKey(),
+  /** A hash of what the picture shows (its layout), not of its bytes. */
+  pictureHash: text('picture_hash').notNull(),
+  fileId: text('file_id').notNull(),
+  /** Where the person can open or download the file, when Slack said. */
+  permalink: text('permalink'),
+  uploadedAt: timestamp('uploaded_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+export type HomePicture = typeof homePictures.$inferSelect;

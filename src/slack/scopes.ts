@@ -27,6 +27,8 @@ export const WEB_API_SCOPES: Record<string, string | readonly string[] | null> =
   // The digest's chart goes into its thread (files upload v2).
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
+  // A Home's customer circles replaced by a newer picture: the old file is deleted.
+  'files.delete': 'files:write',
   // Action plans: who is a manager (MANAGER_USERGROUP), and, after a crash, whether a check-in is
   // already in the plan's thread: in a private channel (groups:history), the group DM
   // (mpim:history), or the app's DM with someone planning for themselves (im:history). Plans

@@ -1115,3 +1115,70 @@ describe('the chart block (data_visualization)', () => {
     ).toBe(true);
   });
 });
+
+describe('the table block', () => {
+  const raw = (text: string) => ({ type: 'raw_text', text });
+  const table = (): Loose => ({
+    type: 'table',
+    column_settings: [{ is_wrapped: true }, { align: 'center' }],
+    rows: [
+      [raw('Service'), raw('Casey')],
+      [raw('Loans'), raw('9')],
+      [
+        {
+          type: 'rich_text',
+          elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'Desk' }] }],
+        },
+        raw('–'),
+      ],
+    ],
+  });
+  const home = (block: Loose) => ({ type: 'home', blocks: [block] });
+
+  it('accepts a table within its limits, and one of 100 rows of 20 cells', () => {
+    expect(blockKitViolations('home', home(table()))).toEqual([]);
+    const full = table();
+    full.rows = Array.from({ length: 100 }, (_, i) => Array.from({ length: 20 }, (_, j) => raw(`${i}.${j}`)));
+    full.column_settings = Array.from({ length: 20 }, () => ({ align: 'right' }));
+    expect(blockKitViolations('home', home(full))).toEqual([]);
+  });
+
+  it.each([
+    ['no rows', (t: Loose) => (t.rows = []), /a table needs 1-100 rows/],
+    [
+      '101 rows',
+      (t: Loose) => (t.rows = Array.from({ length: 101 }, () => [raw('a')])),
+      /a table needs 1-100 rows \(got 101\)/,
+    ],
+    [
+      'a row of 21 cells',
+      (t: Loose) => (t.rows[1] = Array.from({ length: 21 }, () => raw('a'))),
+      /a table row needs 1-20 cells \(got 21\)/,
+    ],
+    ['an empty raw_text cell', (t: Loose) => (t.rows[1][1] = raw('')), /at least one character/],
+    [
+      'a cell of another type',
+      (t: Loose) => (t.rows[1][1] = { type: 'mrkdwn', text: '*9*' }),
+      /raw_text or rich_text/,
+    ],
+    [
+      'an empty rich_text cell',
+      (t: Loose) => (t.rows[2][0] = { type: 'rich_text', elements: [] }),
+      /non-empty elements/,
+    ],
+    [
+      '21 column settings',
+      (t: Loose) => (t.column_settings = Array.from({ length: 21 }, () => ({}))),
+      /at most 20 items/,
+    ],
+    ['an unknown alignment', (t: Loose) => (t.column_settings[1].align = 'middle'), /left, center or right/],
+  ])('refuses %s', (_name, change, expected) => {
+    const block = table();
+    change(block);
+    const violations = blockKitViolations('home', home(block));
+    expect(
+      violations.some((v) => expected.test(v)),
+      violations.join('\n'),
+    ).toBe(true);
+  });
+});

@@ -18,6 +18,8 @@ type JsonObject = Record<string, unknown>;
 
 /** The chart block's limits (docs.slack.dev, block-kit/blocks/data-visualization-block). */
 const DATA_VIZ = { title: 50, series: 6, points: 20, label: 20, axisTitle: 50 };
+/** docs.slack.dev, block-kit/blocks/table-block: at most 100 rows of at most 20 cells, 20 column settings. */
+const TABLE = { rows: 100, cells: 20, columnSettings: 20 };
 
 const LIMITS = {
   messageBlocks: 50,
@@ -390,8 +392,11 @@ class Checker {
       case 'data_visualization':
         this.dataVisualization(path, block);
         break;
+      case 'table':
+        this.table(path, block);
+        break;
       default:
-        // divider, file, video, table and newer blocks have no limits we check here beyond
+        // divider, file, video and newer blocks have no limits we check here beyond
         // what the generic walk below applies to anything nested inside them.
         break;
     }
@@ -475,6 +480,66 @@ class Checker {
             `point value must be a finite number (got ${describe(point.value)})`,
           );
       });
+    });
+  }
+
+  /**
+   * The table block: 1-100 rows, each of 1-20 cells; a cell is raw_text (at least one character) or
+   * rich_text; at most 20 column settings, each aligned left, center or right.
+   */
+  private table(path: string, block: JsonObject): void {
+    const rows = block.rows;
+    if (!Array.isArray(rows) || rows.length < 1 || rows.length > TABLE.rows) {
+      this.add(
+        `${path}/rows`,
+        `a table needs 1-${TABLE.rows} rows (got ${Array.isArray(rows) ? rows.length : describe(rows)})`,
+      );
+      return;
+    }
+    rows.forEach((row, i) => {
+      const at = `${path}/rows/${i}`;
+      if (!Array.isArray(row) || row.length < 1 || row.length > TABLE.cells) {
+        this.add(
+          at,
+          `a table row needs 1-${TABLE.cells} cells (got ${Array.isArray(row) ? row.length : describe(row)})`,
+        );
+        return;
+      }
+      row.forEach((cell, j) => {
+        const cellAt = `${at}/${j}`;
+        if (!isObject(cell)) {
+          this.add(cellAt, `a table cell must be an object (got ${describe(cell)})`);
+        } else if (cell.type === 'raw_text') {
+          if (typeof cell.text !== 'string' || cell.text.length === 0)
+            this.add(
+              `${cellAt}/text`,
+              `a raw_text cell needs at least one character (got ${describe(cell.text)})`,
+            );
+        } else if (cell.type === 'rich_text') {
+          this.richText(cellAt, cell);
+        } else {
+          this.add(`${cellAt}/type`, `a table cell is raw_text or rich_text (got ${describe(cell.type)})`);
+        }
+      });
+    });
+    const settings = block.column_settings;
+    if (settings === undefined) return;
+    if (!Array.isArray(settings) || settings.length > TABLE.columnSettings) {
+      this.add(`${path}/column_settings`, `column_settings holds at most ${TABLE.columnSettings} items`);
+      return;
+    }
+    settings.forEach((setting, i) => {
+      if (!isObject(setting)) {
+        this.add(`${path}/column_settings/${i}`, 'a column setting must be an object');
+        return;
+      }
+      if (setting.align !== undefined && !['left', 'center', 'right'].includes(setting.align as string))
+        this.add(
+          `${path}/column_settings/${i}/align`,
+          `align is left, center or right (got ${describe(setting.align)})`,
+        );
+      if (setting.is_wrapped !== undefined && typeof setting.is_wrapped !== 'boolean')
+        this.add(`${path}/column_settings/${i}/is_wrapped`, 'is_wrapped must be a boolean');
     });
   }
 

@@ -578,14 +578,26 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         const fileId = nextFileId();
         return { ok: true, upload_url: `${origin}/upload/${fileId}`, file_id: fileId };
       }
+      case 'files.delete':
+        return typeof a.file === 'string' && a.file ? { ok: true } : { ok: false, error: 'file_not_found' };
       case 'files.completeUploadExternal': {
         const files = Array.isArray(a.files) ? a.files : [];
         return {
           ok: true,
-          files: files.map((f: unknown) => ({
-            id: isObject(f) ? f.id : undefined,
-            title: isObject(f) && typeof f.title === 'string' ? f.title : '',
-          })),
+          // Slack answers each file's object; the links are what a person opens or downloads it by.
+          files: files.map((f: unknown) => {
+            const id = isObject(f) && typeof f.id === 'string' ? f.id : undefined;
+            return {
+              id,
+              title: isObject(f) && typeof f.title === 'string' ? f.title : '',
+              ...(id
+                ? {
+                    permalink: `https://stand-in.slack.com/files/UBOT/${id}/file`,
+                    url_private: `${origin}/files-pri/${TEAM_ID}-${id}/file`,
+                  }
+                : {}),
+            };
+          }),
         };
       }
       default:

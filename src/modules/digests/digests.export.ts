@@ -169,7 +169,7 @@ export function exportWeeks(
 
 /** Every week's rows of a committee's export, oldest first. */
 export async function exportCommittee(
-  deps: Pick<DigestDeps, 'committees' | 'digests' | 'clock' | 'directory' | 'libraryTimeZone'>,
+  deps: Pick<DigestDeps, 'committees' | 'digests' | 'practices' | 'clock' | 'directory' | 'libraryTimeZone'>,
   channelId: string,
   range: { from?: string | undefined; to?: string | undefined },
 ): Promise<{ ok: true; weeks: string[]; data: DigestData[]; rows: ExportRow[] } | ExportRefusal> {
@@ -197,7 +197,7 @@ export interface ExportFile {
 export async function exportForAdmin(
   deps: Pick<
     DigestDeps,
-    'committees' | 'digests' | 'clock' | 'directory' | 'libraryTimeZone' | 'messenger'
+    'committees' | 'digests' | 'practices' | 'clock' | 'directory' | 'libraryTimeZone' | 'messenger'
   > & {
     administrators: AdministratorAccess;
     adminUserIds: readonly string[];

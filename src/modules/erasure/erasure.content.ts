@@ -37,6 +37,7 @@ export const ERASURE_TABLES = [
   'staff_profiles',
   'person_settings',
   'slack_users',
+  'home_pictures',
   'service_points',
   'walk_up_answers',
   'best_practices',

@@ -5,6 +5,7 @@ import {
   bestPractices,
   committees,
   erasures,
+  homePictures,
   personSettings,
   planNotes,
   planSteps,
@@ -421,6 +422,14 @@ export function createErasureRepository({ db }: { db: Database }) {
           changes.add(
             'slack_users',
             cached.map((row) => row.id),
+          );
+          const pictures = await tx
+            .delete(homePictures)
+            .where(eq(homePictures.userId, userId))
+            .returning({ id: homePictures.userId });
+          changes.add(
+            'home_pictures',
+            pictures.map((row) => row.id),
           );
           const settings = await tx
             .delete(personSettings)

@@ -1,5 +1,6 @@
 import type { ActionPlan, Committee, DigestPost, Round } from '../../db/schema.js';
 import type { UnitPractices } from '../practices/practices.data.js';
+import type { CustomersHome } from './home.customers.js';
 import type { CompletedRound, Listed } from './home.repository.js';
 
 /**
@@ -20,6 +21,8 @@ export interface HomeData {
   practices: UnitPractices | null;
   /** Only for an admin: never built, so never shown, for anyone else. */
   admin: AdminHome | null;
+  /** Their customers in circles and their services' grid; null without rounds, absent when not read. */
+  customers?: CustomersHome | null;
 }
 
 export interface AdminHome {

@@ -3,6 +3,7 @@ import { type AdministratorAccess, checkAdministrator } from '../people/people.a
 import type { ManagerAccess } from '../plans/plans.port.js';
 import type { PracticesRepository } from '../practices/practices.repository.js';
 import { practicesForHome } from '../practices/practices.usecases.js';
+import { type CustomersHomeDeps, customersHome } from './home.customers.js';
 import type { AdminHome, HomeData } from './home.data.js';
 import type { HomeSurface } from './home.port.js';
 import type { HomeRepository } from './home.repository.js';
@@ -30,21 +31,25 @@ export interface HomeDeps {
   administrators: AdministratorAccess;
   adminUserIds: readonly string[];
   cadenceDays: number;
+  /** Their customers and services (the circles' picture is uploaded through it); left out without. */
+  customers?: CustomersHomeDeps;
 }
 
 /** Everything a person's Home shows, read fresh. Slack's silence on a role shows the smaller Home. */
 export async function homeFor(deps: HomeDeps, userId: string): Promise<HomeData> {
   const now = deps.clock.now();
   const yearAgo = new Date(now.getTime() - 365 * DAY_MS);
-  const [waitingForYou, openRounds, completed, plans, manager, admin, practices] = await Promise.all([
-    deps.home.waitingFor(userId, HOME_LIST_LIMIT),
-    deps.home.openRoundsOf(userId, HOME_LIST_LIMIT),
-    deps.home.completedSince(userId, yearAgo),
-    deps.home.plansOf(userId, HOME_LIST_LIMIT),
-    deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS }).catch(() => 'unknown' as const),
-    withTimeout(checkAdministrator(deps.administrators, deps.adminUserIds, userId), ROLE_CHECK_MS),
-    practicesForHome(deps, { userId, now }),
-  ]);
+  const [waitingForYou, openRounds, completed, plans, manager, admin, practices, customers] =
+    await Promise.all([
+      deps.home.waitingFor(userId, HOME_LIST_LIMIT),
+      deps.home.openRoundsOf(userId, HOME_LIST_LIMIT),
+      deps.home.completedSince(userId, yearAgo),
+      deps.home.plansOf(userId, HOME_LIST_LIMIT),
+      deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS }).catch(() => 'unknown' as const),
+      withTimeout(checkAdministrator(deps.administrators, deps.adminUserIds, userId), ROLE_CHECK_MS),
+      practicesForHome(deps, { userId, now }),
+      deps.customers ? customersHome(deps.customers, userId) : undefined,
+    ]);
   return {
     userId,
     generatedAt: now,
@@ -55,6 +60,7 @@ export async function homeFor(deps: HomeDeps, userId: string): Promise<HomeData>
     isManager: manager === 'manager',
     practices,
     admin: admin?.ok ? await adminHome(deps, now) : null,
+    ...(customers !== undefined ? { customers } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { PRACTICE_ACTIONS, practiceBlocks } from '../practices/practices.views.j
 import { REMINDER_ACTIONS } from '../reminders/reminders.views.js';
 import { classifyGap, formatGap } from '../rounds/rounds.gap.js';
 import { ROUND_ACTIONS } from '../rounds/rounds.views.js';
+import { customersBlocks, servicesBlocks } from './home.customers.views.js';
 import { type AdminHome, type GapSeries, gapSeries, type HomeData } from './home.data.js';
 import type { Listed } from './home.repository.js';
 
@@ -264,6 +265,9 @@ export function buildHomeView(data: HomeData): HomeTab {
     ...openRoundBlocks(data),
     divider,
     ...gapBlocks(data),
+    ...(data.customers !== undefined
+      ? [divider, ...customersBlocks(data.customers), divider, ...servicesBlocks(data.customers)]
+      : []),
     ...(data.plans.total > 0 ? [divider] : []),
     ...planBlocks(data),
     ...(data.practices ? [divider] : []),

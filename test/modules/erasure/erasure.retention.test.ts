@@ -371,6 +371,7 @@ describeEachDatabase('retention', (getDb) => {
       walk_up_answers: 0,
       service_points: 0,
       best_practices: 0,
+      home_pictures: 0,
     };
     expect(await db().select().from(erasures)).toEqual([
       {

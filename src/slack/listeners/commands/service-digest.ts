@@ -62,6 +62,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
           {
             committees,
             digests,
+            practices,
             clock,
             directory,
             libraryTimeZone,
