@@ -194,10 +194,11 @@ async function readBackup(file: string, { keepRows }: { keepRows: boolean }): Pr
   const rows = new Map<string, string[]>();
   const hashes = new Map<string, { hash: ReturnType<typeof createHash>; rows: number }>();
   try {
-    const lines = createInterface({
-      input: createReadStream(file).pipe(createGunzip()),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
+    // A file that cannot be opened fails the read, rather than leaving the gunzip waiting.
+    const source = createReadStream(file);
+    const gunzip = createGunzip();
+    source.on('error', (error) => gunzip.destroy(error));
+    const lines = createInterface({ input: source.pipe(gunzip), crlfDelay: Number.POSITIVE_INFINITY });
     let n = 0;
     for await (const line of lines) {
       n++;
