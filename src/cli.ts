@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDbCommands } from './cli/db.js';
 import { registerDigestCommands } from './cli/digest.js';
 import { registerPeopleCommands } from './cli/people.js';
 import { registerRemindersCommands } from './cli/reminders.js';
@@ -70,6 +71,7 @@ export function buildCli(raw: Output = standardOutput, options: CliOptions = {})
         output.out(`Migrations applied (${database.kind}).\n`);
       });
     });
+  registerDbCommands(db, context);
 
   registerRoundsCommands(program, context);
   registerRemindersCommands(program, context);

@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  type BackupSummary,
+  restoreBackup,
+  tableSummaries,
+  verifyBackup,
+  writeBackup,
+} from '../db/backup.js';
+import { openDatabase } from '../db/client.js';
+import { migratePostgresDatabase } from '../db/migrate.js';
+import type { CliContext } from './shared.js';
+
+const totalRows = (summary: BackupSummary) =>
+  Object.values(summary.tables).reduce((sum, table) => sum + table.rows, 0);
+
+const described = (summary: BackupSummary) =>
+  Object.entries(summary.tables)
+    .filter(([, table]) => table.rows > 0)
+    .map(([name, table]) => `${name} ${table.rows}`)
+    .join(', ');
+
+/** A postgres:// address with its password hidden, for what the CLI prints. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an address that is not a URL)';
+  }
+}
+
+/** `db backup | verify | restore | copy`: the library's data, in its hands. */
+export function registerDbCommands(db: Command, { output, withRepositories }: CliContext): void {
+  db.command('backup')
+    .argument('<file>', 'where to write the backup (gzip-compressed JSON lines)')
+    .description('Write a consistent backup of the database to a file (PostgreSQL: while the app runs)')
+    .action(async (file: string) => {
+      await withRepositories(async (_repositories, database) => {
+        const summary = await writeBackup(database.db, resolve(file), { engine: database.kind });
+        output.out(`Backup written to ${file}: ${totalRows(summary)} rows (${described(summary)}).\n`);
+      });
+    });
+
+  db.command('verify')
+    .argument('<file>', 'a backup written by db backup')
+    .description('Check a backup without restoring it: complete, undamaged, every table as it was written')
+    .action(async (file: string) => {
+      const summary = await verifyBackup(resolve(file));
+      output.out(
+        `The backup is complete and undamaged: ${totalRows(summary)} rows (${described(summary)}), taken ${summary.createdAt}.\n`,
+      );
+    });
+
+  db.command('restore')
+    .argument('<file>', 'a backup written by db backup')
+    .option(
+      '--replace',
+      'replace what the database holds (by default only an empty database is restored into)',
+    )
+    .description('Restore a backup into this database: all of it, in one transaction, or nothing')
+    .action(async (file: string, options: { replace?: boolean }) => {
+      await withRepositories(async (_repositories, database) => {
+        const summary = await restoreBackup(database.db, resolve(file), {
+          replace: options.replace === true,
+        });
+        output.out(`Restored ${totalRows(summary)} rows (${described(summary)}) from ${file}.\n`);
+      });
+    });
+
+  db.command('copy')
+    .requiredOption('--to <url>', 'an empty PostgreSQL database, postgres://user@host:5432/name')
+    .description(
+      'Copy everything from this database (e.g. the embedded one) to an empty PostgreSQL database, and check it',
+    )
+    .action(async (options: { to: string }) => {
+      if (!/^postgres(ql)?:\/\//.test(options.to)) throw new Error('--to must be a postgres:// address');
+      const dir = await mkdtemp(join(tmpdir(), 'service-radar-copy-'));
+      try {
+        await withRepositories(async (_repositories, source) => {
+          const file = join(dir, 'copy.backup');
+          const written = await writeBackup(source.db, file, { engine: source.kind });
+          await migratePostgresDatabase(options.to);
+          const target = await openDatabase({ databaseUrl: options.to, poolSize: 1 });
+          try {
+            await restoreBackup(target.db, file);
+            const copied = await tableSummaries(target.db);
+            const different = Object.entries(written.tables).filter(
+              ([table, summary]) =>
+                copied[table]?.rows !== summary.rows || copied[table]?.sha256 !== summary.sha256,
+            );
+            if (different.length > 0)
+              throw new Error(
+                `the copy differs from the source in ${different.map(([table]) => table).join(', ')}`,
+              );
+          } finally {
+            await target.close();
+          }
+          output.out(
+            `Copied ${totalRows(written)} rows (${described(written)}) to ${withoutPassword(options.to)}; every table's count and checksum match.\n` +
+              'To run the app on it, stop the app, set in .env:\n' +
+              `  DATABASE_URL=${withoutPassword(options.to)}${new URL(options.to).password ? '   (with your password in place of ***)' : ''}\n` +
+              'and start it again. Keep the embedded folder until you are sure.\n',
+          );
+        });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+}

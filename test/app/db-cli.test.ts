@@ -1,0 +1,190 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { tableSummaries } from '../../src/db/backup.js';
+import { reminders, rounds } from '../../src/db/schema.js';
+import { openMigratedDatabase } from '../../src/service.js';
+import { createTestDatabase, databaseKinds } from '../helpers/database.js';
+import { seedRound as seedHistory } from '../helpers/digests.js';
+import { seedRound } from '../helpers/reminders.js';
+import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
+
+/**
+ * `db backup | verify | restore | copy` as an operator runs them: an embedded database backed up,
+ * checked and restored into another folder; then copied to an empty PostgreSQL database, where the
+ * app sends every reminder still pending once and none already sent.
+ */
+let dir: string;
+let standIn: SlackStandIn;
+const savedEnv = { ...process.env };
+
+async function cli(env: Record<string, string | undefined>, ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(
+    argv,
+    { out: (text) => (out += text), err: (text) => (err += text) },
+    {
+      env: { ...process.env, ...env },
+    },
+  );
+  return { code, out, err };
+}
+
+const folder = (name: string) => ({ PGLITE_DIR: join(dir, name), DATABASE_URL: undefined });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'service-radar-db-cli-'));
+  standIn = await startSlackStandIn();
+  standIn.addUser({ id: 'UCUST', name: 'casey', tz: 'UTC' });
+  standIn.addUser({ id: 'USTAFF', name: 'sam', tz: 'UTC' });
+  delete process.env.DATABASE_URL;
+  process.env.LOG_LEVEL = 'silent';
+  const database = await openMigratedDatabase({
+    PGLITE_DIR: join(dir, 'source'),
+    DATABASE_POOL_SIZE: 1,
+    DATABASE_URL: undefined,
+  });
+  for (let i = 0; i < 1500; i++)
+    await seedHistory(database.db, {
+      staff: `U${i % 40}`,
+      unit: i % 2 ? 'Reference' : 'Lending',
+      self: 1 + (i % 10),
+      customer: 1 + ((i * 3) % 10),
+      completedAt: new Date(Date.UTC(2026, 0, 1 + (i % 300), 12)),
+    });
+  // One request still to send (pending) and one sent already.
+  const pending = await seedRound(
+    database.db,
+    {
+      staffUserId: 'USTAFF',
+      customerUserId: 'UCUST',
+      createdAt: new Date('2026-11-30T09:00:00Z'),
+      service: 'Pending',
+    },
+    { requestDelivered: false },
+  );
+  await seedRound(database.db, {
+    staffUserId: 'USTAFF',
+    customerUserId: 'UCUST',
+    createdAt: new Date('2026-11-29T09:00:00Z'),
+    service: 'Sent',
+  });
+  expect(
+    (await database.db.select().from(reminders).where(eq(reminders.roundId, pending.id)))[0]?.state,
+  ).toBe('pending');
+  await database.close();
+}, 120_000);
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await standIn.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('db backup, verify and restore from the CLI', () => {
+  it('backs up an embedded database, verifies the file, restores it into an empty folder, and refuses one that is not', async () => {
+    const file = join(dir, 'radar.backup');
+    const backup = await cli(folder('source'), 'db', 'backup', file);
+    expect(backup).toMatchObject({ code: 0, err: '' });
+    expect(backup.out).toMatch(/Backup written to .*radar\.backup: \d+ rows \(.*rounds 1502/);
+    const verify = await cli({}, 'db', 'verify', file);
+    expect(verify).toMatchObject({ code: 0, err: '' });
+    expect(verify.out).toContain('complete and undamaged');
+
+    const restore = await cli(folder('restored'), 'db', 'restore', file);
+    expect(restore).toMatchObject({ code: 0, err: '' });
+    const again = await cli(folder('restored'), 'db', 'restore', file);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('the database is not empty');
+    expect((await cli(folder('restored'), 'db', 'restore', file, '--replace')).code).toBe(0);
+
+    const source = await openMigratedDatabase({
+      PGLITE_DIR: join(dir, 'source'),
+      DATABASE_POOL_SIZE: 1,
+      DATABASE_URL: undefined,
+    });
+    const sourceSummary = await tableSummaries(source.db);
+    await source.close();
+    const restored = await openMigratedDatabase({
+      PGLITE_DIR: join(dir, 'restored'),
+      DATABASE_POOL_SIZE: 1,
+      DATABASE_URL: undefined,
+    });
+    expect(await tableSummaries(restored.db)).toEqual(sourceSummary);
+    await restored.close();
+
+    const missing = await cli({}, 'db', 'verify', join(dir, 'no-such.backup'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('cannot be read');
+  }, 120_000);
+});
+
+if (databaseKinds().includes('postgres'))
+  describe('db copy to PostgreSQL', () => {
+    it('copies everything, checks every table, and the app there sends each pending reminder once', async () => {
+      const target = await createTestDatabase('postgres');
+      try {
+        const url = target.url as string;
+        const copied = await cli(folder('source'), 'db', 'copy', '--to', url);
+        expect(copied).toMatchObject({ code: 0, err: '' });
+        expect(copied.out).toContain("every table's count and checksum match");
+        expect(copied.out).toContain('DATABASE_URL=');
+        const again = await cli(folder('source'), 'db', 'copy', '--to', url);
+        expect(again.code).toBe(1);
+        expect(again.err).toContain('not empty');
+
+        const source = await openMigratedDatabase({
+          PGLITE_DIR: join(dir, 'source'),
+          DATABASE_POOL_SIZE: 1,
+          DATABASE_URL: undefined,
+        });
+        const sourceSummary = await tableSummaries(source.db);
+        await source.close();
+        expect(await tableSummaries(target.handle.db)).toEqual(sourceSummary);
+
+        // The app on PostgreSQL: the pending request goes once; the one already sent does not.
+        standIn.reset();
+        const run = await cli(
+          {
+            DATABASE_URL: url,
+            PGLITE_DIR: undefined,
+            SLACK_BOT_TOKEN: 'xoxb-copy',
+            SLACK_SIGNING_SECRET: 'copy-secret',
+            SLACK_API_URL: standIn.url,
+          },
+          'reminders',
+          'run',
+          '--now',
+          '2026-11-30T10:00:00Z',
+        );
+        expect(run).toMatchObject({ code: 0 });
+        const requests = standIn.callsTo('chat.postMessage').filter((call) => call.args.channel === 'UCUST');
+        expect(requests).toHaveLength(1);
+        expect(JSON.stringify(requests[0]?.args)).toContain('Pending');
+        await cli(
+          {
+            DATABASE_URL: url,
+            PGLITE_DIR: undefined,
+            SLACK_BOT_TOKEN: 'xoxb-copy',
+            SLACK_SIGNING_SECRET: 'copy-secret',
+            SLACK_API_URL: standIn.url,
+          },
+          'reminders',
+          'run',
+          '--now',
+          '2026-11-30T10:05:00Z',
+        );
+        expect(
+          standIn.callsTo('chat.postMessage').filter((call) => call.args.channel === 'UCUST'),
+        ).toHaveLength(1);
+        const [next] = await target.handle.db.select().from(rounds).where(eq(rounds.service, 'Pending'));
+        expect(next?.requestTs).not.toBeNull();
+      } finally {
+        await target.close();
+      }
+    }, 120_000);
+  });
