@@ -288,6 +288,16 @@ const configShape = z.object({
     .describe(
       'Walk-up answers one address may send in an hour, all service points together; more are refused.',
     ),
+  BACKUP_DIR: optionalString.describe(
+    'A folder where the scheduler writes a backup of the database every day (db backup format); unset, it writes none.',
+  ),
+  BACKUP_KEEP: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(14)
+    .describe('How many of the daily backups in BACKUP_DIR are kept; older ones are deleted.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()

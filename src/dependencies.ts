@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
+import { createBackupJob } from './db/backup.job.js';
 import type { Database } from './db/client.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { type Coalescer, createCoalescer } from './lib/coalescer.js';
@@ -444,6 +445,17 @@ export function createDependencies({
     createRemindersJob({ reminderDeps: background.reminders, logger }),
     createDigestJob({ digestDeps: background.digests, logger }),
     createRetentionJob({ erasure: repositories.erasure, settings: settings.retention, logger }),
+    ...(config.BACKUP_DIR
+      ? [
+          createBackupJob({
+            db,
+            engine: config.DATABASE_URL ? ('postgres' as const) : ('pglite' as const),
+            dir: config.BACKUP_DIR,
+            keep: config.BACKUP_KEEP,
+            logger,
+          }),
+        ]
+      : []),
   ];
 
   return {
