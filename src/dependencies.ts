@@ -98,6 +98,8 @@ import type { PatronLinks, WebDeps } from './web/web.deps.js';
 export const HOME_REPUBLISH_MS = 60_000;
 /** A change waits this long before its Home is republished, so a burst of changes is one publish. */
 const HOME_SETTLE_MS = 500;
+/** Home tabs published at once, at most, by one copy of the app. */
+const HOME_PUBLISH_CONCURRENCY = 4;
 
 export interface Repositories {
   rounds: RoundsRepository;
@@ -352,6 +354,8 @@ export function createDependencies({
   const homePublishing = createCoalescer({
     windowMs: overrides.homeRepublishMs ?? HOME_REPUBLISH_MS,
     settleMs: HOME_SETTLE_MS,
+    // A few at a time: views.publish is Tier 4, and a burst of changes touches many people.
+    concurrency: HOME_PUBLISH_CONCURRENCY,
     run: async (userId) => {
       const published = await publishHome(homeDeps, userId);
       if (!published.ok)

@@ -140,9 +140,12 @@ export async function startServiceRadar({
     dependencies,
     installation,
     async stop() {
+      // Home republishing first: nothing new is started while the rest drains (the next opening
+      // shows each Home current), and the few under way finish beside the drain.
+      const homesStopped = dependencies.homePublishing.stop();
       await scheduler.stop();
       await slack.stop();
-      await dependencies.homePublishing.stop();
+      await homesStopped;
       if (ownsDatabase) await db.close();
     },
   };

@@ -79,7 +79,8 @@ export async function startTestApp({
     database: database.handle,
     clock,
     httpLimits,
-    overrides,
+    // Home tabs republished after a short window, so a test's settled() has nothing far ahead.
+    overrides: { homeRepublishMs: 200, ...overrides },
   });
   const baseUrl = `http://127.0.0.1:${radar.port}`;
   return {

@@ -286,9 +286,13 @@ export function walkThrough(app: TestApp, standIn: SlackStandIn, db: () => Datab
       expect((await click(userId, PRACTICE_ACTIONS.share, value)).status).toBe(200);
       return openedAfter(mark, PRACTICE_MODAL.callbackId);
     },
-    /** Waits until the app has finished everything it acknowledged (messages after the ack included). */
+    /**
+     * Waits until the app has finished everything it acknowledged (messages after the ack included)
+     * and the Home tabs those changes republish.
+     */
     async settled(): Promise<void> {
       await expect.poll(() => app.radar.slack.inFlight.size, { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => app.radar.dependencies.homePublishing.active(), { timeout: 10_000 }).toBe(0);
     },
   };
 }

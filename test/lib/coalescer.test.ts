@@ -78,4 +78,32 @@ describe('the coalescer', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(runs).toEqual(['broken', 'U1']);
   });
+
+  it('runs at most `concurrency` at once, the rest in turn, and drops the queue at stop', async () => {
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    const coalescer = createCoalescer({
+      windowMs: 60_000,
+      concurrency: 2,
+      run: (key) =>
+        new Promise<void>((resolve) => {
+          started.push(key);
+          finish.set(key, resolve);
+        }),
+      onError: () => undefined,
+    });
+    for (const key of ['A', 'B', 'C', 'D']) coalescer.soon(key);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['A', 'B']);
+    expect(coalescer.active()).toBe(4);
+    finish.get('A')?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['A', 'B', 'C']);
+    const stopped = coalescer.stop();
+    finish.get('B')?.();
+    finish.get('C')?.();
+    await stopped;
+    expect(started).toEqual(['A', 'B', 'C']);
+    expect(coalescer.active()).toBe(0);
+  });
 });
