@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadDigestConfig } from '../config.js';
+import type { Repositories } from '../dependencies.js';
 import { systemClock } from '../lib/clock.js';
 import { renderDigestChart } from '../modules/digests/digests.chart.js';
 import { exportCommittee, toCsv } from '../modules/digests/digests.export.js';
@@ -13,6 +14,18 @@ import { renderDigestText } from '../modules/digests/digests.views.js';
 import { parseWeek } from '../modules/digests/digests.weeks.js';
 import { digestWords } from '../modules/digests/digests.words.js';
 import { type CliContext, jsonLines, slackChannelId, table } from './shared.js';
+
+/** What reading a committee's digests needs, from the operator's side: no Slack. */
+const readingDeps = (
+  { committees, digests, practices }: Pick<Repositories, 'committees' | 'digests' | 'practices'>,
+  env: NodeJS.ProcessEnv,
+) => ({
+  committees,
+  digests,
+  practices,
+  clock: systemClock,
+  libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
+});
 
 const formatOption = (value: string) => {
   if (value !== 'csv' && value !== 'json') throw new InvalidArgumentError('expected csv or json');
@@ -62,14 +75,8 @@ export function registerDigestCommands(
     .option('--json', 'print the digest as data (JSON) instead of text')
     .option('--chart <file>', 'also write its chart to this PNG file')
     .action(async (options: { channel: string; week?: string; json?: boolean; chart?: string }) => {
-      await withRepositories(async ({ committees, digests, practices }) => {
-        const deps = {
-          committees,
-          digests,
-          practices,
-          clock: systemClock,
-          libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
-        };
+      await withRepositories(async (repositories) => {
+        const deps = readingDeps(repositories, env);
         const target = await resolveDigestTarget(deps, options.channel, options.week);
         if (!target.ok) throw new Error(digestWords(target.code, target.values));
         const data = await buildCommitteeDigest(deps, target.committee, target.week);
@@ -93,14 +100,8 @@ export function registerDigestCommands(
     .option('--to <date or week>', 'last date or ISO week; default: the last finished week')
     .option('--format <format>', 'csv or json', formatOption, 'csv')
     .action(async (options: { channel: string; from?: string; to?: string; format: 'csv' | 'json' }) => {
-      await withRepositories(async ({ committees, digests, practices }) => {
-        const deps = {
-          committees,
-          digests,
-          practices,
-          clock: systemClock,
-          libraryTimeZone: loadDigestConfig(env).LIBRARY_TIME_ZONE,
-        };
+      await withRepositories(async (repositories) => {
+        const deps = readingDeps(repositories, env);
         const exported = await exportCommittee(deps, options.channel, options);
         if (!exported.ok) throw new Error(digestWords(exported.code, exported.values));
         output.out(options.format === 'json' ? jsonLines(exported.rows) : toCsv(exported.rows));

@@ -1,3 +1,4 @@
+import type { Round } from '../../db/schema.js';
 import type { PeopleDirectory } from '../people/people.directory.js';
 import type { PeopleRepository } from '../people/people.repository.js';
 import type { RoundsRepository } from '../rounds/rounds.repository.js';
@@ -76,6 +77,17 @@ export async function askCustomerAgain(
   const found = await reminderFor(deps, reminderId, userId);
   if (!found.ok) return found;
   const round = found.reminder.roundId ? await deps.rounds.findRound(found.reminder.roundId) : undefined;
+  return askAgain(deps, round, userId, now, `${found.reminder.id}`);
+}
+
+/** The request sent once more (keyed by `occasion`, so one press of a button is one message). */
+async function askAgain(
+  deps: ButtonDeps,
+  round: Round | undefined,
+  userId: string,
+  now: Date,
+  occasion: string,
+): Promise<ButtonResult> {
   if (!round?.customerUserId || round.staffUserId !== userId) return { ok: false, code: 'no_one_to_ask' };
   if (round.status !== 'awaiting_customer') return { ok: false, code: 'round_not_open' };
   await deps.reminders.schedule([
@@ -84,7 +96,7 @@ export async function askCustomerAgain(
       roundId: round.id,
       recipientUserId: round.customerUserId,
       dueAt: now,
-      dedupeKey: `customer_request_again:${round.id}:${found.reminder.id}`,
+      dedupeKey: `customer_request_again:${round.id}:${occasion}`,
     },
   ]);
   return { ok: true, done: { code: 'asking_again', customerUserId: round.customerUserId } };
@@ -99,18 +111,7 @@ export async function askCustomerAgainForRound(
   { roundId, userId, now }: { roundId: number; userId: string; now: Date },
 ): Promise<ButtonResult> {
   const round = await deps.rounds.findRound(roundId);
-  if (!round?.customerUserId || round.staffUserId !== userId) return { ok: false, code: 'no_one_to_ask' };
-  if (round.status !== 'awaiting_customer') return { ok: false, code: 'round_not_open' };
-  await deps.reminders.schedule([
-    {
-      kind: 'customer_request_again',
-      roundId: round.id,
-      recipientUserId: round.customerUserId,
-      dueAt: now,
-      dedupeKey: `customer_request_again:${round.id}:home:${now.toISOString().slice(0, 10)}`,
-    },
-  ]);
-  return { ok: true, done: { code: 'asking_again', customerUserId: round.customerUserId } };
+  return askAgain(deps, round, userId, now, `home:${now.toISOString().slice(0, 10)}`);
 }
 
 export async function cancelRound(
