@@ -18,6 +18,7 @@ import { seedCommittee, seedRound as seedHistory } from '../helpers/digests.js';
 import { seedRound } from '../helpers/reminders.js';
 import { blockAction } from '../helpers/slack-requests.js';
 import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
+import { responseState, walkThrough } from '../helpers/walk-through.js';
 
 const STAFF = 'USTAFF';
 const CUSTOMER = 'UCUST';
@@ -283,6 +284,45 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
     expect(homeText(publishedFor(STAFF)[1])).not.toContain('Maps');
     const [stored] = await db().select().from(rounds).where(eq(rounds.id, round.id));
     expect(stored?.status).toBe('cancelled');
+  });
+
+  it('republishes both Homes when the customer answers: gone from Waiting and from open rounds, a point on the chart', async () => {
+    const round = await seedRound(db(), {
+      staffUserId: STAFF,
+      customerUserId: CUSTOMER,
+      createdAt: daysAgo(2),
+      service: 'Reading lists',
+    });
+    await opened(STAFF);
+    await opened(CUSTOMER);
+    await settled();
+    expect(homeText(publishedFor(STAFF)[0])).toContain('Reading lists');
+    expect(homeText(publishedFor(CUSTOMER)[0])).toContain('Waiting for you');
+    const walk = walkThrough(app, standIn, db);
+    const form = await walk.openResponseModal(CUSTOMER, round.id, 'DCUST');
+    const answered = await walk.submit(
+      CUSTOMER,
+      form,
+      responseState(
+        {
+          needFromMe: 'Lists on time.',
+          whyDependOnMe: 'You make them.',
+          notAdequatelyProviding: 'Nothing.',
+          concentrateOn: 'Speed.',
+          noLongerNeed: 'Paper.',
+          additionalComments: '',
+        },
+        '9',
+      ),
+    );
+    expect(answered.body).toBe('');
+    await expect.poll(() => publishedFor(STAFF).length, { timeout: 5_000 }).toBe(2);
+    await expect.poll(() => publishedFor(CUSTOMER).length, { timeout: 5_000 }).toBe(2);
+    const staffHome = homeText(publishedFor(STAFF)[1]);
+    expect(staffHome).not.toContain('asks for your view');
+    expect(staffHome).toContain('data_visualization');
+    expect(staffHome).toContain('Over 1 answered round in the last year');
+    expect(homeText(publishedFor(CUSTOMER)[1])).not.toContain('Waiting for you');
   });
 
   it('republishes after a round is cancelled from its reminder in the DM', async () => {

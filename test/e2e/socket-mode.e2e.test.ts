@@ -212,6 +212,46 @@ describeEachDatabase('Socket Mode end to end', (getDb) => {
     expect(app.logs.text).toContain('"outcome":"duplicate"');
   });
 
+  it('publishes the Home on app_home_opened through the socket, once though Slack delivers it again', async () => {
+    const connection = await standIn.socketMode.waitForConnection(1);
+    const delivery = {
+      type: 'events_api' as const,
+      payload: {
+        token: 'legacy-verification-token',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event: {
+          type: 'app_home_opened',
+          user: STAFF,
+          channel: 'D1',
+          tab: 'home',
+          event_ts: '1700000000.000200',
+        },
+        type: 'event_callback',
+        event_id: 'Ev0SOCKETHOME',
+        event_time: Math.floor(Date.now() / 1000),
+      },
+    };
+    expect(await connection.send({ ...delivery, envelope_id: 'home-1' })).toEqual({
+      envelope_id: 'home-1',
+      payload: {},
+    });
+    await expect
+      .poll(() => standIn.callsTo('views.publish').filter((c) => c.args.user_id === STAFF).length)
+      .toBe(1);
+    const retry = await connection.send({
+      ...delivery,
+      envelope_id: 'home-1-retry',
+      retry_attempt: 1,
+      retry_reason: 'timeout',
+    });
+    expect(retry).toEqual({ envelope_id: 'home-1-retry', payload: {} });
+    await settled();
+    await expect.poll(() => app.radar.dependencies.homePublishing.active()).toBe(0);
+    expect(standIn.callsTo('views.publish').filter((c) => c.args.user_id === STAFF)).toHaveLength(1);
+    expect(JSON.stringify(standIn.callsTo('views.publish')[0]?.args.view)).toContain('Your service radar');
+  });
+
   it('re-opens a dropped connection and takes the next command on the new one', async () => {
     const first = await standIn.socketMode.waitForConnection(1);
     first.drop();
