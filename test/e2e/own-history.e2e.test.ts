@@ -1,9 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { HOME_ACTIONS } from '../../src/modules/home/home.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedRound } from '../helpers/digests.js';
-import { slashCommand } from '../helpers/slack-requests.js';
+import { blockAction, slashCommand } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /** `/rate-service export`: a staff member's own rounds, with their customers' answers, by DM. */
@@ -99,5 +100,35 @@ describeEachDatabase('/rate-service export end to end', (getDb) => {
     const reply = await standIn.waitForCall('respond');
     expect(String(reply.args.text)).toContain('not started a round yet');
     await expect.poll(() => standIn.callsTo('upload').length).toBe(1);
+  });
+
+  it('sends the same file from the Home tab’s button, and says so in a small modal', async () => {
+    await seedRound(db(), {
+      staff: STAFF,
+      unit: 'Reference',
+      self: 7,
+      customer: 9,
+      completedAt: new Date('2026-10-01T12:00:00Z'),
+    });
+    const clicked = await app.send({
+      kind: 'interactive',
+      payload: blockAction({
+        userId: STAFF,
+        actionId: HOME_ACTIONS.exportMine,
+        value: 'me',
+        container: { type: 'view', view_id: 'VHOME' },
+        view: { id: 'VHOME', type: 'home', callback_id: '', private_metadata: '', state_values: {} } as never,
+      }),
+    });
+    expect(clicked.status).toBe(200);
+    const notice = await standIn.waitForCall('views.open');
+    expect(JSON.stringify(notice.args.view)).toContain('Your round is in your DM');
+    const uploads = standIn.callsTo('upload');
+    expect(uploads).toHaveLength(1);
+    const rows = parse(Buffer.from(uploads[0]?.args.bytes as Buffer).toString('utf8'), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    expect(rows).toMatchObject([{ self_score: '7', customer_score: '9', gap: '2' }]);
   });
 });

@@ -17,6 +17,8 @@ export const HOME_ACTIONS = {
   planForMe: 'home_plan_for_me',
   /** "Ask again" on one of one's open rounds; the value is the round id. */
   askAgain: 'home_ask_again',
+  /** Sends the person a CSV of their own rounds by DM, as `/rate-service export` does. */
+  exportMine: 'home_export_mine',
 } as const;
 
 /** Slack's limit for a Home tab. */
@@ -259,6 +261,7 @@ export function buildHomeView(data: HomeData): HomeTab {
       button(REMINDER_ACTIONS.startRound, 'Rate a service', 'new', 'primary'),
       button(PRACTICE_ACTIONS.share, 'Share a best practice', 'home'),
       button(HOME_ACTIONS.planForMe, 'Open an action plan for myself', 'me'),
+      button(HOME_ACTIONS.exportMine, 'Download my rounds (CSV)', 'me'),
     ]),
     ...waitingBlocks(data),
     divider,

@@ -6,7 +6,7 @@ import { REMINDER_ACTIONS } from '../../../modules/reminders/reminders.views.js'
 import { ROUND_ACTIONS } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
 import { answerRoundAction, newLinkAction } from './answer-round.js';
-import { planForMeAction } from './home-buttons.js';
+import { exportMineAction, planForMeAction } from './home-buttons.js';
 import {
   addNoteAction,
   closePlanAction,
@@ -41,6 +41,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(PLAN_ACTIONS.close), closePlanAction(deps));
   app.action<BlockButtonAction>(button(HOME_ACTIONS.planForMe), planForMeAction(deps));
   app.action<BlockButtonAction>(button(HOME_ACTIONS.askAgain), homeAskAgainAction(deps));
+  app.action<BlockButtonAction>(button(HOME_ACTIONS.exportMine), exportMineAction(deps));
   app.action<BlockButtonAction>(button(PRACTICE_ACTIONS.share), sharePracticeAction(deps));
   app.action<BlockButtonAction>(button(PRACTICE_ACTIONS.withdraw), withdrawPracticeAction(deps));
 }
