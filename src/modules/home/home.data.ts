@@ -1,4 +1,5 @@
 import type { ActionPlan, Committee, DigestPost, Round } from '../../db/schema.js';
+import { round1 } from '../../lib/averages.js';
 import type { UnitPractices } from '../practices/practices.data.js';
 import type { CustomersHome } from './home.customers.js';
 import type { CompletedRound, Listed } from './home.repository.js';
@@ -57,7 +58,6 @@ export interface GapSeries {
   change: number | null;
 }
 
-const round1 = (value: number) => Math.round(value * 10) / 10;
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**

@@ -1,4 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
+import { withTimeout } from '../../lib/timeout.js';
 import { type AdministratorAccess, checkAdministrator } from '../people/people.administrators.js';
 import type { ManagerAccess } from '../plans/plans.port.js';
 import type { PracticesRepository } from '../practices/practices.repository.js';
@@ -46,7 +47,10 @@ export async function homeFor(deps: HomeDeps, userId: string): Promise<HomeData>
       deps.home.completedSince(userId, yearAgo),
       deps.home.plansOf(userId, HOME_LIST_LIMIT),
       deps.managers.check(userId, { timeoutMs: ROLE_CHECK_MS }).catch(() => 'unknown' as const),
-      withTimeout(checkAdministrator(deps.administrators, deps.adminUserIds, userId), ROLE_CHECK_MS),
+      // Slack slow or down: the smaller Home, as for a manager check that times out.
+      withTimeout(checkAdministrator(deps.administrators, deps.adminUserIds, userId), ROLE_CHECK_MS).catch(
+        () => undefined,
+      ),
       practicesForHome(deps, { userId, now }),
       deps.customers ? customersHome(deps.customers, userId) : undefined,
     ]);
@@ -72,15 +76,6 @@ async function adminHome(deps: HomeDeps, now: Date): Promise<AdminHome> {
     deps.home.mutedPeople(now, HOME_ADMIN_LIST_LIMIT),
   ]);
   return { committees, notStarted, cadenceDays: deps.cadenceDays, muted };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 // ---------------------------------------------------------------------------------------------
