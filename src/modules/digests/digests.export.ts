@@ -1,4 +1,5 @@
 import { spreadsheetCsv } from '../../lib/csv.js';
+import { sendFileToDm } from '../messaging/messaging.files.js';
 import {
   type AdministratorAccess,
   type AdministratorRefusal,
@@ -228,13 +229,11 @@ export async function exportForAdmin(
     weeks: exported.weeks,
     rows: exported.rows.length,
   };
-  const dm = await deps.messenger.openDm(userId);
-  if (!dm.ok) return { ok: false, code: 'dm_failed', values: { error: dm.error } };
-  const uploaded = await deps.messenger.upload(dm.channel, {
+  const sent = await sendFileToDm(deps.messenger, userId, {
     bytes: file.bytes,
     filename: file.filename,
     title: `Service digest figures, ${first} to ${last}`,
   });
-  if (!uploaded.ok) return { ok: false, code: 'dm_failed', values: { error: uploaded.error } };
+  if (!sent.ok) return { ok: false, code: 'dm_failed', values: { error: sent.error } };
   return { ok: true, file };
 }

@@ -1,4 +1,5 @@
 import { spreadsheetCsv } from '../../lib/csv.js';
+import { sendFileToDm } from '../messaging/messaging.files.js';
 import type { Messenger } from '../messaging/messaging.port.js';
 import { INTERVIEW_QUESTIONS } from './rounds.content.js';
 import type { RoundsRepository } from './rounds.repository.js';
@@ -72,14 +73,12 @@ export async function sendHistory(
   staffUserId: string,
 ): Promise<HistorySent> {
   const { csv, rounds } = await historyCsv(deps, staffUserId);
-  const dm = await deps.messenger.openDm(staffUserId);
-  if (!dm.ok) return { ok: false, code: 'history_not_sent', error: dm.error };
   const day = deps.clock.now().toISOString().slice(0, 10);
-  const uploaded = await deps.messenger.upload(dm.channel, {
+  const sent = await sendFileToDm(deps.messenger, staffUserId, {
     bytes: Buffer.from(csv, 'utf8'),
     filename: `my-service-rounds-${day}.csv`,
     title: `Your rounds, as of ${day}`,
   });
-  if (!uploaded.ok) return { ok: false, code: 'history_not_sent', error: uploaded.error };
+  if (!sent.ok) return { ok: false, code: 'history_not_sent', error: sent.error };
   return { ok: true, rounds };
 }
