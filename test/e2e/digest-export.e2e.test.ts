@@ -98,4 +98,18 @@ describeEachDatabase('/service-digest export end to end', (getDb) => {
     await settled();
     expect(standIn.callsTo('upload')).toEqual([]);
   });
+
+  it('echoes a range it cannot read as inert text, not as a mention or formatting', async () => {
+    expect((await command(ADMIN, 'export <!channel>')).status).toBe(200);
+    const reply = await standIn.waitForCall('respond');
+    const text = String(reply.args.text);
+    expect(text).toContain('is neither a date');
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect((await command(ADMIN, 'export 2026-W01 *2026*')).status).toBe(200);
+    const formatted = await standIn.waitForCall('respond', (c) => String(c.args.text).includes('2026∗'));
+    expect(String(formatted.args.text)).not.toContain('*2026*');
+    await settled();
+    expect(standIn.callsTo('upload')).toEqual([]);
+  });
 });

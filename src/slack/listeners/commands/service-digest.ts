@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { SlackMessage } from '../../../lib/block-kit.js';
+import { inertMrkdwn } from '../../../lib/text.js';
 import {
   prepareCommitteeForm,
   unsubscribeCommittee,
@@ -87,7 +88,11 @@ export function serviceDigestCommand(deps: ListenerDeps) {
         } else if (result.code === 'dm_failed') {
           await ephemeral(respond, exportFailedWords(result.values.error));
         } else {
-          await ephemeral(respond, digestWords(result.code, result.values));
+          // What they typed comes back inert: the reply is mrkdwn, and a range is anyone's text.
+          const values = result.values?.text
+            ? { ...result.values, text: inertMrkdwn(result.values.text) }
+            : result.values;
+          await ephemeral(respond, digestWords(result.code, values));
         }
       } catch (error) {
         logger.error({ err: error, channel: channelId, user: userId }, 'could not export the digest');
