@@ -286,6 +286,66 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
     expect(stored?.status).toBe('cancelled');
   });
 
+  it('ignores a malformed app_home_opened without publishing, recording or logging what it carried', async () => {
+    const body = (event: Record<string, unknown>, eventId?: string) => ({
+      token: 'legacy-verification-token',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event,
+      type: 'event_callback',
+      ...(eventId ? { event_id: eventId } : {}),
+      event_time: Math.floor(Date.now() / 1000),
+    });
+    for (const malformed of [
+      body({ type: 'app_home_opened', tab: 'home' }, 'EvNOUSER'),
+      body({ type: 'app_home_opened', user: 'not-a-user-MARKER', tab: 'home' }, 'EvBADUSER'),
+      body({ type: 'app_home_opened', user: STAFF, tab: 'home' }),
+    ]) {
+      const sent = await app.send({ kind: 'event', body: malformed });
+      expect(sent.status).toBe(200);
+    }
+    // The Messages tab needs nothing.
+    expect(
+      (
+        await app.send({
+          kind: 'event',
+          body: body({ type: 'app_home_opened', user: STAFF, tab: 'messages' }, 'EvMSGTAB'),
+        })
+      ).status,
+    ).toBe(200);
+    await settled();
+    expect(standIn.callsTo('views.publish')).toEqual([]);
+    expect(
+      (await db().select().from(slackEvents)).map((row) => row.eventId).filter((id) => id !== 'EvMSGTAB'),
+    ).toEqual([]);
+    expect(app.logs.text).not.toContain('MARKER');
+  });
+
+  it('refuses Ask again on someone else’s round from the Home, and schedules nothing', async () => {
+    const theirs = await seedRound(db(), {
+      staffUserId: 'UOTHERSTAFF',
+      customerUserId: CUSTOMER,
+      createdAt: daysAgo(2),
+      service: 'Not yours',
+    });
+    const before = await db().select().from(reminders);
+    const clicked = await app.send({
+      kind: 'interactive',
+      payload: blockAction({
+        userId: STAFF,
+        actionId: HOME_ACTIONS.askAgain,
+        value: String(theirs.id),
+        container: { type: 'view', view_id: 'VHOME' },
+        view: { id: 'VHOME', type: 'home', callback_id: '', private_metadata: '', state_values: {} } as never,
+      }),
+    });
+    expect(clicked.status).toBe(200);
+    const notice = await standIn.waitForCall('views.open');
+    expect(JSON.stringify(notice.args.view)).toContain('Nothing changed');
+    await settled();
+    expect(await db().select().from(reminders)).toEqual(before);
+  });
+
   it('republishes both Homes when the customer answers: gone from Waiting and from open rounds, a point on the chart', async () => {
     const round = await seedRound(db(), {
       staffUserId: STAFF,
