@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './cli/audit.js';
 import { registerDbCommands } from './cli/db.js';
 import { registerDigestCommands } from './cli/digest.js';
 import { registerPeopleCommands } from './cli/people.js';
@@ -77,6 +78,7 @@ export function buildCli(raw: Output = standardOutput, options: CliOptions = {})
   registerRemindersCommands(program, context);
   registerDigestCommands(program, context);
   registerPeopleCommands(program, context);
+  registerAuditCommands(program, context);
 
   return program;
 }

@@ -8,6 +8,7 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { type Coalescer, createCoalescer } from './lib/coalescer.js';
 import type { ScheduledJob } from './lib/scheduled-job.js';
 import type { Logger } from './logger.js';
+import { type AuditRepository, createAuditRepository } from './modules/audit/audit.repository.js';
 import {
   type CommitteesRepository,
   createCommitteesRepository,
@@ -102,6 +103,7 @@ const HOME_SETTLE_MS = 500;
 const HOME_PUBLISH_CONCURRENCY = 4;
 
 export interface Repositories {
+  audit: AuditRepository;
   rounds: RoundsRepository;
   people: PeopleRepository;
   reminders: RemindersRepository;
@@ -119,6 +121,7 @@ export interface Repositories {
 /** What needs only the database: enough for the CLI's read-only commands and for erasure. */
 export function createRepositories(db: Database): Repositories {
   return {
+    audit: createAuditRepository({ db }),
     rounds: createRoundsRepository({ db }),
     people: createPeopleRepository({ db }),
     reminders: createRemindersRepository({ db }),
@@ -366,6 +369,7 @@ export function createDependencies({
   refreshHome = (userId) => homePublishing.soon(userId);
 
   const listeners: ListenerDeps = {
+    audit: repositories.audit,
     logger,
     clock,
     libraryTimeZone: config.LIBRARY_TIME_ZONE,
@@ -457,6 +461,7 @@ export function createDependencies({
             dir: config.BACKUP_DIR,
             keep: config.BACKUP_KEEP,
             logger,
+            audit: repositories.audit,
           }),
         ]
       : []),

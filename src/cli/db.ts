@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   type BackupSummary,
@@ -11,7 +11,8 @@ import {
 } from '../db/backup.js';
 import { openDatabase } from '../db/client.js';
 import { migratePostgresDatabase } from '../db/migrate.js';
-import type { CliContext } from './shared.js';
+import { recordAudit } from '../modules/audit/audit.repository.js';
+import { type CliContext, operatorActor } from './shared.js';
 
 const totalRows = (summary: BackupSummary) =>
   Object.values(summary.tables).reduce((sum, table) => sum + table.rows, 0);
@@ -34,13 +35,21 @@ export function withoutPassword(url: string): string {
 }
 
 /** `db backup | verify | restore | copy`: the library's data, in its hands. */
-export function registerDbCommands(db: Command, { output, withRepositories }: CliContext): void {
+export function registerDbCommands(db: Command, { output, withRepositories, env }: CliContext): void {
   db.command('backup')
     .argument('<file>', 'where to write the backup (gzip-compressed JSON lines)')
     .description('Write a consistent backup of the database to a file (PostgreSQL: while the app runs)')
     .action(async (file: string) => {
-      await withRepositories(async (_repositories, database) => {
+      await withRepositories(async ({ audit }, database) => {
         const summary = await writeBackup(database.db, resolve(file), { engine: database.kind });
+        await audit.record({
+          kind: 'backup',
+          actor: operatorActor(env),
+          subject: basename(file),
+          rows: totalRows(summary),
+          detail: { engine: database.kind },
+          at: new Date(),
+        });
         output.out(`Backup written to ${file}: ${totalRows(summary)} rows (${described(summary)}).\n`);
       });
     });
@@ -63,9 +72,22 @@ export function registerDbCommands(db: Command, { output, withRepositories }: Cl
     )
     .description('Restore a backup into this database: all of it, in one transaction, or nothing')
     .action(async (file: string, options: { replace?: boolean }) => {
-      await withRepositories(async (_repositories, database) => {
+      await withRepositories(async ({ audit }, database) => {
         const summary = await restoreBackup(database.db, resolve(file), {
           replace: options.replace === true,
+        });
+        // Recorded in the restored database, after the audit log the backup brought back.
+        await audit.record({
+          kind: 'restore',
+          actor: operatorActor(env),
+          subject: basename(file),
+          rows: totalRows(summary),
+          detail: {
+            engine: database.kind,
+            replace: options.replace === true,
+            backupTakenAt: summary.createdAt,
+          },
+          at: new Date(),
         });
         output.out(`Restored ${totalRows(summary)} rows (${described(summary)}) from ${file}.\n`);
       });
@@ -80,7 +102,7 @@ export function registerDbCommands(db: Command, { output, withRepositories }: Cl
       if (!/^postgres(ql)?:\/\//.test(options.to)) throw new Error('--to must be a postgres:// address');
       const dir = await mkdtemp(join(tmpdir(), 'service-radar-copy-'));
       try {
-        await withRepositories(async (_repositories, source) => {
+        await withRepositories(async ({ audit }, source) => {
           const file = join(dir, 'copy.backup');
           const written = await writeBackup(source.db, file, { engine: source.kind });
           await migratePostgresDatabase(options.to);
@@ -96,6 +118,17 @@ export function registerDbCommands(db: Command, { output, withRepositories }: Cl
               throw new Error(
                 `the copy differs from the source in ${different.map(([table]) => table).join(', ')}`,
               );
+            // Both databases say it happened: the one left behind, and the one the app moves to.
+            const copyEntry = {
+              kind: 'copy' as const,
+              actor: operatorActor(env),
+              subject: withoutPassword(options.to),
+              rows: totalRows(written),
+              detail: { from: source.kind, to: 'postgres' },
+              at: new Date(),
+            };
+            await recordAudit(target.db, copyEntry);
+            await audit.record(copyEntry);
           } finally {
             await target.close();
           }

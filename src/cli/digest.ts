@@ -13,7 +13,7 @@ import {
 import { renderDigestText } from '../modules/digests/digests.views.js';
 import { parseWeek } from '../modules/digests/digests.weeks.js';
 import { digestWords } from '../modules/digests/digests.words.js';
-import { type CliContext, jsonLines, slackChannelId, table } from './shared.js';
+import { type CliContext, jsonLines, operatorActor, slackChannelId, table } from './shared.js';
 
 /** What reading a committee's digests needs, from the operator's side: no Slack. */
 const readingDeps = (
@@ -105,6 +105,19 @@ export function registerDigestCommands(
         const exported = await exportCommittee(deps, options.channel, options);
         if (!exported.ok) throw new Error(digestWords(exported.code, exported.values));
         output.out(options.format === 'json' ? jsonLines(exported.rows) : toCsv(exported.rows));
+        await repositories.audit.record({
+          kind: 'digest_exported',
+          actor: operatorActor(env),
+          subject: options.channel,
+          rows: exported.rows.length,
+          detail: {
+            from: exported.weeks[0],
+            to: exported.weeks.at(-1),
+            format: options.format,
+            sentTo: 'terminal',
+          },
+          at: systemClock.now(),
+        });
       });
     });
 

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
 import { systemClock } from '../lib/clock.js';
 import { cleanText } from '../lib/text.js';
@@ -8,22 +7,7 @@ import {
   forgetOutsideCustomer,
   forgetPerson,
 } from '../modules/erasure/erasure.usecases.js';
-import { type CliContext, jsonLines, positiveInt, slackUserId, table } from './shared.js';
-
-/**
- * Who asked for an erasure, for the audit row: the operator's login. Behind sudo, the person who
- * ran sudo ($SUDO_USER), not root.
- */
-export function operatorLogin(env: NodeJS.ProcessEnv = process.env): string {
-  const sudoUser = cleanText(env.SUDO_USER);
-  if (sudoUser) return sudoUser;
-  try {
-    return userInfo().username;
-  } catch {
-    // A container user with no passwd entry.
-    return cleanText(env.USER) ?? 'unknown';
-  }
-}
+import { type CliContext, jsonLines, operatorLogin, positiveInt, slackUserId, table } from './shared.js';
 
 const customerName = (value: string) => {
   if (!cleanText(value))

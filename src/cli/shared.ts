@@ -1,8 +1,10 @@
+import { userInfo } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Dependencies, Repositories } from '../dependencies.js';
 import type { Clock } from '../lib/clock.js';
 import { forTerminal, jsonForTerminal } from '../lib/control-characters.js';
+import { cleanText } from '../lib/text.js';
 
 /** Where CLI commands write, and how they reach the database; tests capture both. */
 export interface CliContext {
@@ -78,3 +80,21 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
       .trimEnd();
   return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
+
+/**
+ * Who ran a command, for the audit log and the erasure record: the operator's login. Behind sudo, the person who
+ * ran sudo ($SUDO_USER), not root.
+ */
+export function operatorLogin(env: NodeJS.ProcessEnv = process.env): string {
+  const sudoUser = cleanText(env.SUDO_USER);
+  if (sudoUser) return sudoUser;
+  try {
+    return userInfo().username;
+  } catch {
+    // A container user with no passwd entry.
+    return cleanText(env.USER) ?? 'unknown';
+  }
+}
+
+/** The audit log's actor for an operator at the command line. */
+export const operatorActor = (env: NodeJS.ProcessEnv = process.env): string => `cli:${operatorLogin(env)}`;

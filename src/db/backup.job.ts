@@ -1,7 +1,8 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ScheduledJob } from '../lib/scheduled-job.js';
 import type { Logger } from '../logger.js';
+import type { AuditTrail } from '../modules/audit/audit.repository.js';
 import { writeBackup } from './backup.js';
 import type { Database } from './client.js';
 
@@ -12,7 +13,7 @@ const NAME = /^service-radar-(\d{4}-\d{2}-\d{2})\.backup$/;
  * there already, writes `service-radar-<day>.backup` (the `db backup` format, one consistent
  * moment, taken while the app runs on either engine), then keeps the newest BACKUP_KEEP of them.
  * Needs nothing from Slack, so it runs while sending is paused too. A failure is logged and tried
- * again on the next tick.
+ * again on the next tick. Each backup written is recorded in the audit log.
  */
 export function createBackupJob({
   db,
@@ -20,12 +21,14 @@ export function createBackupJob({
   dir,
   keep,
   logger,
+  audit,
 }: {
   db: Database;
   engine: 'postgres' | 'pglite';
   dir: string;
   keep: number;
   logger: Logger;
+  audit: AuditTrail;
 }): ScheduledJob {
   let doneFor: string | undefined;
   return {
@@ -43,6 +46,14 @@ export function createBackupJob({
       if (!there) {
         const summary = await writeBackup(db, file, { engine, now });
         const rows = Object.values(summary.tables).reduce((sum, table) => sum + table.rows, 0);
+        await audit.record({
+          kind: 'backup',
+          actor: 'scheduler',
+          subject: basename(file),
+          rows,
+          detail: { engine, daily: true },
+          at: now,
+        });
         logger.info({ job: 'backup', file, rows }, 'daily backup written');
       }
       doneFor = day;

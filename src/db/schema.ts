@@ -578,3 +578,52 @@ export const homePictures = pgTable('home_pictures', {
 });
 
 export type HomePicture = typeof homePictures.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// The audit log: what was done with the library's data, and by whom.
+
+/**
+ * What the audit log records. Committee subscriptions and their settings (who decides what a
+ * channel sees), exports (data leaving the app), erasures, and the backups, restores and copies
+ * that move the whole database.
+ */
+export const AUDIT_KINDS = [
+  'committee_subscribed',
+  'committee_settings_changed',
+  'committee_unsubscribed',
+  'digest_exported',
+  'history_exported',
+  'erasure',
+  'backup',
+  'restore',
+  'copy',
+] as const;
+
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/**
+ * One thing done with the library's data: what kind, who did it, when, what it was done to, how many
+ * rows. Never anyone's words: `subject` is a channel id or a file's name, and `detail` holds settings,
+ * date ranges and row counts. A forgotten person's id becomes their pseudonym here as everywhere.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').$type<AuditKind>().notNull(),
+    /** A Slack user id, `cli:<login>` for an operator at the command line, or `scheduler`. */
+    actor: text('actor').notNull(),
+    /** What it was done to: a committee channel, a backup file; null when the kind says it all. */
+    subject: text('subject'),
+    /** How many rows it exported, erased, backed up, restored or copied. */
+    rows: integer('rows'),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('audit_log_created_idx').on(table.createdAt),
+    index('audit_log_actor_idx').on(table.actor),
+  ],
+);
+
+export type AuditEntry = typeof auditLog.$inferSelect;

@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
+import type { AuditTrail } from '../modules/audit/audit.repository.js';
 import type { CommitteeCommandDeps } from '../modules/committees/committees.deps.js';
 import type { HomeRefresh } from '../modules/home/home.port.js';
 import type { HomeOpened } from '../modules/home/home.usecases.js';
@@ -19,6 +20,8 @@ import type { MetadataSeal } from './sealed-metadata.js';
 
 /** What listeners are given: repositories, services and a clock; never a raw database handle. */
 export interface ListenerDeps {
+  /** The audit log: exports are recorded in it. */
+  audit: AuditTrail;
   logger: Logger;
   clock: Clock;
   /** LIBRARY_TIME_ZONE: the calendar a form's default dates are counted in. */

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { tableSummaries } from '../../src/db/backup.js';
-import { reminders, rounds } from '../../src/db/schema.js';
+import { auditLog, reminders, rounds } from '../../src/db/schema.js';
 import { openMigratedDatabase } from '../../src/service.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
 import { seedRound as seedHistory } from '../helpers/digests.js';
@@ -107,14 +107,36 @@ describe('db backup, verify and restore from the CLI', () => {
       DATABASE_POOL_SIZE: 1,
       DATABASE_URL: undefined,
     });
-    const sourceSummary = await tableSummaries(source.db);
+    // Every table comes back as it was, but the audit log: each side has recorded its own step.
+    const { audit_log: _sourceAudit, ...sourceSummary } = await tableSummaries(source.db);
+    const sourceEntries = await source.db.select().from(auditLog);
     await source.close();
     const restored = await openMigratedDatabase({
       PGLITE_DIR: join(dir, 'restored'),
       DATABASE_POOL_SIZE: 1,
       DATABASE_URL: undefined,
     });
-    expect(await tableSummaries(restored.db)).toEqual(sourceSummary);
+    const { audit_log: _restoredAudit, ...restoredSummary } = await tableSummaries(restored.db);
+    expect(restoredSummary).toEqual(sourceSummary);
+    const rowsInBackup = Number(backup.out.match(/: (\d+) rows/)?.[1]);
+    expect(sourceEntries).toEqual([
+      expect.objectContaining({
+        kind: 'backup',
+        actor: expect.stringMatching(/^cli:./),
+        subject: 'radar.backup',
+        rows: rowsInBackup,
+        detail: { engine: 'pglite' },
+      }),
+    ]);
+    // --replace brought back the backup's (empty) audit log, then recorded itself in it.
+    expect(await restored.db.select().from(auditLog)).toEqual([
+      expect.objectContaining({
+        kind: 'restore',
+        subject: 'radar.backup',
+        rows: rowsInBackup,
+        detail: expect.objectContaining({ engine: 'pglite', replace: true }),
+      }),
+    ]);
     await restored.close();
 
     const missing = await cli({}, 'db', 'verify', join(dir, 'no-such.backup'));
@@ -142,9 +164,22 @@ if (databaseKinds().includes('postgres'))
           DATABASE_POOL_SIZE: 1,
           DATABASE_URL: undefined,
         });
-        const sourceSummary = await tableSummaries(source.db);
+        const { audit_log: _sourceAudit, ...sourceSummary } = await tableSummaries(source.db);
+        const sourceEntries = await source.db.select().from(auditLog);
         await source.close();
-        expect(await tableSummaries(target.handle.db)).toEqual(sourceSummary);
+        const { audit_log: _targetAudit, ...targetSummary } = await tableSummaries(target.handle.db);
+        expect(targetSummary).toEqual(sourceSummary);
+        // Both sides record the copy; the address they name carries no password.
+        const copyEntry = expect.objectContaining({
+          kind: 'copy',
+          subject: expect.stringMatching(/^postgres:\/\//),
+          detail: { from: 'pglite', to: 'postgres' },
+        });
+        expect(sourceEntries.filter((entry) => entry.kind === 'copy')).toEqual([copyEntry]);
+        const targetEntries = await target.handle.db.select().from(auditLog).orderBy(auditLog.id);
+        expect(targetEntries.filter((entry) => entry.kind === 'copy')).toEqual([copyEntry]);
+        // What the source had recorded before came across with the rest.
+        expect(targetEntries.length).toBe(sourceEntries.length);
 
         // The app on PostgreSQL: the pending request goes once; the one already sent does not.
         standIn.reset();

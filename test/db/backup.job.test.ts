@@ -6,6 +6,7 @@ import { createBackupJob } from '../../src/db/backup.job.js';
 import { verifyBackup } from '../../src/db/backup.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { testDependencies } from '../helpers/dependencies.js';
 import { seedRound } from '../helpers/digests.js';
@@ -39,6 +40,7 @@ describeEachDatabase('the daily backup', (getDb) => {
       dir: folder,
       keep: 3,
       logger: createLogger('silent'),
+      audit: createAuditRepository({ db: getDb().handle.db }),
     });
     await job.run(new Date('2026-12-01T00:01:00Z'));
     const first = join(folder, 'service-radar-2026-12-01.backup');
@@ -54,6 +56,7 @@ describeEachDatabase('the daily backup', (getDb) => {
       dir: folder,
       keep: 3,
       logger: createLogger('silent'),
+      audit: createAuditRepository({ db: getDb().handle.db }),
     }).run(new Date('2026-12-01T13:00:00Z'));
     expect((await stat(first)).mtimeMs).toBe(written.mtimeMs);
     for (const day of ['02', '03', '04', '05']) await job.run(new Date(`2026-12-${day}T00:01:00Z`));
@@ -62,6 +65,18 @@ describeEachDatabase('the daily backup', (getDb) => {
       'service-radar-2026-12-04.backup',
       'service-radar-2026-12-05.backup',
     ]);
+    // Each backup written is in the audit log once: five days, five entries, none for the ticks that
+    // found the day's file.
+    const audited = await createAuditRepository({ db: getDb().handle.db }).list({
+      limit: 10,
+      kind: 'backup',
+    });
+    expect(audited.map((entry) => [entry.subject, entry.actor])).toEqual(
+      ['05', '04', '03', '02', '01'].map((day) => [`service-radar-2026-12-${day}.backup`, 'scheduler']),
+    );
+    // Each day's backup holds the audit entries of the days before it: one row more each day.
+    const rows = audited.map((entry) => entry.rows ?? 0).reverse();
+    expect(rows.slice(1).map((count, day) => count - (rows[day] ?? 0))).toEqual([1, 1, 1, 1]);
   });
 
   it('is one of the scheduler’s jobs only when BACKUP_DIR is set', () => {

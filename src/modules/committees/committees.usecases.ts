@@ -303,7 +303,7 @@ export async function submitCommitteeSettings({
       return { ok: true, committee: current, created: false, announce: false };
     return { ok: false, code: 'subscribed_meanwhile' };
   }
-  const changed = await committees.changeSettings(committeeId, channelId, settings, now);
+  const changed = await committees.changeSettings(committeeId, channelId, settings, { userId, now });
   if (!changed) return { ok: false, code: 'unsubscribed_meanwhile' };
   return { ok: true, committee: changed, created: false, announce: true };
 }
@@ -326,7 +326,7 @@ export async function unsubscribeCommittee({
 }): Promise<{ ok: true; committee: Committee } | Refusal> {
   const admin = await checkAdministrator(access, adminUserIds, userId);
   if (!admin.ok) return admin;
-  const committee = await committees.deactivate(channelId, now);
+  const committee = await committees.deactivate(channelId, { userId, now });
   if (!committee) return { ok: false, code: 'not_subscribed' };
   return { ok: true, committee };
 }

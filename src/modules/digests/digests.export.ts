@@ -1,4 +1,5 @@
 import { spreadsheetCsv } from '../../lib/csv.js';
+import type { AuditTrail } from '../audit/audit.repository.js';
 import { sendFileToDm } from '../messaging/messaging.files.js';
 import {
   type AdministratorAccess,
@@ -202,6 +203,7 @@ export async function exportForAdmin(
   > & {
     administrators: AdministratorAccess;
     adminUserIds: readonly string[];
+    audit: AuditTrail;
   },
   {
     channelId,
@@ -235,5 +237,13 @@ export async function exportForAdmin(
     title: `Service digest figures, ${first} to ${last}`,
   });
   if (!sent.ok) return { ok: false, code: 'dm_failed', values: { error: sent.error } };
+  await deps.audit.record({
+    kind: 'digest_exported',
+    actor: userId,
+    subject: channelId,
+    rows: file.rows,
+    detail: { from: first, to: last, format: 'csv', sentTo: 'dm' },
+    at: deps.clock.now(),
+  });
   return { ok: true, file };
 }

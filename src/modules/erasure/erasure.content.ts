@@ -41,6 +41,7 @@ export const ERASURE_TABLES = [
   'service_points',
   'walk_up_answers',
   'best_practices',
+  'audit_log',
 ] as const;
 
 export type ErasureTable = (typeof ERASURE_TABLES)[number];

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import {
   actionPlans,
+  auditLog,
   bestPractices,
   committees,
   erasures,
@@ -17,6 +18,7 @@ import {
   staffProfiles,
   walkUpAnswers,
 } from '../../db/schema.js';
+import { recordAudit } from '../audit/audit.repository.js';
 import { NOTHING_NAMED_PATTERN } from '../digests/digests.repository.js';
 import {
   type ChangedRows,
@@ -145,6 +147,13 @@ export function createErasureRepository({ db }: { db: Database }) {
           .insert(erasures)
           .values({ kind: options.kind, requestedBy: options.requestedBy, changed, createdAt: options.now })
           .returning({ id: erasures.id });
+        await recordAudit(tx, {
+          kind: 'erasure',
+          actor: options.kind === 'retention' ? 'scheduler' : `cli:${options.requestedBy}`,
+          rows: totalChanged(changed),
+          detail: { erasure: options.kind, erasureId: audit?.id ?? null, changed },
+          at: options.now,
+        });
         return { ran: true, changed, erasureId: audit?.id ?? null };
       });
     } catch (error) {
@@ -438,6 +447,16 @@ export function createErasureRepository({ db }: { db: Database }) {
           changes.add(
             'person_settings',
             settings.map((row) => row.id),
+          );
+          // What they did stays in the audit log, by their pseudonym.
+          const audited = await tx
+            .update(auditLog)
+            .set({ actor: pseudonym })
+            .where(eq(auditLog.actor, userId))
+            .returning({ id: auditLog.id });
+          changes.add(
+            'audit_log',
+            audited.map((row) => row.id),
           );
         },
       );

@@ -1,4 +1,5 @@
 import { spreadsheetCsv } from '../../lib/csv.js';
+import type { AuditTrail } from '../audit/audit.repository.js';
 import { sendFileToDm } from '../messaging/messaging.files.js';
 import type { Messenger } from '../messaging/messaging.port.js';
 import { INTERVIEW_QUESTIONS } from './rounds.content.js';
@@ -69,7 +70,12 @@ export type HistorySent =
 
 /** Builds the staff member's history and uploads it into their DM with the app. */
 export async function sendHistory(
-  deps: { rounds: Pick<RoundsRepository, 'historyOf'>; messenger: Messenger; clock: { now(): Date } },
+  deps: {
+    rounds: Pick<RoundsRepository, 'historyOf'>;
+    messenger: Messenger;
+    clock: { now(): Date };
+    audit: AuditTrail;
+  },
   staffUserId: string,
 ): Promise<HistorySent> {
   const { csv, rounds } = await historyCsv(deps, staffUserId);
@@ -80,5 +86,11 @@ export async function sendHistory(
     title: `Your rounds, as of ${day}`,
   });
   if (!sent.ok) return { ok: false, code: 'history_not_sent', error: sent.error };
+  await deps.audit.record({
+    kind: 'history_exported',
+    actor: staffUserId,
+    rows: rounds,
+    at: deps.clock.now(),
+  });
   return { ok: true, rounds };
 }

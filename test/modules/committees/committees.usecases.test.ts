@@ -277,7 +277,7 @@ describeEachDatabase('committees', (getDb) => {
       committee: { hour: 11 },
     });
 
-    await repo().deactivate('C123', now);
+    await repo().deactivate('C123', { userId: 'UADMIN', now });
     await repo().save('C123', DEFAULT_SETTINGS, { userId: 'UADMIN', now });
     // A form opened for the old committee changes neither it nor the new one.
     expect(await submitted('UADMIN', id, 12)).toEqual({ ok: false, code: 'unsubscribed_meanwhile' });

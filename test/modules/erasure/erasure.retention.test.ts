@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, type DatabaseHandle, openDatabase } from '../../../src/db/client.js';
 import {
   actionPlans,
+  auditLog,
   type Committee,
   erasures,
   planNotes,
@@ -372,6 +373,7 @@ describeEachDatabase('retention', (getDb) => {
       service_points: 0,
       best_practices: 0,
       home_pictures: 0,
+      audit_log: 0,
     };
     expect(await db().select().from(erasures)).toEqual([
       {
@@ -409,6 +411,25 @@ describeEachDatabase('retention', (getDb) => {
         },
       },
     ]);
+    // The audit log has each run too, by the scheduler, with its total and the same counts.
+    const erased = await db().select().from(erasures).orderBy(erasures.id);
+    const erasureEntries = await db()
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.kind, 'erasure'))
+      .orderBy(auditLog.id);
+    expect(erasureEntries).toEqual(
+      erased.map((erasure) => ({
+        id: expect.any(Number),
+        kind: 'erasure',
+        actor: 'scheduler',
+        subject: null,
+        rows: Object.values(erasure.changed).reduce((sum, count) => sum + count, 0),
+        detail: { erasure: 'retention', erasureId: erasure.id, changed: erasure.changed },
+        createdAt: erasure.createdAt,
+      })),
+    );
+    expect(erasureEntries.map((entry) => entry.rows)).toEqual([19, 3]);
   });
 
   it('is idempotent: the same day, the next day, another copy: nothing more, no second record', async () => {

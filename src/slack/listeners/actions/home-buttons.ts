@@ -30,12 +30,12 @@ export function planForMeAction({ planDeps, seal, logger }: ListenerDeps) {
  * "Download my rounds (CSV)" on the Home tab: the file `/rate-service export` sends, in the
  * person's DM; a small modal says where it went, or why it did not.
  */
-export function exportMineAction({ rounds, messenger, clock, logger }: ListenerDeps) {
+export function exportMineAction({ rounds, messenger, clock, logger, audit }: ListenerDeps) {
   return async ({ ack, body, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const userId = body.user.id;
     try {
-      const sent = await sendHistory({ rounds, messenger, clock }, userId);
+      const sent = await sendHistory({ rounds, messenger, clock, audit }, userId);
       if (sent.ok) logger.info({ user: userId, rounds: sent.rounds }, 'own history exported');
       await client.views
         .open({

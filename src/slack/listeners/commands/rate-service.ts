@@ -32,6 +32,7 @@ export function rateServiceCommand({
   reminderDeps,
   seal,
   patronLinkSettings,
+  audit,
 }: ListenerDeps) {
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const text = command.text.trim();
@@ -62,7 +63,7 @@ export function rateServiceCommand({
     if (/^export$/i.test(text)) {
       await ack();
       try {
-        const sent = await sendHistory({ rounds, messenger, clock }, command.user_id);
+        const sent = await sendHistory({ rounds, messenger, clock, audit }, command.user_id);
         if (sent.ok) logger.info({ user: command.user_id, rounds: sent.rounds }, 'own history exported');
         await respond({
           response_type: 'ephemeral',

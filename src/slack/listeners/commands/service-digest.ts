@@ -42,7 +42,7 @@ const ephemeral = (respond: RespondFn, said: string | SlackMessage) =>
 
 /** `/service-digest subscribe | settings | preview | unsubscribe | help`, run in a committee's channel. */
 export function serviceDigestCommand(deps: ListenerDeps) {
-  const { committeeDeps, clock, logger, directory, messenger, seal } = deps;
+  const { committeeDeps, clock, logger, directory, messenger, seal, audit } = deps;
   const { committees, digests, practices, adminUserIds, libraryTimeZone, access } = committeeDeps;
 
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
@@ -70,6 +70,7 @@ export function serviceDigestCommand(deps: ListenerDeps) {
             messenger,
             administrators: access,
             adminUserIds,
+            audit,
           },
           { channelId, userId, from: exporting[1], to: exporting[2] },
         );
