@@ -1,5 +1,7 @@
 import { parse } from 'csv-parse/sync';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { auditLog } from '../../src/db/schema.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound } from '../helpers/digests.js';
@@ -55,6 +57,7 @@ describeEachDatabase('/service-digest export end to end', (getDb) => {
         responseUrl: app.responseUrl,
       }),
     });
+  const exports = () => db().select().from(auditLog).where(eq(auditLog.kind, 'digest_exported'));
   const settled = () => expect.poll(() => app.radar.slack.inFlight.size, { timeout: 5_000 }).toBe(0);
 
   it('sends an admin the CSV once, in their DM, and tells them so', async () => {
@@ -80,6 +83,15 @@ describeEachDatabase('/service-digest export end to end', (getDb) => {
       }),
     ]);
     expect(rows.map((row) => row.week)).toContain('2026-W45');
+    // The audit log has the export: who, which channel's figures, the range and the row count.
+    expect(await exports()).toEqual([
+      expect.objectContaining({
+        actor: ADMIN,
+        subject: CHANNEL,
+        rows: rows.length,
+        detail: { from: '2026-W44', to: '2026-W47', format: 'csv', sentTo: 'dm' },
+      }),
+    ]);
   });
 
   it('refuses someone who is not an admin, and sends nothing', async () => {
@@ -89,6 +101,7 @@ describeEachDatabase('/service-digest export end to end', (getDb) => {
     await settled();
     expect(standIn.callsTo('upload')).toEqual([]);
     expect(standIn.callsTo('files.completeUploadExternal')).toEqual([]);
+    expect(await exports()).toEqual([]);
   });
 
   it('says what was wrong with a range, and sends nothing', async () => {

@@ -1,7 +1,7 @@
 import type { ViewStateValue } from '@slack/bolt';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { committees, digestPosts } from '../../src/db/schema.js';
+import { auditLog, committees, digestPosts } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { COMMITTEE_MODAL, SHOW_INDIVIDUALS_VALUE } from '../../src/modules/committees/committees.views.js';
 import {
@@ -284,7 +284,22 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     expect(visibleText(settingsReply.args.blocks)).toContain('• Posted Mondays at 09:00 (Europe/London)');
     mark = standIn.calls.length;
     await command(ADMIN, 'settings');
-    expect(JSON.stringify((await openedModal(mark)).blocks)).toContain('Show a row for each staff member');
+    const settingsModal = await openedModal(mark);
+    expect(JSON.stringify(settingsModal.blocks)).toContain('Show a row for each staff member');
+    // The admin moves the digest to Tuesdays at 10, keeping the rest.
+    expect(
+      (
+        await submit(
+          settingsModal,
+          settingsState({
+            weekday: staticSelect('2'),
+            hour: staticSelect('10'),
+            showIndividuals: checkboxes([SHOW_INDIVIDUALS_VALUE]),
+          }),
+        )
+      ).body,
+    ).toBe('');
+    await expect.poll(async () => (await db().select().from(committees))[0]?.hour).toBe(10);
 
     // Unsubscribing stops next week's digest.
     mark = standIn.calls.length;
@@ -295,6 +310,26 @@ describeEachDatabase('/service-digest end to end', (getDb) => {
     expect((await replyAfter(mark)).args.text).toContain('no more service digests');
     await app.radar.scheduler.tick(later(7 * 86_400_000));
     expect(digestsPosted()).toHaveLength(1);
+
+    // The audit log has the admin's three changes, each with the settings it left, and nothing of
+    // the member's refused attempts.
+    const entries = await db().select().from(auditLog).orderBy(auditLog.id);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        kind: 'committee_subscribed',
+        actor: ADMIN,
+        subject: CHANNEL,
+        rows: null,
+        detail: expect.objectContaining({ weekday: 1, hour: 9, showIndividuals: true, units: [] }),
+      }),
+      expect.objectContaining({
+        kind: 'committee_settings_changed',
+        actor: ADMIN,
+        subject: CHANNEL,
+        detail: expect.objectContaining({ weekday: 2, hour: 10, timeZone: 'Europe/London' }),
+      }),
+      expect.objectContaining({ kind: 'committee_unsubscribed', actor: ADMIN, subject: CHANNEL }),
+    ]);
 
     // Every Web API method the app called is one the manifest has a scope for.
     for (const call of standIn.calls.filter((c) => c.method !== 'upload' && c.method !== 'respond'))

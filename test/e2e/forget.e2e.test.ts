@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { rowsOf } from '../../src/db/client.js';
-import { committees, erasures, reminders, rounds, staffProfiles } from '../../src/db/schema.js';
+import { auditLog, committees, erasures, reminders, rounds, staffProfiles } from '../../src/db/schema.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { hashToken, newSalt, newToken } from '../../src/lib/tokens.js';
 import { buildDigest } from '../../src/modules/digests/digests.build.js';
@@ -342,6 +342,7 @@ describeEachDatabase('people forget', (getDb) => {
       `plan_steps: ${TARGET}`,
       `plan_notes: ${TARGET}`,
       `committees: ${TARGET}`,
+      `audit_log: ${TARGET}`,
       `staff_profiles: ${TARGET}`,
       `person_settings: ${TARGET}`,
       `slack_users: ${TARGET}`,
@@ -392,6 +393,7 @@ describeEachDatabase('people forget', (getDb) => {
       slack_users: 1,
       service_points: 2,
       best_practices: 1,
+      audit_log: 1,
     });
     const audit = await db().select().from(erasures);
     expect(audit).toEqual([
@@ -405,6 +407,14 @@ describeEachDatabase('people forget', (getDb) => {
     ]);
     expect(real.out).toContain(`Recorded as erasure ${audit[0]?.id} (requested by ${OPERATOR})`);
     expect(JSON.stringify(audit)).not.toMatch(/UTARGET|MK-|forgotten/);
+    // The audit log keeps what they did by their pseudonym, and has the erasure by the operator.
+    const entries = await db().select().from(auditLog).orderBy(auditLog.id);
+    expect(entries.map((entry) => [entry.kind, entry.actor])).toEqual([
+      ['committee_subscribed', (await db().select().from(committees))[0]?.createdByUserId],
+      ['erasure', `cli:${OPERATOR}`],
+    ]);
+    expect(entries[0]?.actor).toMatch(/^forgotten-/);
+    expect(entries[1]?.rows).toBe(Object.values(counts).reduce((sum, count) => sum + count, 0));
     const listed = await cli(getDb(), 'erasures', 'list', '--json');
     expect(JSON.parse(listed.out)).toEqual([
       { id: audit[0]?.id, kind: 'person', requestedBy: OPERATOR, at: expect.any(String), changed: counts },

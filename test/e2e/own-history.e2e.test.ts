@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { auditLog } from '../../src/db/schema.js';
 import { HOME_ACTIONS } from '../../src/modules/home/home.views.js';
 import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
@@ -93,6 +94,12 @@ describeEachDatabase('/rate-service export end to end', (getDb) => {
     });
     // Nobody's words in the log.
     expect(app.logs.text).not.toContain('HYPERLINK');
+    // The audit log has the export: who, how many rounds, and nothing of what was in them.
+    const entries = await db().select().from(auditLog);
+    expect(entries).toEqual([
+      expect.objectContaining({ kind: 'history_exported', actor: STAFF, subject: null, rows: 2, detail: {} }),
+    ]);
+    expect(JSON.stringify(entries)).not.toContain('HYPERLINK');
   });
 
   it('says so when there is nothing yet, and still sends the header', async () => {

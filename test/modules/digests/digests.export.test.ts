@@ -160,6 +160,14 @@ describe('digest export', () => {
   });
 
   it('prints the same rows as JSON, and refuses ranges it cannot read', async () => {
+    const exportsSoFar = async () =>
+      JSON.parse((await cli('audit', 'list', '--kind', 'digest_exported', '--json')).out) as {
+        actor: string;
+        subject: string;
+        rows: number;
+        detail: Record<string, unknown>;
+      }[];
+    const before = (await exportsSoFar()).length;
     const csv = await cli(
       'digest',
       'export',
@@ -207,6 +215,19 @@ describe('digest export', () => {
     expect(unknown.err).toContain('not subscribed');
     const format = await cli('digest', 'export', '--channel', 'C0EXPORT', '--format', 'xlsx');
     expect(format.code).not.toBe(0);
+    // The two exports are in the audit log, newest first, by the operator; the refusals are not.
+    const entries = await exportsSoFar();
+    expect(entries).toHaveLength(before + 2);
+    expect(entries.slice(0, 2)).toEqual(
+      ['json', 'csv'].map((format) =>
+        expect.objectContaining({
+          actor: expect.stringMatching(/^cli:./),
+          subject: 'C0EXPORT',
+          rows: rows.length,
+          detail: { from: '2026-W38', to: '2026-W40', format, sentTo: 'terminal' },
+        }),
+      ),
+    );
   });
 });
 
