@@ -1,16 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  type BackupSummary,
-  restoreBackup,
-  tableSummaries,
-  verifyBackup,
-  writeBackup,
-} from '../db/backup.js';
-import { openDatabase } from '../db/client.js';
-import { migratePostgresDatabase } from '../db/migrate.js';
+import { type BackupSummary, restoreBackup, verifyBackup, writeBackup } from '../db/backup.js';
+import { copyToPostgres } from '../db/copy.js';
 import { recordAudit } from '../modules/audit/audit.repository.js';
 import { type CliContext, operatorActor } from './shared.js';
 
@@ -100,47 +91,26 @@ export function registerDbCommands(db: Command, { output, withRepositories, env 
     )
     .action(async (options: { to: string }) => {
       if (!/^postgres(ql)?:\/\//.test(options.to)) throw new Error('--to must be a postgres:// address');
-      const dir = await mkdtemp(join(tmpdir(), 'service-radar-copy-'));
-      try {
-        await withRepositories(async ({ audit }, source) => {
-          const file = join(dir, 'copy.backup');
-          const written = await writeBackup(source.db, file, { engine: source.kind });
-          await migratePostgresDatabase(options.to);
-          const target = await openDatabase({ databaseUrl: options.to, poolSize: 1 });
-          try {
-            await restoreBackup(target.db, file);
-            const copied = await tableSummaries(target.db);
-            const different = Object.entries(written.tables).filter(
-              ([table, summary]) =>
-                copied[table]?.rows !== summary.rows || copied[table]?.sha256 !== summary.sha256,
-            );
-            if (different.length > 0)
-              throw new Error(
-                `the copy differs from the source in ${different.map(([table]) => table).join(', ')}`,
-              );
-            // Both databases say it happened: the one left behind, and the one the app moves to.
-            const copyEntry = {
-              kind: 'copy' as const,
-              actor: operatorActor(env),
-              subject: withoutPassword(options.to),
-              rows: totalRows(written),
-              detail: { from: source.kind, to: 'postgres' },
-              at: new Date(),
-            };
-            await recordAudit(target.db, copyEntry);
-            await audit.record(copyEntry);
-          } finally {
-            await target.close();
-          }
-          output.out(
-            `Copied ${totalRows(written)} rows (${described(written)}) to ${withoutPassword(options.to)}; every table's count and checksum match.\n` +
-              'To run the app on it, stop the app, set in .env:\n' +
-              `  DATABASE_URL=${withoutPassword(options.to)}${new URL(options.to).password ? '   (with your password in place of ***)' : ''}\n` +
-              'and start it again. Keep the embedded folder until you are sure.\n',
-          );
+      await withRepositories(async ({ audit }, source) => {
+        // Both databases say it happened: the one left behind, and the one the app moves to.
+        const copyEntry = (rows: number) => ({
+          kind: 'copy' as const,
+          actor: operatorActor(env),
+          subject: withoutPassword(options.to),
+          rows,
+          detail: { from: source.kind, to: 'postgres' },
+          at: new Date(),
         });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+        const written = await copyToPostgres(source, options.to, {
+          afterCheck: (target, copied) => recordAudit(target, copyEntry(totalRows(copied))),
+        });
+        await audit.record(copyEntry(totalRows(written)));
+        output.out(
+          `Copied ${totalRows(written)} rows (${described(written)}) to ${withoutPassword(options.to)}; every table's count and checksum match.\n` +
+            'To run the app on it, stop the app, set in .env:\n' +
+            `  DATABASE_URL=${withoutPassword(options.to)}${new URL(options.to).password ? '   (with your password in place of ***)' : ''}\n` +
+            'and start it again. Keep the embedded folder until you are sure.\n',
+        );
+      });
     });
 }
