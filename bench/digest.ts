@@ -79,7 +79,8 @@ async function seedRounds(handle: DatabaseHandle, count: number, from: number, t
   });
 }
 
-async function seed(handle: DatabaseHandle): Promise<Committee[]> {
+/** The 200,000-round data set, also what the backup case backs up. */
+export async function seedDigestDataSet(handle: DatabaseHandle): Promise<Committee[]> {
   const { db } = handle;
   await db.execute(
     sql`truncate table digest_posts, committees, round_responses, rounds, staff_profiles restart identity cascade`,
@@ -212,7 +213,7 @@ const usesIndexes = (plans: Record<string, string[]>) =>
 async function onEngine(engine: 'postgres' | 'pglite') {
   return withBenchDatabase(engine, 'digest', async (handle) => {
     let started = performance.now();
-    const committees = await seed(handle);
+    const committees = await seedDigestDataSet(handle);
     const seedSeconds = round((performance.now() - started) / 1000);
     const twoYears = await timeDigests(handle, committees);
     const plans = await explain(handle, committees);

@@ -8,6 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { runAckBenchmark } from './ack.js';
+import { runBackupBenchmark } from './backup.js';
 import { runDigestBenchmark } from './digest.js';
 import { runRemindersBenchmark } from './reminders.js';
 import { runRetentionBenchmark } from './retention.js';
@@ -23,6 +24,7 @@ const cases: BenchCase[] = [
   { name: 'reminders', run: () => runRemindersBenchmark() },
   { name: 'digest', run: () => runDigestBenchmark() },
   { name: 'retention', run: () => runRetentionBenchmark() },
+  { name: 'backup', run: () => runBackupBenchmark() },
 ];
 
 const RESULTS = new URL('./results.json', import.meta.url);

@@ -1,5 +1,8 @@
+import { basename } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Config, DatabaseConfig } from './config.js';
+import { backupRows } from './db/backup.js';
+import { type BackupSocket, serveBackupRequests } from './db/backup-socket.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js';
 import { claimPgliteFolder, DatabaseFolderDamagedError } from './db/pglite-folder.js';
@@ -84,6 +87,40 @@ export function createScheduledWork(dependencies: Dependencies): Scheduler {
 }
 
 /**
+ * The embedded database's backup socket (src/db/backup-socket.ts). Without one, the app runs on and
+ * `db backup` says the folder is in use, as before.
+ */
+async function openBackupSocket(
+  config: Config,
+  db: DatabaseHandle,
+  { repositories, logger, clock }: Dependencies,
+): Promise<BackupSocket | undefined> {
+  try {
+    const socket = await serveBackupRequests({
+      dir: config.PGLITE_DIR,
+      db: db.db,
+      engine: db.kind,
+      onBackup: (summary, request) =>
+        repositories.audit.record({
+          kind: 'backup',
+          actor: request.actor,
+          subject: basename(request.file),
+          rows: backupRows(summary),
+          detail: { engine: db.kind, throughRunningApp: true },
+          at: clock.now(),
+        }),
+      onError: (code) => logger.warn({ code }, 'a backup asked for by the CLI failed'),
+    });
+    if (!socket)
+      logger.warn({ dir: config.PGLITE_DIR }, 'no backup socket: the folder path is too long for one');
+    return socket;
+  } catch (error) {
+    logger.warn({ err: error }, 'no backup socket: db backup needs the app stopped');
+    return undefined;
+  }
+}
+
+/**
  * Starts everything: database (migrated), Slack app and HTTP server. Tests call this with their own
  * database and clock; main.ts calls it with the configured ones. `stop()` undoes it in reverse.
  */
@@ -131,6 +168,9 @@ export async function startServiceRadar({
   await withTimeout(installation.checkNow(), STARTUP_CHECK_MS).catch((error: unknown) => {
     logger.warn({ err: error }, 'could not check the bot token at start-up');
   });
+  // The embedded database, opened here: `db backup` asks this process for its backups.
+  const backupSocket =
+    ownsDatabase && db.kind === 'pglite' ? await openBackupSocket(config, db, dependencies) : undefined;
   if (config.SCHEDULER_ENABLED) scheduler.start();
   return {
     port,
@@ -146,6 +186,7 @@ export async function startServiceRadar({
       await scheduler.stop();
       await slack.stop();
       await homesStopped;
+      await backupSocket?.close();
       if (ownsDatabase) await db.close();
     },
   };

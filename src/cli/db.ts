@@ -1,12 +1,11 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type BackupSummary, restoreBackup, verifyBackup, writeBackup } from '../db/backup.js';
+import { type BackupSummary, backupRows, restoreBackup, verifyBackup, writeBackup } from '../db/backup.js';
+import { requestBackupFromRunningApp } from '../db/backup-socket.js';
 import { copyToPostgres } from '../db/copy.js';
+import { DatabaseInUseError } from '../db/pglite-lock.js';
 import { recordAudit } from '../modules/audit/audit.repository.js';
 import { type CliContext, operatorActor } from './shared.js';
-
-const totalRows = (summary: BackupSummary) =>
-  Object.values(summary.tables).reduce((sum, table) => sum + table.rows, 0);
 
 const described = (summary: BackupSummary) =>
   Object.entries(summary.tables)
@@ -29,20 +28,33 @@ export function withoutPassword(url: string): string {
 export function registerDbCommands(db: Command, { output, withRepositories, env }: CliContext): void {
   db.command('backup')
     .argument('<file>', 'where to write the backup (gzip-compressed JSON lines)')
-    .description('Write a consistent backup of the database to a file (PostgreSQL: while the app runs)')
+    .description('Write a consistent backup of the database to a file, also while the app runs')
     .action(async (file: string) => {
-      await withRepositories(async ({ audit }, database) => {
-        const summary = await writeBackup(database.db, resolve(file), { engine: database.kind });
-        await audit.record({
-          kind: 'backup',
-          actor: operatorActor(env),
-          subject: basename(file),
-          rows: totalRows(summary),
-          detail: { engine: database.kind },
-          at: new Date(),
+      try {
+        await withRepositories(async ({ audit }, database) => {
+          const summary = await writeBackup(database.db, resolve(file), { engine: database.kind });
+          await audit.record({
+            kind: 'backup',
+            actor: operatorActor(env),
+            subject: basename(file),
+            rows: backupRows(summary),
+            detail: { engine: database.kind },
+            at: new Date(),
+          });
+          output.out(`Backup written to ${file}: ${backupRows(summary)} rows (${described(summary)}).\n`);
         });
-        output.out(`Backup written to ${file}: ${totalRows(summary)} rows (${described(summary)}).\n`);
-      });
+      } catch (error) {
+        // The embedded folder is the running app's: it writes the backup, in its own process.
+        if (!(error instanceof DatabaseInUseError) || error.pid === undefined) throw error;
+        const summary = await requestBackupFromRunningApp(error.dir, {
+          file: resolve(file),
+          actor: operatorActor(env),
+        });
+        if (!summary) throw error;
+        output.out(
+          `Backup written to ${file} by the running app (process ${error.pid}): ${backupRows(summary)} rows (${described(summary)}).\n`,
+        );
+      }
     });
 
   db.command('verify')
@@ -51,7 +63,7 @@ export function registerDbCommands(db: Command, { output, withRepositories, env 
     .action(async (file: string) => {
       const summary = await verifyBackup(resolve(file));
       output.out(
-        `The backup is complete and undamaged: ${totalRows(summary)} rows (${described(summary)}), taken ${summary.createdAt}.\n`,
+        `The backup is complete and undamaged: ${backupRows(summary)} rows (${described(summary)}), taken ${summary.createdAt}.\n`,
       );
     });
 
@@ -72,7 +84,7 @@ export function registerDbCommands(db: Command, { output, withRepositories, env 
           kind: 'restore',
           actor: operatorActor(env),
           subject: basename(file),
-          rows: totalRows(summary),
+          rows: backupRows(summary),
           detail: {
             engine: database.kind,
             replace: options.replace === true,
@@ -80,7 +92,7 @@ export function registerDbCommands(db: Command, { output, withRepositories, env 
           },
           at: new Date(),
         });
-        output.out(`Restored ${totalRows(summary)} rows (${described(summary)}) from ${file}.\n`);
+        output.out(`Restored ${backupRows(summary)} rows (${described(summary)}) from ${file}.\n`);
       });
     });
 
@@ -102,11 +114,11 @@ export function registerDbCommands(db: Command, { output, withRepositories, env 
           at: new Date(),
         });
         const written = await copyToPostgres(source, options.to, {
-          afterCheck: (target, copied) => recordAudit(target, copyEntry(totalRows(copied))),
+          afterCheck: (target, copied) => recordAudit(target, copyEntry(backupRows(copied))),
         });
-        await audit.record(copyEntry(totalRows(written)));
+        await audit.record(copyEntry(backupRows(written)));
         output.out(
-          `Copied ${totalRows(written)} rows (${described(written)}) to ${withoutPassword(options.to)}; every table's count and checksum match.\n` +
+          `Copied ${backupRows(written)} rows (${described(written)}) to ${withoutPassword(options.to)}; every table's count and checksum match.\n` +
             'To run the app on it, stop the app, set in .env:\n' +
             `  DATABASE_URL=${withoutPassword(options.to)}${new URL(options.to).password ? '   (with your password in place of ***)' : ''}\n` +
             'and start it again. Keep the embedded folder until you are sure.\n',

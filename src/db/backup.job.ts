@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { ScheduledJob } from '../lib/scheduled-job.js';
 import type { Logger } from '../logger.js';
 import type { AuditTrail } from '../modules/audit/audit.repository.js';
-import { writeBackup } from './backup.js';
+import { backupRows, writeBackup } from './backup.js';
 import type { Database } from './client.js';
 
 const NAME = /^service-radar-(\d{4}-\d{2}-\d{2})\.backup$/;
@@ -45,7 +45,7 @@ export function createBackupJob({
       );
       if (!there) {
         const summary = await writeBackup(db, file, { engine, now });
-        const rows = Object.values(summary.tables).reduce((sum, table) => sum + table.rows, 0);
+        const rows = backupRows(summary);
         await audit.record({
           kind: 'backup',
           actor: 'scheduler',

@@ -46,6 +46,10 @@ export interface TableSummary {
 
 export type BackupSummary = { schema: string; createdAt: string; tables: Record<string, TableSummary> };
 
+/** How many rows a backup holds, all tables together. */
+export const backupRows = (summary: Pick<BackupSummary, 'tables'>): number =>
+  Object.values(summary.tables).reduce((sum, table) => sum + table.rows, 0);
+
 /** The latest migration applied to this database, as drizzle records it. */
 export async function schemaLevel(db: Pick<Database, 'execute'>): Promise<string> {
   const rows = rowsOf<{ level: string | number | null }>(
