@@ -41,6 +41,8 @@ export function serverTimeZone(): string {
   return zone && isValidTimeZone(zone) ? zone : 'UTC';
 }
 
+const METRICS_PORT_MESSAGE = 'must be a port number (1-65535; 0 picks a free one), or empty for no metrics';
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const configShape = z.object({
@@ -70,6 +72,18 @@ const configShape = z.object({
     .max(65_535)
     .default(3000)
     .describe('HTTP port for /slack/events and /healthz.'),
+  METRICS_PORT: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, { message: METRICS_PORT_MESSAGE })
+        .transform(Number)
+        .pipe(z.number().max(65_535, { message: METRICS_PORT_MESSAGE }))
+        .optional(),
+    )
+    .describe(
+      'Port of a separate HTTP server answering GET /metrics (Prometheus). Unset: no metrics are served. Keep it off the internet.',
+    ),
   DATABASE_URL: optionalString
     .pipe(
       z

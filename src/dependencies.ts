@@ -3,11 +3,12 @@ import { hostname } from 'node:os';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import { createBackupJob } from './db/backup.job.js';
-import type { Database } from './db/client.js';
+import type { Database, DatabaseActivity } from './db/client.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { type Coalescer, createCoalescer } from './lib/coalescer.js';
 import type { ScheduledJob } from './lib/scheduled-job.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { type AuditRepository, createAuditRepository } from './modules/audit/audit.repository.js';
 import {
   type CommitteesRepository,
@@ -189,6 +190,8 @@ export interface Dependencies {
   jobs: ScheduledJob[];
   /** Republishes Home tabs after changes, at most once a minute per person; stopped at shutdown. */
   homePublishing: Coalescer;
+  /** This copy's metrics (its own registry); served on METRICS_PORT when that is set. */
+  metrics: Metrics;
 }
 
 export interface DependencyOverrides {
@@ -209,6 +212,7 @@ export function createDependencies({
   config,
   logger,
   db,
+  databaseActivity,
   clock = systemClock,
   role = 'app',
   overrides = {},
@@ -216,6 +220,8 @@ export function createDependencies({
   config: Config;
   logger: Logger;
   db: Database;
+  /** The database handle's own count of what it is asked, for the metrics. */
+  databaseActivity?: DatabaseActivity;
   clock?: Clock;
   /** Who takes claims: the app, or an operator's CLI command. */
   role?: 'app' | 'cli';
@@ -241,6 +247,12 @@ export function createDependencies({
       logger,
       clock,
     });
+  const metrics = createMetrics({
+    database: databaseActivity,
+    reminderQueue: () => repositories.reminders.countByState(),
+    logger,
+    runtime: config.METRICS_PORT !== undefined,
+  });
   const onTokenRefused = reportTokenRefusals(installation, logger);
   const clientOptions = interactiveClientOptions(config, onTokenRefused);
 
@@ -299,6 +311,7 @@ export function createDependencies({
         ...servicePointReminderKinds(ownerWeekly),
       },
       moduleSweeps: [(now) => scheduleOwnerWeeklyMessages(ownerWeekly, now)],
+      observer: metrics.reminderDeliveries,
       ...overrides.reminders,
     };
     const digests: DigestDeps = {
@@ -313,6 +326,7 @@ export function createDependencies({
       tickBudgetMs: config.TICK_BUDGET_MS,
       adminUserIds: config.ADMIN_USER_IDS,
       libraryTimeZone: config.LIBRARY_TIME_ZONE,
+      observer: metrics.digestDeliveries,
       ...overrides.digests,
     };
     const roundPlans = roundPlansOf(plans);
@@ -483,5 +497,6 @@ export function createDependencies({
     web,
     jobs,
     homePublishing,
+    metrics,
   };
 }

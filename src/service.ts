@@ -12,6 +12,7 @@ import type { HttpLimits } from './http/guarded-server.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { withTimeout } from './lib/timeout.js';
 import type { Logger } from './logger.js';
+import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js';
 import type { Installation } from './modules/installation/installation.usecases.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackService, type SlackService } from './slack/app.js';
@@ -19,6 +20,8 @@ import { createWebRoutes } from './web/routes.js';
 
 export interface ServiceRadar {
   port: number;
+  /** The metrics server's port; undefined when METRICS_PORT is unset and nothing is served. */
+  metricsPort: number | undefined;
   database: DatabaseHandle;
   slack: SlackService;
   scheduler: Scheduler;
@@ -143,7 +146,14 @@ export async function startServiceRadar({
 }): Promise<ServiceRadar> {
   const db = database ?? (await openMigratedDatabase(config).catch(logRefusedFolder(logger, config)));
   const ownsDatabase = !database;
-  const dependencies = createDependencies({ config, logger, db: db.db, clock, overrides });
+  const dependencies = createDependencies({
+    config,
+    logger,
+    db: db.db,
+    databaseActivity: db.activity,
+    clock,
+    overrides,
+  });
   const { installation } = dependencies;
   const slack = createSlackService({
     config,
@@ -154,12 +164,22 @@ export async function startServiceRadar({
     clientOptions: dependencies.clientOptions,
     httpLimits,
     routes: (inFlight) => createWebRoutes({ deps: dependencies.web, track: (work) => inFlight.track(work) }),
+    requests: dependencies.metrics.slackRequests,
   });
   const scheduler = createScheduledWork(dependencies);
   let port: number;
+  let metricsServer: MetricsServer | undefined;
   try {
     ({ port } = await slack.start());
+    if (config.METRICS_PORT !== undefined)
+      metricsServer = await startMetricsServer({
+        port: config.METRICS_PORT,
+        metrics: dependencies.metrics,
+        logger,
+      });
   } catch (error) {
+    await slack.stop();
+    dependencies.metrics.stop();
     if (ownsDatabase) await db.close();
     throw error;
   }
@@ -174,6 +194,7 @@ export async function startServiceRadar({
   if (config.SCHEDULER_ENABLED) scheduler.start();
   return {
     port,
+    metricsPort: metricsServer?.port,
     database: db,
     slack,
     scheduler,
@@ -187,6 +208,9 @@ export async function startServiceRadar({
       await slack.stop();
       await homesStopped;
       await backupSocket?.close();
+      // Last but the database: a scrape during the drain still sees the app.
+      await metricsServer?.stop();
+      dependencies.metrics.stop();
       if (ownsDatabase) await db.close();
     },
   };

@@ -12,6 +12,7 @@ import { type Logger, toBoltLogger } from '../logger.js';
 import type { Installation } from '../modules/installation/installation.usecases.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
+import { arrivalProperties, measureSlackRequests, type SlackRequestObserver } from './request-metrics.js';
 import { slackEventsRoute } from './slack-events-route.js';
 import { slackSecrets, socketModeClientOptions } from './web-clients.js';
 
@@ -42,6 +43,7 @@ export function createSlackService({
   clientOptions,
   httpLimits,
   routes: extraRoutes,
+  requests,
 }: {
   config: Config;
   logger: Logger;
@@ -58,6 +60,8 @@ export function createSlackService({
    * work in flight so what they do after answering is waited for at shutdown too.
    */
   routes?: (inFlight: InFlight) => Routes;
+  /** Told each request's kind, acknowledgement time and outcome (the metrics). */
+  requests?: SlackRequestObserver;
 }): SlackService {
   const boltLogger = toBoltLogger(logger, slackSecrets(config));
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
@@ -74,6 +78,8 @@ export function createSlackService({
         logger: boltLogger,
         // Ack as soon as a listener calls ack(); the listener's slower work continues afterwards.
         processBeforeResponse: false,
+        // The arrival time noted by the route, for the acknowledgement's timing.
+        customPropertiesExtractor: arrivalProperties,
       });
 
   const app = new App({
@@ -88,6 +94,7 @@ export function createSlackService({
     logger: boltLogger,
     clientOptions,
   });
+  if (requests) measureSlackRequests(app, requests);
   const inFlight = new InFlight();
   app.use(async ({ next }) => {
     await inFlight.track(next());

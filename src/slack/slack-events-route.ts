@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPReceiver } from '@slack/bolt';
 import { type Handler, refuse } from '../http/guarded-server.js';
 import type { RefusalLog } from '../http/refusal-log.js';
+import { noteArrival } from './request-metrics.js';
 
 /** Slack's own rule: a signed request more than five minutes from now, either way, is refused. */
 export const MAX_REQUEST_SKEW_SECONDS = 300;
@@ -30,6 +31,7 @@ export function slackEventsRoute({
   isStopping: () => boolean;
 }): Handler {
   return async (req, res) => {
+    noteArrival(req);
     if (isStopping()) {
       // Slack retries events; a user pressing a button again will reach a copy that is running.
       refuse(res, 503, 'Shutting down', { 'retry-after': '1' });

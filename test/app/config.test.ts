@@ -27,6 +27,16 @@ describe('config', () => {
     expect(config.SLACK_APP_TOKEN).toBeUndefined();
   });
 
+  it('serves no metrics unless METRICS_PORT is set, and says what a wrong one should be', () => {
+    expect(loadConfig(valid).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ ...valid, METRICS_PORT: '' }).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ ...valid, METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    for (const wrong of ['metrics', '70000', '-1', '94.64'])
+      expect(problems({ ...valid, METRICS_PORT: wrong })).toEqual([
+        expect.stringMatching(/^METRICS_PORT must be a port number .*or empty for no metrics$/),
+      ]);
+  });
+
   it('treats empty values as unset, as .env.example leaves them', () => {
     const config = loadConfig({ ...valid, DATABASE_URL: '', SLACK_APP_TOKEN: '', SLACK_API_URL: '' });
     expect(config.DATABASE_URL).toBeUndefined();

@@ -60,6 +60,15 @@ export interface DigestDeps {
   tickBudgetMs?: number;
   /** Replaceable in tests. */
   renderChart?: (data: DigestData) => Promise<Buffer | null>;
+  /** Told the outcome of every delivery attempt (the metrics); optional. */
+  observer?: DigestObserver | undefined;
+}
+
+/** A delivery's outcome, or `error` for one the database or a bad setting interrupted. */
+export type DigestAttemptOutcome = DeliveryOutcome | 'error';
+
+export interface DigestObserver {
+  delivered(outcome: DigestAttemptOutcome): void;
 }
 
 export const digestMetadata = (committeeId: number, week: string): PostMetadata => ({
@@ -79,6 +88,18 @@ export type DeliveryOutcome =
   | 'rate_limited'
   /** Slack refuses the bot token: the attempt was undone, to be made once a working token is back. */
   | 'paused';
+
+export const DIGEST_ATTEMPT_OUTCOMES: readonly DigestAttemptOutcome[] = [
+  'posted',
+  'found_earlier',
+  'already_posted',
+  'busy',
+  'failed',
+  'uncertain',
+  'rate_limited',
+  'paused',
+  'error',
+];
 
 export interface Delivery {
   outcome: DeliveryOutcome;
@@ -322,6 +343,7 @@ export async function runDigestTick(deps: DigestDeps, now: Date): Promise<Digest
       weeks = dueWeeks(now, committee, committee.createdAt, deps.libraryTimeZone);
     } catch (error) {
       deps.logger.error({ err: error, committee: committee.id }, 'digest delivery failed');
+      deps.observer?.delivered('error');
       report.uncertain++;
       continue;
     }
@@ -337,9 +359,11 @@ export async function runDigestTick(deps: DigestDeps, now: Date): Promise<Digest
         // One committee's trouble (a database hiccup mid-delivery, a zone edited by hand) must not
         // stop the others. A claim already taken stays, and its lease hands it to a later tick.
         deps.logger.error({ err: error, committee: committee.id }, 'digest delivery failed');
+        deps.observer?.delivered('error');
         report.uncertain++;
         continue;
       }
+      deps.observer?.delivered(delivery.outcome);
       if (delivery.outcome === 'posted' || delivery.outcome === 'found_earlier') report.posted++;
       else if (delivery.outcome === 'failed') report.failed++;
       else if (delivery.outcome === 'uncertain') report.uncertain++;
@@ -425,5 +449,6 @@ export async function sendDigestNow(
   const target = await resolveDigestTarget(deps, channelId, week);
   if (!target.ok) return target;
   const delivery = await deliverDigest(deps, target.committee, target.week, deps.clock.now());
+  deps.observer?.delivered(delivery.outcome);
   return { ok: true, week: target.week, ...delivery };
 }

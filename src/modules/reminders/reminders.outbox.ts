@@ -65,6 +65,30 @@ export interface OutboxDeps {
   pause?: SendingPause | undefined;
   /** Waits in real time (rate limits); tests may shorten it. */
   sleep?: (ms: number) => Promise<void>;
+  /** Told the outcome of every attempt (the metrics); optional. */
+  observer?: DeliveryObserver | undefined;
+}
+
+/**
+ * What became of one attempt at a claimed row: an Outcome's kind, `confirmed` for an earlier send
+ * found in Slack after all, `error` for an attempt the database interrupted.
+ */
+export type DeliveryOutcome = Outcome['kind'] | 'confirmed' | 'error';
+export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = [
+  'sent',
+  'deferred',
+  'cancelled',
+  'failed',
+  'rate_limited',
+  'uncertain',
+  'retry',
+  'paused',
+  'confirmed',
+  'error',
+];
+
+export interface DeliveryObserver {
+  delivered(outcome: DeliveryOutcome): void;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -146,6 +170,17 @@ async function putBackUnknown(
 
 /** Sends one claimed reminder, or says why not; records the outcome on the row. */
 export async function deliverClaimed(
+  deps: OutboxDeps,
+  reminder: Reminder,
+  now: Date,
+  prepared?: Prepared,
+): Promise<Outcome> {
+  const outcome = await attemptClaimed(deps, reminder, now, prepared);
+  deps.observer?.delivered(outcome.kind);
+  return outcome;
+}
+
+async function attemptClaimed(
   deps: OutboxDeps,
   reminder: Reminder,
   now: Date,
@@ -300,6 +335,7 @@ async function reconcileStale(deps: OutboxDeps, now: Date, report: DeliveryRepor
     if (found.ts) {
       await deps.reminders.markSent(reminder.id, now, channel, found.ts, false);
       await target.onSent?.(channel, found.ts);
+      deps.observer?.delivered('confirmed');
       report.sent++;
       continue;
     }
@@ -345,6 +381,7 @@ export async function deliverDue(deps: OutboxDeps, now: Date): Promise<DeliveryR
         const reminder = batch[next++] as Reminder;
         if (paused) {
           await putBack(deps, reminder, reminder.lastError);
+          deps.observer?.delivered('paused');
           report.paused++;
           continue;
         }
@@ -360,6 +397,7 @@ export async function deliverDue(deps: OutboxDeps, now: Date): Promise<DeliveryR
         } catch (error) {
           // A database hiccup mid-send: the claim stays, and the stale-claim check resolves it.
           deps.logger.error({ err: error, reminder: reminder.id }, 'reminder delivery failed');
+          deps.observer?.delivered('error');
           report.uncertain++;
         }
       }

@@ -171,6 +171,14 @@ export function createRemindersRepository({ db }: { db: Database }) {
         .returning();
     },
 
+    /** How many rows the outbox holds in each state (the metrics' queue depth). */
+    async countByState(): Promise<{ state: Reminder['state']; count: number }[]> {
+      return db
+        .select({ state: reminders.state, count: sql<number>`count(*)::int` })
+        .from(reminders)
+        .groupBy(reminders.state);
+    },
+
     /** Takes up to `limit` due reminders for this copy: pending -> sending. */
     async claimDue(now: Date, limit: number, instanceId: string): Promise<Reminder[]> {
       const due = db
