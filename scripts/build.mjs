@@ -20,9 +20,11 @@ const dist = join(root, 'dist');
 /** Written last, so a build that stopped half-way counts as no build. */
 const stamp = join(dist, '.source-hash');
 
-/** A hash of everything the build reads: each file of src/ (name and content) and the two tsconfigs. */
+const require = createRequire(import.meta.url);
+
+/** A hash of what the build reads: each file of src/ (name and content), both tsconfigs, the compiler's version. */
 function sourceHash() {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`typescript ${require('typescript/package.json').version}\0`);
   const files = readdirSync(src, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
@@ -42,7 +44,7 @@ if (process.argv.includes('--if-stale') && existsSync(stamp) && readFileSync(sta
 }
 
 rmSync(dist, { recursive: true, force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const tsc = require.resolve('typescript/bin/tsc');
 const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
   cwd: root,
   stdio: 'inherit',
