@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { registerAuditCommands } from './cli/audit.js';
 import { registerDbCommands } from './cli/db.js';
@@ -102,7 +104,22 @@ export async function runCli(argv: string[], output?: Output, options: CliOption
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli.ts')) {
+/**
+ * Whether node was asked to run this file (`node dist/cli.js`, `tsx src/cli.ts`) rather than a test
+ * importing it. Node runs the script's real path: the installed folder may be reached through a
+ * symlink, and a path may hold characters a file URL escapes.
+ */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
@@ -20,9 +22,11 @@ declare module 'vitest' {
 /**
  * Runs once per test run: migrates one PGlite and dumps it (each test file then clones it in about a
  * second instead of running initdb), and, when TEST_DATABASE_URL is set, migrates a PostgreSQL
- * template database that each test file copies.
+ * template database that each test file copies. First it rebuilds dist/ if it was not built from the
+ * sources as they are now, for the tests that start the app as `npm start` does.
  */
 export default async function setup(project: TestProject) {
+  buildIfStale();
   const chromiumPath = findChromium() ?? null;
   if (!chromiumPath && browserRequired())
     throw new Error(
@@ -78,4 +82,11 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/** `npm run build` unless dist/ already holds what the sources compile to (scripts/build.mjs decides). */
+function buildIfStale(): void {
+  const script = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
+  const built = spawnSync(process.execPath, [script, '--if-stale'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`building dist/ failed (${built.status ?? built.signal})`);
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { rounds } from '../../src/db/schema.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
-import { exited, startAppProcess } from '../helpers/fault-process.js';
+import { type AppEntry, exited, startAppProcess, startScriptArguments } from '../helpers/fault-process.js';
 import { postToSlackEvents, roundFormSubmission, TEST_SIGNING_SECRET } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
- * The app as operators run it: `npm start`'s entry point in its own process, configured only through
- * the environment. These tests check start-up, configuration errors and graceful shutdown.
+ * The app as operators run it: `npm start`'s command line (the compiled dist/main.js) in its own
+ * process, configured only through the environment. These tests check start-up, configuration
+ * errors, the files the compiled app reads beside itself, and graceful shutdown.
  */
 
 /** Every process these tests start, so a failing test cannot leave one running. */
@@ -25,13 +26,20 @@ afterAll(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function startProcess(env: Record<string, string>, options?: { cwd?: string }) {
+function startProcess(env: Record<string, string>, options?: { cwd?: string; entry?: AppEntry }) {
   const app = startAppProcess(env, options);
   started.push(app.child);
   return app;
 }
 
 const root = new URL('../..', import.meta.url).pathname;
+
+/** The exit code, once the process has exited and its output pipes have closed (all it wrote is read). */
+function closed(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null && child.stdout?.closed !== false && child.stderr?.closed !== false)
+    return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+}
 
 /** A complete configuration, as a developer's .env would hold it. */
 function envFile(folder: string): string {
@@ -55,7 +63,10 @@ afterAll(() => standIn.close());
 
 describe('the app process', () => {
   it('refuses to start without configuration, naming what is missing', async () => {
-    const { child, output } = startProcess({ PGLITE_DIR: join(tmpdir(), 'never-created') });
+    const { child, output } = startProcess(
+      { PGLITE_DIR: join(tmpdir(), 'never-created') },
+      { entry: 'start-script' },
+    );
     expect(await exited(child)).toBe(78);
     expect(output()).toContain('SLACK_BOT_TOKEN is required');
     expect(output()).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
@@ -67,7 +78,7 @@ describe('the app process', () => {
     const folder = await mkdtemp(join(tmpdir(), 'service-radar-dotenv-'));
     try {
       await writeFile(join(folder, '.env'), envFile(folder));
-      const { child, output } = startProcess({}, { cwd: folder });
+      const { child, output } = startProcess({}, { cwd: folder, entry: 'compiled' });
       expect(await exited(child)).toBe(78);
       expect(output()).toContain('SLACK_BOT_TOKEN is required');
     } finally {
@@ -95,7 +106,7 @@ describe('the app process', () => {
     }
   }
 
-  it('`npm start` reads .env, as the README says', async () => {
+  it('`npm start` reads .env, as the README says, and stops cleanly on SIGTERM', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'service-radar-dotenv-'));
     // npm runs its scripts from the project folder; dotenv's own variable points it at this file.
     await writeFile(join(folder, '.env'), envFile(folder));
@@ -117,6 +128,10 @@ describe('the app process', () => {
     npm.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
+    // The app writes into the same pipes as npm: once both close, everything the app said is here.
+    const pipesClosed = Promise.all(
+      [npm.stdout, npm.stderr].map((pipe) => new Promise((resolve) => pipe?.once('close', resolve))),
+    );
     try {
       const port = await new Promise<number>((resolve, reject) => {
         const timer = setInterval(() => {
@@ -136,6 +151,97 @@ describe('the app process', () => {
       if (npm.pid) await groupGone(npm.pid);
       await rm(folder, { recursive: true, force: true });
     }
+    await pipesClosed;
+    expect(output).toContain('"signal":"SIGTERM"');
+    expect(output).toMatch(/"msg":"stopped"/);
+    expect(output).not.toMatch(/shutdown failed|could not start/);
+  });
+
+  it('`npm start` runs the compiled app, not the TypeScript sources', () => {
+    const args = startScriptArguments();
+    expect(args.at(-1)).toBe('dist/main.js');
+    expect(args.join(' ')).not.toMatch(/tsx|\.ts\b/);
+  });
+
+  it('the compiled app finds the files it reads beside it: templates, stylesheet, words, migrations', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'service-radar-dist-'));
+    try {
+      const { child, port, output } = startProcess(
+        {
+          SLACK_BOT_TOKEN: 'xoxb-process-test',
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          SLACK_API_URL: standIn.url,
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          PGLITE_DIR: join(dir, 'data'),
+          PUBLIC_URL: 'http://radar.test',
+          LINK_SECRET: 'k'.repeat(64),
+        },
+        { entry: 'start-script' },
+      );
+      const baseUrl = `http://127.0.0.1:${await port}`;
+      // The migrations (drizzle/) ran: the app answers only once its database is ready.
+      expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+      const css = await fetch(`${baseUrl}/assets/patron.css`);
+      expect(css.status).toBe(200);
+      expect(Buffer.from(await css.arrayBuffer())).toEqual(
+        await readFile(join(root, 'src/web/assets/patron.css')),
+      );
+      // A walk-up link nobody made: the refusal page, from the Eta templates and locales/en.
+      const english = JSON.parse(await readFile(join(root, 'locales/en/patron.json'), 'utf8')) as {
+        refusal: { unknownTitle: string };
+      };
+      const page = await fetch(`${baseUrl}/s/nobody-made-this-link`);
+      expect(page.status).toBe(404);
+      const html = await page.text();
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toContain(english.refusal.unknownTitle);
+      child.kill('SIGTERM');
+      expect(await closed(child)).toBe(0);
+      expect(output()).toMatch(/"msg":"stopped"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`npm run cli` runs the compiled CLI, also through a symlinked install folder', async () => {
+    const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      scripts: { cli: string };
+    };
+    const [command, ...args] = scripts.cli.trim().split(/\s+/);
+    expect(command).toBe('node');
+    expect(args.at(-1)).toBe('dist/cli.js');
+    const folder = await mkdtemp(join(tmpdir(), 'service-radar-link-'));
+    try {
+      // An install reached through a symlink (/srv/radar -> /opt/radar-2026-12): node runs the
+      // script's real path, and the CLI must still know it is the program and run.
+      await symlink(root, join(folder, 'radar'));
+      const cli = spawn(
+        process.execPath,
+        [...args.slice(0, -1), join(folder, 'radar', 'dist/cli.js'), '--help'],
+        {
+          cwd: join(folder, 'radar'),
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? '',
+            DOTENV_CONFIG_PATH: '/dev/null',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      started.push(cli);
+      let output = '';
+      cli.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      cli.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      expect(await closed(cli)).toBe(0);
+      expect(output).toContain('Usage: service-radar');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   for (const kind of databaseKinds()) {
@@ -145,14 +251,17 @@ describe('the app process', () => {
       // The test's own pool would show up among the app's sessions: only the app may connect.
       await testDb?.handle.close();
       try {
-        const { child, port } = startProcess({
-          SLACK_BOT_TOKEN: 'xoxb-process-test',
-          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-          SLACK_API_URL: standIn.url,
-          PORT: '0',
-          LOG_LEVEL: 'info',
-          ...(testDb?.url ? { DATABASE_URL: testDb.url } : { PGLITE_DIR: dir as string }),
-        });
+        const { child, port } = startProcess(
+          {
+            SLACK_BOT_TOKEN: 'xoxb-process-test',
+            SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+            SLACK_API_URL: standIn.url,
+            PORT: '0',
+            LOG_LEVEL: 'info',
+            ...(testDb?.url ? { DATABASE_URL: testDb.url } : { PGLITE_DIR: dir as string }),
+          },
+          { entry: 'start-script' },
+        );
         const baseUrl = `http://127.0.0.1:${await port}`;
         expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
 
