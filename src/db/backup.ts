@@ -111,17 +111,28 @@ async function keyColumns(db: Pick<Database, 'execute'>, table: string): Promise
   return rows.map((row) => row.name);
 }
 
-/** Every row of a table as JSON text, in primary-key order, page by page (inside the caller's snapshot). */
+let cursors = 0;
+
+/**
+ * Every row of a table as JSON text, in primary-key order, a page at a time through a cursor (inside
+ * the caller's transaction and snapshot): each page costs the same, however far into the table.
+ */
 async function* tableRows(db: Pick<Database, 'execute'>, table: string): AsyncGenerator<string> {
   const order = sql.raw((await keyColumns(db, table)).map((column) => `"${column}"`).join(', '));
-  for (let offset = 0; ; offset += PAGE) {
-    const rows = rowsOf<{ j: string }>(
-      await db.execute(
-        sql`select row_to_json(t)::text as j from ${ident(table)} t order by ${order} limit ${PAGE} offset ${offset}`,
-      ),
-    );
-    for (const row of rows) yield row.j;
-    if (rows.length < PAGE) return;
+  const cursor = sql.raw(`service_radar_rows_${++cursors}`);
+  await db.execute(
+    sql`declare ${cursor} no scroll cursor for select row_to_json(t)::text as j from ${ident(table)} t order by ${order}`,
+  );
+  try {
+    for (;;) {
+      const rows = rowsOf<{ j: string }>(
+        await db.execute(sql`fetch forward ${sql.raw(String(PAGE))} from ${cursor}`),
+      );
+      for (const row of rows) yield row.j;
+      if (rows.length < PAGE) return;
+    }
+  } finally {
+    await db.execute(sql`close ${cursor}`);
   }
 }
 
@@ -186,16 +197,25 @@ export async function writeBackup(
 
 interface ParsedBackup {
   header: Header;
-  /** Rows by table, as JSON text, in file order. */
-  rows: Map<string, string[]>;
   summary: BackupSummary;
 }
 
-/** Reads a backup whole and checks it: gzip intact, header known, every table's count and hash. */
-async function readBackup(file: string, { keepRows }: { keepRows: boolean }): Promise<ParsedBackup> {
+/** Receives a backup's rows as it is read: up to PAGE rows of one table, as JSON text, in file order. */
+type RowBatches = (table: string, rows: string[]) => Promise<void>;
+
+/**
+ * Reads a backup through and checks it: gzip intact, header known, every table's count and hash.
+ * With `onRows`, hands on the rows as it goes (never more than a page in memory); the checks come
+ * at the end, so a caller writing them must be able to undo that when this throws.
+ */
+async function readBackup(file: string, { onRows }: { onRows?: RowBatches } = {}): Promise<ParsedBackup> {
   let header: Header | undefined;
   let footer: { tables: Record<string, TableSummary> } | undefined;
-  const rows = new Map<string, string[]>();
+  let batch: { table: string; rows: string[] } | undefined;
+  const flush = async () => {
+    if (batch && batch.rows.length > 0 && onRows) await onRows(batch.table, batch.rows);
+    batch = undefined;
+  };
   const hashes = new Map<string, { hash: ReturnType<typeof createHash>; rows: number }>();
   try {
     // A file that cannot be opened fails the read, rather than leaving the gunzip waiting.
@@ -219,6 +239,7 @@ async function readBackup(file: string, { keepRows }: { keepRows: boolean }): Pr
         continue;
       }
       if (line.startsWith('{"end":true')) {
+        await flush();
         footer = JSON.parse(line) as { tables: Record<string, TableSummary> };
         continue;
       }
@@ -231,10 +252,12 @@ async function readBackup(file: string, { keepRows }: { keepRows: boolean }): Pr
       JSON.parse(row);
       state.hash.update(row).update('\n');
       state.rows++;
-      if (keepRows) {
-        const list = rows.get(table) ?? [];
-        list.push(row);
-        rows.set(table, list);
+      if (onRows) {
+        if (batch?.table !== table || batch.rows.length >= PAGE) {
+          await flush();
+          batch = { table, rows: [] };
+        }
+        batch.rows.push(row);
       }
     }
   } catch (error) {
@@ -255,12 +278,12 @@ async function readBackup(file: string, { keepRows }: { keepRows: boolean }): Pr
       );
     tables[table] = { rows: state.rows, sha256 };
   }
-  return { header, rows, summary: { schema: header.schema, createdAt: header.createdAt, tables } };
+  return { header, summary: { schema: header.schema, createdAt: header.createdAt, tables } };
 }
 
 /** Checks a backup without restoring it: what it holds, or a BackupError saying what is wrong. */
 export async function verifyBackup(file: string): Promise<BackupSummary> {
-  return (await readBackup(file, { keepRows: false })).summary;
+  return (await readBackup(file)).summary;
 }
 
 /** Rows in the app's tables now, by table. */
@@ -301,13 +324,16 @@ export async function tableSummaries(db: Database): Promise<Record<string, Table
  * Restores a backup into `db`, which must be migrated to the backup's schema and, unless `replace`,
  * hold no rows. In one transaction: it all goes in, or nothing does. Ids are kept, and every
  * identity sequence is set past the highest id, so new rows never collide with restored ones.
+ *
+ * The file is read twice, a page at a time: once to check it before anything is touched, then to
+ * insert its rows; the second read checks it again, and a file changed in between rolls it all back.
  */
 export async function restoreBackup(
   db: Database,
   file: string,
   { replace = false }: { replace?: boolean } = {},
 ): Promise<BackupSummary> {
-  const backup = await readBackup(file, { keepRows: true });
+  const backup = await readBackup(file);
   const level = await schemaLevel(db);
   if (level !== backup.header.schema)
     throw new BackupError(
@@ -325,15 +351,15 @@ export async function restoreBackup(
   await db.transaction(async (tx) => {
     if (filled.length > 0)
       await tx.execute(sql`truncate ${sql.join(tables.map(ident), sql`, `)} restart identity cascade`);
-    for (const table of backup.header.tables) {
-      const rows = backup.rows.get(table) ?? [];
-      for (let i = 0; i < rows.length; i += PAGE) {
-        const batch = `[${rows.slice(i, i + PAGE).join(',')}]`;
+    const again = await readBackup(file, {
+      onRows: async (table, rows) => {
         await tx.execute(
-          sql`insert into ${ident(table)} overriding system value select * from json_populate_recordset(null::${ident(table)}, ${batch}::json)`,
+          sql`insert into ${ident(table)} overriding system value select * from json_populate_recordset(null::${ident(table)}, ${`[${rows.join(',')}]`}::json)`,
         );
-      }
-    }
+      },
+    });
+    if (JSON.stringify(again.summary.tables) !== JSON.stringify(backup.summary.tables))
+      throw new BackupError('the backup changed while it was being restored: nothing was restored');
     // Identity columns continue after the highest id restored.
     const identities = rowsOf<{ table: string; column: string }>(
       await tx.execute(sql`
