@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32c } from '../lib/crc32c.js';
+import { BACKUP_SOCKET } from './backup-socket.js';
 import { DatabaseInUseError, isLockFileName, lockHolder, lockPgliteDir } from './pglite-lock.js';
 
 /**
@@ -34,7 +35,9 @@ export type FolderInspection =
  * Entries that may sit in the folder without making it "not empty": the app's own lock files, a
  * file system's lost+found (PGLITE_DIR may be a mounted volume) and macOS Finder's .DS_Store.
  */
-const isIgnorable = (name: string) => isLockFileName(name) || name === 'lost+found' || name === '.DS_Store';
+/** The app's own files in the folder (its lock, its backup socket, left by a crash) are not foreign. */
+const isIgnorable = (name: string) =>
+  isLockFileName(name) || name === BACKUP_SOCKET || name === 'lost+found' || name === '.DS_Store';
 
 /** What PostgreSQL (16 to 18, as PGlite runs it) keeps at the top of a data folder. */
 const POSTGRES_ENTRIES = new Set([

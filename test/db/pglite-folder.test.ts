@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BACKUP_SOCKET } from '../../src/db/backup-socket.js';
 import { rowsOf } from '../../src/db/client.js';
 import { DatabaseFolderDamagedError, inspectPgliteFolder } from '../../src/db/pglite-folder.js';
 import { DatabaseInUseError } from '../../src/db/pglite-lock.js';
@@ -246,6 +247,13 @@ describe('healthy, missing and empty folders open', () => {
   it('a freshly created, migrated and closed folder passes and keeps its round', async () => {
     expect(await inspectPgliteFolder(template)).toEqual({ state: 'database', pgVersion: 18 });
     expect(await roundCount(await copyOfTemplate())).toBe(1);
+  });
+
+  it('a backup socket left in the folder by a crash is the app’s own, not a foreign file', async () => {
+    const dir = await copyOfTemplate();
+    await writeFile(join(dir, BACKUP_SOCKET), '');
+    expect(await inspectPgliteFolder(dir)).toEqual({ state: 'database', pgVersion: 18 });
+    expect(await roundCount(dir)).toBe(1);
   });
 
   it('a folder left by a process killed mid-write passes, and PGlite recovers every committed round', async () => {
