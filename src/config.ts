@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { isValidTimeZone, parseClock } from './lib/calendar.js';
 
 /**
+ * The embedded database's shared buffers when PGLITE_SHARED_BUFFERS is not set. PostgreSQL's own
+ * default, 128MB, is held in the app's memory from the first query on; the folder's pages are in
+ * the operating system's file cache as well, so a small one costs little speed.
+ */
+export const DEFAULT_PGLITE_SHARED_BUFFERS = '16MB';
+
+/**
  * The whole environment the app reads, in one schema. Every key names its environment variable,
  * says what it is for (`.describe`) and has a default where one makes sense. `.env.example`
  * documents the same keys; a test keeps the two in step.
@@ -100,6 +107,12 @@ const configShape = z.object({
     .default(10)
     .describe('Most connections this copy of the app opens to PostgreSQL.'),
   PGLITE_DIR: z.string().trim().min(1).default('./data').describe('Folder of the embedded database.'),
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,5}(kB|MB|GB)$/, { message: 'must be a size such as 16MB, 512kB or 1GB' })
+    .default(DEFAULT_PGLITE_SHARED_BUFFERS)
+    .describe("The embedded database's shared buffers: its page cache, held in memory all the time."),
   LOG_LEVEL: z
     .enum(logLevels)
     .default('info')
@@ -382,6 +395,7 @@ export const configKeys = Object.keys(configShape.shape) as (keyof Config)[];
 export const databaseConfigSchema = configShape.pick({
   DATABASE_URL: true,
   PGLITE_DIR: true,
+  PGLITE_SHARED_BUFFERS: true,
   DATABASE_POOL_SIZE: true,
 });
 export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;

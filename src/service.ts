@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { Config, DatabaseConfig } from './config.js';
 import { backupRows } from './db/backup.js';
 import { type BackupSocket, serveBackupRequests } from './db/backup-socket.js';
@@ -7,6 +6,7 @@ import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js';
 import { claimPgliteFolder, DatabaseFolderDamagedError } from './db/pglite-folder.js';
 import { DatabaseInUseError } from './db/pglite-lock.js';
+import { openPglite } from './db/pglite-open.js';
 import { createDependencies, type Dependencies, type DependencyOverrides } from './dependencies.js';
 import type { HttpLimits } from './http/guarded-server.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -38,14 +38,17 @@ const STARTUP_CHECK_MS = 5_000;
  * is checked before PGlite sees it: a damaged one (DatabaseFolderDamagedError) or one another
  * process holds (DatabaseInUseError) is refused and left exactly as it was.
  */
-export async function openMigratedDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+export async function openMigratedDatabase(
+  config: Omit<DatabaseConfig, 'PGLITE_SHARED_BUFFERS'> &
+    Partial<Pick<DatabaseConfig, 'PGLITE_SHARED_BUFFERS'>>,
+): Promise<DatabaseHandle> {
   if (config.DATABASE_URL) {
     await migratePostgresDatabase(config.DATABASE_URL);
     return openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   }
   const unlock = await claimPgliteFolder(config.PGLITE_DIR);
   try {
-    const pglite = await PGlite.create(config.PGLITE_DIR);
+    const pglite = await openPglite(config.PGLITE_DIR, { sharedBuffers: config.PGLITE_SHARED_BUFFERS });
     await migratePgliteDatabase(pglite);
     const handle = await openDatabase({ pglite });
     return {

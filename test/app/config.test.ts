@@ -37,6 +37,15 @@ describe('config', () => {
       ]);
   });
 
+  it('gives the embedded database 16MB of shared buffers unless told, and says what a wrong size should be', () => {
+    expect(loadConfig(valid).PGLITE_SHARED_BUFFERS).toBe('16MB');
+    expect(loadConfig({ ...valid, PGLITE_SHARED_BUFFERS: '64MB' }).PGLITE_SHARED_BUFFERS).toBe('64MB');
+    for (const wrong of ['16', 'lots', '16 MB', '0MB', '16mb; drop table rounds'])
+      expect(problems({ ...valid, PGLITE_SHARED_BUFFERS: wrong })).toEqual([
+        'PGLITE_SHARED_BUFFERS must be a size such as 16MB, 512kB or 1GB',
+      ]);
+  });
+
   it('treats empty values as unset, as .env.example leaves them', () => {
     const config = loadConfig({ ...valid, DATABASE_URL: '', SLACK_APP_TOKEN: '', SLACK_API_URL: '' });
     expect(config.DATABASE_URL).toBeUndefined();
