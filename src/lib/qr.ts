@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { qrcodeModule } from './heavy-modules.js';
 
 /**
  * QR codes of patrons' links, drawn by the `qrcode` package. Error correction M (15%) survives a
@@ -8,5 +8,5 @@ const OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
 
 /** A PNG of the QR code, `width` pixels square (for Slack and PDF posters). */
 export async function qrPng(text: string, width = 512): Promise<Buffer> {
-  return QRCode.toBuffer(text, { ...OPTIONS, type: 'png', width });
+  return qrcodeModule().toBuffer(text, { ...OPTIONS, type: 'png', width });
 }

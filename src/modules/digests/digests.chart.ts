@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import { Chart, type ChartConfiguration, registerables } from 'chart.js';
+import type { ChartConfiguration } from 'chart.js';
+import { canvasModule, chartModule } from '../../lib/heavy-modules.js';
 import type { DigestData } from './digests.build.js';
 import { scopeText } from './digests.views.js';
 
@@ -23,6 +23,8 @@ const COLORS = { self: '#2c4a6b', customer: '#d9822b', grid: '#e3e6ea', text: '#
 let ready = false;
 function prepare(): void {
   if (ready) return;
+  const { GlobalFonts } = canvasModule();
+  const { Chart, registerables } = chartModule();
   const require = createRequire(import.meta.url);
   for (const weight of ['400', '700']) {
     const path = require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff2`);
@@ -118,7 +120,8 @@ export function chartConfiguration(data: DigestData): ChartConfiguration<'line'>
 export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
   if (!hasChart(data)) return null;
   prepare();
-  const canvas = createCanvas(CHART_WIDTH, CHART_HEIGHT);
+  const canvas = canvasModule().createCanvas(CHART_WIDTH, CHART_HEIGHT);
+  const { Chart } = chartModule();
   const context = canvas.getContext('2d');
   // chart.js draws on any 2D context; the Skia one answers the same calls as a browser's.
   const chart = new Chart(

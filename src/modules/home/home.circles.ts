@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Round } from '../../db/schema.js';
+import { canvasModule } from '../../lib/heavy-modules.js';
 import { truncate } from '../../lib/text.js';
 import type { CustomerRound } from './home.customers.repository.js';
 
@@ -242,6 +243,7 @@ export const CIRCLES_FONT = 'Radar Sans';
 let fontReady = false;
 function registerFont(): void {
   if (fontReady) return;
+  const { GlobalFonts } = canvasModule();
   const require = createRequire(import.meta.url);
   for (const weight of ['400', '700']) {
     const path = require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff2`);
@@ -270,7 +272,7 @@ function fitted(ctx: SKRSContext2D, label: string, width: number): string {
 export function drawCircles(layout: CirclesLayout, options: { withText?: boolean } = {}): Buffer {
   registerFont();
   const withText = options.withText ?? true;
-  const canvas = createCanvas(layout.width, layout.height);
+  const canvas = canvasModule().createCanvas(layout.width, layout.height);
   const ctx = canvas.getContext('2d');
   // Slack shows images on dark themes too: paint the background rather than leave it transparent.
   ctx.fillStyle = '#ffffff';

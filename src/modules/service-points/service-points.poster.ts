@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import { pdfkitModule, qrcodeModule } from '../../lib/heavy-modules.js';
 import { woffToSfnt } from '../../lib/woff.js';
 import { POSTER_WORDS } from './service-points.words.js';
 
@@ -60,7 +59,7 @@ function posterFonts(): { regular: Buffer; bold: Buffer } {
 
 /** Draws the QR code's dark modules as squares, with its quiet zone, in a square of `side` points. */
 function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, side: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const qr = qrcodeModule().create(text, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;
   const module = side / (size + 2 * QUIET_MODULES);
   doc.rect(x, y, side, side).fill('#ffffff');
@@ -75,6 +74,7 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, sid
 export function renderPoster(content: PosterContent, size: PosterSize, now: Date): Promise<Buffer> {
   const { width, height } = POSTER_SIZES[size];
   const { regular, bold } = posterFonts();
+  const PDFDocument = pdfkitModule();
   const doc = new PDFDocument({
     size: [width, height],
     margin: MARGIN,
