@@ -23,5 +23,7 @@ export interface RoundPlans {
 }
 
 /** The outbox keys the rounds repository writes with a round and its response. */
-export const customerRequestKey = (roundId: number): string => `customer_request:${roundId}`;
+/** The dedupe key of a round's request to its customer is this prefix and the round's id. */
+export const CUSTOMER_REQUEST_KEY_PREFIX = 'customer_request:';
+export const customerRequestKey = (roundId: number): string => `${CUSTOMER_REQUEST_KEY_PREFIX}${roundId}`;
 export const roundResultKey = (roundId: number): string => `round_result:${roundId}`;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import {
@@ -13,9 +13,21 @@ import {
   staffProfiles,
 } from '../../db/schema.js';
 import { DuplicateOpenRoundError, RoundNotOpenError } from './rounds.errors.js';
-import { customerRequestKey, roundResultKey } from './rounds.port.js';
+import { CUSTOMER_REQUEST_KEY_PREFIX, roundResultKey } from './rounds.port.js';
 
 export type NewRoundResponse = typeof roundResponses.$inferInsert;
+
+const roundColumns = Object.entries(getTableColumns(rounds));
+
+/** A row of `rounds` as the database sent it (column names, driver values), as drizzle reads one. */
+function roundFromRow(row: Record<string, unknown>): Round {
+  const round: Record<string, unknown> = {};
+  for (const [key, column] of roundColumns) {
+    const value = row[column.name];
+    round[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return round as Round;
+}
 
 export function createRoundsRepository({ db }: { db: Database }) {
   return {
@@ -49,58 +61,54 @@ export function createRoundsRepository({ db }: { db: Database }) {
     },
 
     /**
-     * Stores a new round and remembers the staff member's unit, in one transaction. A second
-     * submission of the same Slack view returns the round the first one stored (`created: false`);
-     * a different request for a customer and service that already have an open round is refused.
+     * Stores a new round and remembers the staff member's unit, in one statement, so one round trip
+     * before the acknowledgement (a statement is all or nothing, like a transaction): the staff
+     * member's unit, the round, the request to a customer in Slack (the outbox: if the app stops
+     * before sending it, or never learns that it committed, the queue sends it) and an outside
+     * patron's link (only its token's hash). A second submission of the same Slack view returns the
+     * round the first one stored (`created: false`); a different request for a customer and service
+     * that already have an open round is refused.
      */
     async createRound(
       round: Omit<NewRound, 'id'>,
       { patronLink }: { patronLink?: { tokenHash: string; expiresAt: Date } | undefined } = {},
     ): Promise<{ round: Round; created: boolean }> {
+      const at = round.createdAt ?? new Date();
+      const staff = db
+        .insert(staffProfiles)
+        .values({ userId: round.staffUserId, unit: round.unit, updatedAt: at })
+        .onConflictDoUpdate({ target: staffProfiles.userId, set: { unit: round.unit, updatedAt: at } });
+      const insert = db
+        .insert(rounds)
+        .values(round)
+        .onConflictDoNothing({ target: rounds.sourceViewId })
+        .returning();
+      const link = patronLink
+        ? sql`, link as (
+            insert into ${patronLinks} (round_id, token_hash, expires_at)
+            select id, ${patronLink.tokenHash}, ${patronLink.expiresAt.toISOString()}::timestamptz
+            from inserted where customer_user_id is null)`
+        : sql``;
       try {
-        return await db.transaction(async (tx) => {
-          await tx
-            .insert(staffProfiles)
-            .values({ userId: round.staffUserId, unit: round.unit, updatedAt: round.createdAt ?? new Date() })
-            .onConflictDoUpdate({
-              target: staffProfiles.userId,
-              set: { unit: round.unit, updatedAt: round.createdAt ?? new Date() },
-            });
-          const [inserted] = await tx
-            .insert(rounds)
-            .values(round)
-            .onConflictDoNothing({ target: rounds.sourceViewId })
-            .returning();
-          if (inserted) {
-            // The request to a customer in Slack is in the outbox from the same transaction: if the
-            // app stops before sending it, or never learns that it committed, the queue sends it.
-            if (inserted.customerUserId) {
-              await tx.insert(reminders).values({
-                kind: 'customer_request',
-                roundId: inserted.id,
-                recipientUserId: inserted.customerUserId,
-                dueAt: inserted.createdAt,
-                dedupeKey: customerRequestKey(inserted.id),
-              });
-            }
-            // A patron outside Slack answers by a link: only its token's hash is kept, with the round.
-            if (patronLink && !inserted.customerUserId) {
-              await tx.insert(patronLinks).values({ roundId: inserted.id, ...patronLink });
-            }
-            return { round: inserted, created: true };
-          }
-          const [existing] = await tx
-            .select()
-            .from(rounds)
-            .where(eq(rounds.sourceViewId, round.sourceViewId));
-          if (!existing) throw new Error('round vanished between insert and select');
-          return { round: existing, created: false };
-        });
+        const result = await db.execute(sql`
+          with staff as (${staff.getSQL()}),
+          inserted as (${insert.getSQL()}),
+          request as (
+            insert into ${reminders} (kind, round_id, recipient_user_id, due_at, dedupe_key)
+            select 'customer_request', id, customer_user_id, created_at, ${CUSTOMER_REQUEST_KEY_PREFIX} || id
+            from inserted where customer_user_id is not null)
+          ${link}
+          select * from inserted`);
+        const [inserted] = rowsOf<Record<string, unknown>>(result);
+        if (inserted) return { round: roundFromRow(inserted), created: true };
       } catch (error) {
         if (uniqueViolation(error) === 'rounds_one_open_per_customer_service')
           throw new DuplicateOpenRoundError();
         throw error;
       }
+      const [existing] = await db.select().from(rounds).where(eq(rounds.sourceViewId, round.sourceViewId));
+      if (!existing) throw new Error('round vanished between insert and select');
+      return { round: existing, created: false };
     },
 
     /** A patron's link by its token's hash, with its round. */
