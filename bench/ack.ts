@@ -84,7 +84,9 @@ function startChild<In, Out extends { type: string }>(
 ): Child<In, Out> {
   // BENCH_CHILD_ARGS passes Node options to the children, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
   const extra = process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...extra, '--expose-gc', '--import', 'tsx', script], {
+  // The app and the bare Bolt app run as production does (plain JavaScript); the stand-in through tsx.
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...extra, '--expose-gc', ...loader, script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -378,7 +380,7 @@ const mixed = (traffic: Traffic) => (i: number) => (i % 2 ? submission(traffic, 
 
 async function runBareBolt() {
   const traffic = await startTraffic();
-  const app = await startApp('bench/bare-bolt.ts', appEnv(traffic));
+  const app = await startApp('bench/bare-bolt.mjs', appEnv(traffic));
   try {
     await sleep(1_000);
     const idle = await app.memory();
@@ -431,7 +433,7 @@ async function runApp(engine: Engine) {
         );
   try {
     return await withDatabase(async (databaseEnv, databaseName) => {
-      const app = await startApp('bench/app-process.ts', { ...appEnv(traffic), ...databaseEnv });
+      const app = await startApp('bench/app-process.mjs', { ...appEnv(traffic), ...databaseEnv });
       let figures: Awaited<ReturnType<typeof measureApp>>;
       try {
         figures = await measureApp(app, traffic, databaseName);

@@ -1,13 +1,11 @@
-/**
- * The yardstick: a Bolt app with the same receiver settings as Service Radar whose listeners only
- * acknowledge. The ack latency of the real app is reported as a ratio to this one's.
- */
+// The yardstick: a Bolt app with the same receiver settings as Service Radar whose listeners only
+// acknowledge, run like the app (plain JavaScript, no loader). The ack latency of the real app is
+// reported as a ratio to this one's.
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { serveBenchRequests } from './child.js';
+import { serveBenchRequests } from './child.mjs';
 
-const signingSecret = process.env.SLACK_SIGNING_SECRET as string;
 const receiver = new HTTPReceiver({
-  signingSecret,
+  signingSecret: process.env.SLACK_SIGNING_SECRET,
   endpoints: '/slack/events',
   processBeforeResponse: false,
 });
@@ -26,6 +24,6 @@ app.view(/.*/, async ({ ack }) => {
 app.action(/.*/, async ({ ack }) => {
   await ack();
 });
-const server = (await app.start(0)) as import('node:http').Server;
+const server = await app.start(0);
 const address = server.address();
 serveBenchRequests(typeof address === 'object' && address ? address.port : 0, () => app.stop());
