@@ -26,7 +26,7 @@ import {
 } from './modules/home/home.customers.repository.js';
 import type { HomeRefresh } from './modules/home/home.port.js';
 import { createHomeRepository, type HomeRepository } from './modules/home/home.repository.js';
-import { type HomePublishDeps, homeOpened, publishHome } from './modules/home/home.usecases.js';
+import { type HomePublishDeps, homeOpened, republishHome } from './modules/home/home.usecases.js';
 import {
   createInstallationRepository,
   type InstallationRepository,
@@ -374,7 +374,7 @@ export function createDependencies({
     // A few at a time: views.publish is Tier 4, and a burst of changes touches many people.
     concurrency: HOME_PUBLISH_CONCURRENCY,
     run: async (userId) => {
-      const published = await publishHome(homeDeps, userId);
+      const published = await republishHome(homeDeps, userId);
       if (!published.ok)
         logger.warn({ user: userId, error: published.error }, 'could not publish a home tab');
     },

@@ -244,6 +244,11 @@ export const reminders = pgTable(
 export const personSettings = pgTable('person_settings', {
   userId: text('user_id').primaryKey(),
   mutedUntil: timestamp('muted_until', { withTimezone: true, mode: 'date' }),
+  /**
+   * When they last opened the app's Home. A Home nobody has opened is not republished after changes:
+   * opening it publishes it, current.
+   */
+  homeOpenedAt: timestamp('home_opened_at', { withTimezone: true, mode: 'date' }),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 

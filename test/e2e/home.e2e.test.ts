@@ -259,6 +259,25 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
     expect(publishedFor(STAFF)).toHaveLength(2);
   });
 
+  it('builds and sends nothing for a Home nobody has opened; once opened, changes republish it', async () => {
+    // Changes for both, before either has opened the app's Home: nothing is built or sent.
+    app.radar.dependencies.listeners.home.refresh.changed([STAFF, CUSTOMER]);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await settled();
+    expect(standIn.callsTo('views.publish')).toEqual([]);
+    expect(await db().select().from(personSettings)).toEqual([]);
+    // The staff member opens theirs: it is published, remembered, and republished after a change.
+    await opened(STAFF);
+    await settled();
+    expect(publishedFor(STAFF)).toHaveLength(1);
+    const [remembered] = await db().select().from(personSettings).where(eq(personSettings.userId, STAFF));
+    expect(remembered?.homeOpenedAt).toBeInstanceOf(Date);
+    app.radar.dependencies.listeners.home.refresh.changed([STAFF, CUSTOMER]);
+    await expect.poll(() => publishedFor(STAFF).length, { timeout: 5_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(publishedFor(CUSTOMER)).toEqual([]);
+  });
+
   it('republishes after a change: a round cancelled from the Home is gone from it', async () => {
     const round = await seedRound(db(), {
       staffUserId: STAFF,

@@ -79,6 +79,20 @@ describeEachDatabase('best practices end to end', (getDb) => {
         view: { id: 'VHOME', type: 'home', callback_id: '', private_metadata: '', state_values: {} },
       }),
     });
+  /** The person opens the app's Home (from then on, changes republish it). */
+  const openHome = (userId: string, eventId: string) =>
+    app.send({
+      kind: 'event',
+      body: {
+        token: 'legacy-verification-token',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event: { type: 'app_home_opened', user: userId, channel: 'D2', tab: 'home', event_ts: '1.2' },
+        type: 'event_callback',
+        event_id: eventId,
+        event_time: Math.floor(Date.now() / 1000),
+      },
+    });
   const homesOf = (userId: string): RecordedCall[] =>
     standIn.callsTo('views.publish').filter((call) => call.args.user_id === userId);
   const buttonsOf = (call: RecordedCall | undefined) =>
@@ -97,6 +111,9 @@ describeEachDatabase('best practices end to end', (getDb) => {
   };
 
   it('shares from the form: errors on their fields and nothing stored, then one practice for a double submission', async () => {
+    // The author works from their Home: they have opened it.
+    expect((await openHome(AUTHOR, 'EvAUTHORHOME')).status).toBe(200);
+    await expect.poll(() => homesOf(AUTHOR).length, { timeout: 5_000 }).toBe(1);
     const view = await walk().openPracticeModal(AUTHOR);
     const openedCall = standIn.callsTo('views.open').at(-1);
     expectWithinBlockKitLimits('modal', openedCall?.args.view);
@@ -136,7 +153,7 @@ describeEachDatabase('best practices end to end', (getDb) => {
     expect(rows[0]).toMatchObject({ authorUserId: AUTHOR, unit: 'Reference', whatYouDo: `${WHAT}${PDF}` });
 
     // The author's Home is republished with it, their own, with its Withdraw button.
-    await expect.poll(() => homesOf(AUTHOR).length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect.poll(() => homesOf(AUTHOR).length, { timeout: 5_000 }).toBeGreaterThan(1);
     const home = homesOf(AUTHOR).at(-1);
     expect(home?.violations ?? []).toEqual([]);
     expectWithinBlockKitLimits('home', home?.args.view);
@@ -169,6 +186,7 @@ describeEachDatabase('best practices end to end', (getDb) => {
   });
 
   it('lists a practice once, in the next digest of the committee covering its unit; a withdrawn one is gone', async () => {
+    expect((await openHome(AUTHOR, 'EvAUTHORHOME2')).status).toBe(200);
     const first = await walk().openPracticeModal(AUTHOR);
     expect((await share(first, `${WHAT} (W47)`)).body).toBe('');
     await walk().settled();
@@ -234,19 +252,7 @@ describeEachDatabase('best practices end to end', (getDb) => {
     expect(w48Text).not.toContain('(W47)');
 
     // A colleague opening their Home sees the kept one, without a Withdraw button, and not the withdrawn.
-    const event = await app.send({
-      kind: 'event',
-      body: {
-        token: 'legacy-verification-token',
-        team_id: 'T1',
-        api_app_id: 'A1',
-        event: { type: 'app_home_opened', user: COLLEAGUE, channel: 'D2', tab: 'home', event_ts: '1.2' },
-        type: 'event_callback',
-        event_id: 'EvPRACTICES1',
-        event_time: Math.floor(Date.now() / 1000),
-      },
-    });
-    expect(event.status).toBe(200);
+    expect((await openHome(COLLEAGUE, 'EvPRACTICES1')).status).toBe(200);
     await expect.poll(() => homesOf(COLLEAGUE).length, { timeout: 5_000 }).toBe(1);
     const colleagueHome = JSON.stringify(homesOf(COLLEAGUE)[0]?.args.view);
     expect(colleagueHome).toContain('Kept in W48');

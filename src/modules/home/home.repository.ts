@@ -45,6 +45,24 @@ export function createHomeRepository({ db }: { db: Database }) {
       return claimSlackEvent(db, { eventId, type: 'app_home_opened', receivedAt });
     },
 
+    /** Remembers that this person has opened their Home (so changes republish it from now on). */
+    async noteOpened(userId: string, at: Date): Promise<void> {
+      await db
+        .insert(personSettings)
+        .values({ userId, homeOpenedAt: at, updatedAt: at })
+        .onConflictDoUpdate({ target: personSettings.userId, set: { homeOpenedAt: at, updatedAt: at } });
+    },
+
+    /** Whether this person has ever opened their Home. */
+    async hasOpened(userId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ at: personSettings.homeOpenedAt })
+        .from(personSettings)
+        .where(eq(personSettings.userId, userId))
+        .limit(1);
+      return Boolean(row?.at);
+    },
+
     /** Rounds in which this person is the customer and has not answered yet, oldest first. */
     async waitingFor(userId: string, limit: number): Promise<Listed<Round>> {
       const where = and(eq(rounds.customerUserId, userId), eq(rounds.status, 'awaiting_customer'));

@@ -106,6 +106,21 @@ export async function homeOpened(
 ): Promise<HomeOpened> {
   if (tab !== undefined && tab !== 'home') return 'not_home';
   if (!(await deps.home.claimOpening(eventId, deps.clock.now()))) return 'duplicate';
+  await deps.home.noteOpened(userId, deps.clock.now());
   await deps.publishNow(userId);
   return 'published';
+}
+
+/**
+ * After a change: republishes the person's Home if they have ever opened it. One nobody has opened
+ * is neither built nor sent (views.publish is Tier 4, and a round touches two people); opening it
+ * publishes it, current.
+ */
+export async function republishHome(
+  deps: HomePublishDeps,
+  userId: string,
+): Promise<{ ok: true; published: boolean } | { ok: false; error: string }> {
+  if (!(await deps.home.hasOpened(userId))) return { ok: true, published: false };
+  const published = await publishHome(deps, userId);
+  return published.ok ? { ok: true, published: true } : published;
 }
