@@ -2,24 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.js';
 import { createCommitteesRepository } from '../../src/modules/committees/committees.repository.js';
 import { DEFAULT_SETTINGS } from '../../src/modules/committees/committees.usecases.js';
 import { openMigratedDatabase } from '../../src/service.js';
+import { runCapturedCli } from '../helpers/cli.js';
 
 /** `audit list` against a real embedded database, as an operator runs it. */
 let dir: string;
 let database: DatabaseHandle | undefined;
 const savedEnv = { ...process.env };
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCapturedCli(argv);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'service-radar-audit-'));

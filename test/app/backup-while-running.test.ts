@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import { auditLog, rounds } from '../../src/db/schema.js';
 import { openMigratedDatabase } from '../../src/service.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { exited, startAppProcess } from '../helpers/fault-process.js';
 import { postToSlackEvents, roundFormSubmission, TEST_SIGNING_SECRET } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
@@ -18,16 +18,8 @@ import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.
 let dir: string;
 let standIn: SlackStandIn;
 
-async function cli(env: Record<string, string | undefined>, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    argv,
-    { out: (text) => (out += text), err: (text) => (err += text) },
-    { env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: undefined, ...env } },
-  );
-  return { code, out, err };
-}
+const cli = (env: Record<string, string | undefined>, ...argv: string[]) =>
+  runCapturedCli(argv, { LOG_LEVEL: 'silent', DATABASE_URL: undefined, ...env });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sr-live-backup-'));

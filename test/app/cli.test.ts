@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import { createRoundsRepository } from '../../src/modules/rounds/rounds.repository.js';
 import { openMigratedDatabase } from '../../src/service.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
@@ -14,12 +14,7 @@ import { startSlackStandIn } from '../helpers/slack-stand-in.js';
 let dir: string;
 const savedEnv = { ...process.env };
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCapturedCli(argv);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'service-radar-cli-'));

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import { tableSummaries } from '../../src/db/backup.js';
 import { auditLog, reminders, rounds } from '../../src/db/schema.js';
 import { openMigratedDatabase } from '../../src/service.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
 import { seedRound as seedHistory } from '../helpers/digests.js';
 import { seedRound } from '../helpers/reminders.js';
@@ -21,18 +21,7 @@ let dir: string;
 let standIn: SlackStandIn;
 const savedEnv = { ...process.env };
 
-async function cli(env: Record<string, string | undefined>, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    argv,
-    { out: (text) => (out += text), err: (text) => (err += text) },
-    {
-      env: { ...process.env, ...env },
-    },
-  );
-  return { code, out, err };
-}
+const cli = (env: Record<string, string | undefined>, ...argv: string[]) => runCapturedCli(argv, env);
 
 const folder = (name: string) => ({ PGLITE_DIR: join(dir, name), DATABASE_URL: undefined });
 

@@ -6,15 +6,7 @@ import { recordAudit } from '../audit/audit.repository.js';
 type Executor = Pick<Database, 'insert' | 'update'>;
 
 /** What the audit log keeps of a committee's settings: all of them (units are names of units, not of people). */
-const settingsDetail = (committee: Committee) => ({
-  committeeId: committee.id,
-  units: committee.units,
-  weekday: committee.weekday,
-  hour: committee.hour,
-  timeZone: committee.timeZone,
-  minGroupSize: committee.minGroupSize,
-  showIndividuals: committee.showIndividuals,
-});
+const settingsDetail = (committee: Committee) => ({ committeeId: committee.id, ...settingsOf(committee) });
 
 /** What an admin chooses for a committee channel. */
 export interface CommitteeSettings {
@@ -25,6 +17,18 @@ export interface CommitteeSettings {
   timeZone: string;
   minGroupSize: number;
   showIndividuals: boolean;
+}
+
+/** A committee's settings, as an admin chose them. */
+export function settingsOf(committee: Committee): CommitteeSettings {
+  return {
+    units: committee.units,
+    weekday: committee.weekday,
+    hour: committee.hour,
+    timeZone: committee.timeZone,
+    minGroupSize: committee.minGroupSize,
+    showIndividuals: committee.showIndividuals,
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   checkAdministrator,
 } from '../people/people.administrators.js';
 import { LIMITS } from '../rounds/rounds.content.js';
-import type { CommitteeSettings, CommitteesRepository } from './committees.repository.js';
+import { type CommitteeSettings, type CommitteesRepository, settingsOf } from './committees.repository.js';
 
 export const MIN_GROUP_SIZE = 3;
 export const MAX_GROUP_SIZE = 50;
@@ -109,17 +109,6 @@ export async function prepareCommitteeForm({
     settings: { ...DEFAULT_SETTINGS, timeZone },
     existing: false,
     committeeId: null,
-  };
-}
-
-export function settingsOf(committee: Committee): CommitteeSettings {
-  return {
-    units: committee.units,
-    weekday: committee.weekday,
-    hour: committee.hour,
-    timeZone: committee.timeZone,
-    minGroupSize: committee.minGroupSize,
-    showIndividuals: committee.showIndividuals,
   };
 }
 

@@ -3,13 +3,8 @@ import type { Committee } from '../../db/schema.js';
 import { mrkdwn, plain, type SlackMessage } from '../../lib/block-kit.js';
 import { bulleted, code, paragraph, richText, text, user } from '../../lib/rich-text.js';
 import { inertMrkdwn, truncate } from '../../lib/text.js';
-import type { CommitteeSettings } from './committees.repository.js';
-import {
-  type CommitteeFormDefaults,
-  MAX_GROUP_SIZE,
-  MIN_GROUP_SIZE,
-  settingsOf,
-} from './committees.usecases.js';
+import { type CommitteeSettings, settingsOf } from './committees.repository.js';
+import { type CommitteeFormDefaults, MAX_GROUP_SIZE, MIN_GROUP_SIZE } from './committees.usecases.js';
 
 /**
  * The committee settings modal and the command's replies, as pure functions. Ids are shared with the

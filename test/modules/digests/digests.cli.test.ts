@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli.js';
 import { openMigratedDatabase } from '../../../src/service.js';
+import { runCapturedCli } from '../../helpers/cli.js';
 import { seedCommittee, seedRound } from '../../helpers/digests.js';
 import { seedServicePoint, seedWalkUp } from '../../helpers/service-points.js';
 import { type SlackStandIn, startSlackStandIn } from '../../helpers/slack-stand-in.js';
@@ -13,12 +13,7 @@ let dir: string;
 let standIn: SlackStandIn;
 const savedEnv = { ...process.env };
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCapturedCli(argv);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'service-radar-digest-cli-'));

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli.js';
 import { spreadsheetSafe } from '../../../src/lib/csv.js';
 import type { DigestData } from '../../../src/modules/digests/digests.build.js';
 import { EXPORT_COLUMNS, exportRows, exportWeeks } from '../../../src/modules/digests/digests.export.js';
 import { openMigratedDatabase } from '../../../src/service.js';
+import { runCapturedCli } from '../../helpers/cli.js';
 import { seedCommittee, seedRound } from '../../helpers/digests.js';
 import { seedServicePoint, seedWalkUp } from '../../helpers/service-points.js';
 
@@ -19,12 +19,7 @@ import { seedServicePoint, seedWalkUp } from '../../helpers/service-points.js';
 let dir: string;
 const savedEnv = { ...process.env };
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCapturedCli(argv);
 
 const FORMULA_UNIT = '=HYPERLINK("http://x.test","Reference")';
 const WEEKS = ['2026-W38', '2026-W39', '2026-W40'];
