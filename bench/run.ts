@@ -13,6 +13,7 @@ import { runBackupBenchmark } from './backup.js';
 import { runDigestBenchmark } from './digest.js';
 import { runRemindersBenchmark } from './reminders.js';
 import { runRetentionBenchmark } from './retention.js';
+import { runStartBenchmark } from './start.js';
 
 interface BenchCase {
   name: string;
@@ -26,6 +27,7 @@ const cases: BenchCase[] = [
   { name: 'digest', run: () => runDigestBenchmark() },
   { name: 'retention', run: () => runRetentionBenchmark() },
   { name: 'backup', run: () => runBackupBenchmark() },
+  { name: 'start', run: () => runStartBenchmark() },
 ];
 
 const RESULTS = new URL('./results.json', import.meta.url);
