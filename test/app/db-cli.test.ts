@@ -4,11 +4,19 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableSummaries } from '../../src/db/backup.js';
-import { auditLog, reminders, rounds } from '../../src/db/schema.js';
+import {
+  actionPlans,
+  auditLog,
+  digestPosts,
+  planNotes,
+  planSteps,
+  reminders,
+  rounds,
+} from '../../src/db/schema.js';
 import { openMigratedDatabase } from '../../src/service.js';
 import { runCapturedCli } from '../helpers/cli.js';
 import { createTestDatabase, databaseKinds } from '../helpers/database.js';
-import { seedRound as seedHistory } from '../helpers/digests.js';
+import { seedCommittee, seedRound as seedHistory } from '../helpers/digests.js';
 import { seedRound } from '../helpers/reminders.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -65,6 +73,52 @@ beforeAll(async () => {
   expect(
     (await database.db.select().from(reminders).where(eq(reminders.roundId, pending.id)))[0]?.state,
   ).toBe('pending');
+  // Plans with their steps, notes and a check-in to come, and a committee's posted digests.
+  for (let i = 0; i < 30; i++) {
+    const [plan] = await database.db
+      .insert(actionPlans)
+      .values({
+        staffUserId: `U${i}`,
+        managerUserId: 'UMANAGER',
+        channelId: `G${i}`,
+        threadTs: `1700000000.${String(i).padStart(6, '0')}`,
+        state: 'active',
+        strengths: `Strengths ${i}`,
+        improvements: `Improvements ${i}`,
+        successMeasure: 'Customers score 8',
+        checkinEveryDays: 14,
+      })
+      .returning();
+    if (!plan) throw new Error('no plan');
+    await database.db
+      .insert(planSteps)
+      .values(
+        [1, 2, 3].map((position) => ({ planId: plan.id, position, text: `Step ${position} of plan ${i}` })),
+      );
+    await database.db
+      .insert(planNotes)
+      .values({
+        planId: plan.id,
+        userId: 'UMANAGER',
+        text: `A note on plan ${i}`,
+        sourceViewId: `VNOTE${i}`,
+      });
+    await database.db.insert(reminders).values({
+      kind: 'plan_checkin',
+      planId: plan.id,
+      recipientUserId: `U${i}`,
+      dueAt: new Date('2027-01-15T09:00:00Z'),
+      dedupeKey: `plan_checkin:${plan.id}:1`,
+    });
+  }
+  const committee = await seedCommittee(database.db, 'C0COPY');
+  for (const week of ['2026-W44', '2026-W45', '2026-W46'])
+    await database.db.insert(digestPosts).values({
+      committeeId: committee.id,
+      week,
+      state: 'posted',
+      claimedAt: new Date('2026-11-16T09:00:00Z'),
+    });
   await database.close();
 }, 120_000);
 
@@ -108,7 +162,8 @@ describe('db backup, verify and restore from the CLI', () => {
     const { audit_log: _restoredAudit, ...restoredSummary } = await tableSummaries(restored.db);
     expect(restoredSummary).toEqual(sourceSummary);
     const rowsInBackup = Number(backup.out.match(/: (\d+) rows/)?.[1]);
-    expect(sourceEntries).toEqual([
+    expect(sourceEntries.map((entry) => entry.kind)).toEqual(['committee_subscribed', 'backup']);
+    expect(sourceEntries.filter((entry) => entry.kind === 'backup')).toEqual([
       expect.objectContaining({
         kind: 'backup',
         actor: expect.stringMatching(/^cli:./),
@@ -117,8 +172,10 @@ describe('db backup, verify and restore from the CLI', () => {
         detail: { engine: 'pglite' },
       }),
     ]);
-    // --replace brought back the backup's (empty) audit log, then recorded itself in it.
-    expect(await restored.db.select().from(auditLog)).toEqual([
+    // --replace brought back the backup's audit log (from before the backup), then recorded itself in it.
+    const restoredEntries = await restored.db.select().from(auditLog).orderBy(auditLog.id);
+    expect(restoredEntries.map((entry) => entry.kind)).toEqual(['committee_subscribed', 'restore']);
+    expect(restoredEntries.filter((entry) => entry.kind === 'restore')).toEqual([
       expect.objectContaining({
         kind: 'restore',
         subject: 'radar.backup',
