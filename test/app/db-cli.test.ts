@@ -95,14 +95,12 @@ beforeAll(async () => {
       .values(
         [1, 2, 3].map((position) => ({ planId: plan.id, position, text: `Step ${position} of plan ${i}` })),
       );
-    await database.db
-      .insert(planNotes)
-      .values({
-        planId: plan.id,
-        userId: 'UMANAGER',
-        text: `A note on plan ${i}`,
-        sourceViewId: `VNOTE${i}`,
-      });
+    await database.db.insert(planNotes).values({
+      planId: plan.id,
+      userId: 'UMANAGER',
+      text: `A note on plan ${i}`,
+      sourceViewId: `VNOTE${i}`,
+    });
     await database.db.insert(reminders).values({
       kind: 'plan_checkin',
       planId: plan.id,

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { seedCustomerRound } from '../helpers/customer-rounds.js';
 import { describeEachDatabase } from '../helpers/database.js';
+import { homeOpened } from '../helpers/slack-requests.js';
 import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 const STAFF = 'USTAFF';
@@ -45,25 +46,7 @@ describeEachDatabase('the Home shows a staff member their customers and services
     await app.stop();
   });
 
-  const opened = (userId: string) =>
-    app.send({
-      kind: 'event',
-      body: {
-        token: 'legacy-verification-token',
-        team_id: 'T1',
-        api_app_id: 'A1',
-        event: {
-          type: 'app_home_opened',
-          user: userId,
-          channel: 'D1',
-          tab: 'home',
-          event_ts: '1700000000.000100',
-        },
-        type: 'event_callback',
-        event_id: `EvCIRCLES${++eventSeq}`,
-        event_time: Math.floor(Date.now() / 1000),
-      },
-    });
+  const opened = (userId: string) => app.send(homeOpened(userId, `EvCIRCLES${++eventSeq}`));
   const settled = () => expect.poll(() => app.radar.slack.inFlight.size, { timeout: 5_000 }).toBe(0);
 
   it('publishes the uploaded circles and the services table the database holds, and uploads once while nothing changes', async () => {

@@ -9,7 +9,7 @@ import { expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound } from '../helpers/digests.js';
 import { PDF, RLO } from '../helpers/hostile-text.js';
-import { blockAction } from '../helpers/slack-requests.js';
+import { blockAction, homeOpened } from '../helpers/slack-requests.js';
 import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 import { slackTexts } from '../helpers/slack-text.js';
 import { type OpenedView, practiceState, walkThrough } from '../helpers/walk-through.js';
@@ -80,19 +80,7 @@ describeEachDatabase('best practices end to end', (getDb) => {
       }),
     });
   /** The person opens the app's Home (from then on, changes republish it). */
-  const openHome = (userId: string, eventId: string) =>
-    app.send({
-      kind: 'event',
-      body: {
-        token: 'legacy-verification-token',
-        team_id: 'T1',
-        api_app_id: 'A1',
-        event: { type: 'app_home_opened', user: userId, channel: 'D2', tab: 'home', event_ts: '1.2' },
-        type: 'event_callback',
-        event_id: eventId,
-        event_time: Math.floor(Date.now() / 1000),
-      },
-    });
+  const openHome = (userId: string, eventId: string) => app.send(homeOpened(userId, eventId));
   const homesOf = (userId: string): RecordedCall[] =>
     standIn.callsTo('views.publish').filter((call) => call.args.user_id === userId);
   const buttonsOf = (call: RecordedCall | undefined) =>
