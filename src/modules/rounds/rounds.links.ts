@@ -76,6 +76,12 @@ export function linkRefusal(link: PatronLink, round: Round, now: Date): LinkRefu
   return undefined;
 }
 
+/** How long after a link's answer a second submission of it still counts as the same one, sent twice. */
+export const RESUBMIT_GRACE_MS = 60_000;
+
+const justUsed = (link: PatronLink, now: Date) =>
+  link.usedAt !== null && now.getTime() - link.usedAt.getTime() < RESUBMIT_GRACE_MS;
+
 async function findLink(rounds: RoundsRepository, token: string) {
   // A string that cannot be a token is not worth a query.
   if (!isTokenShape(token)) return undefined;
@@ -115,6 +121,9 @@ export async function answerByPatronLink(
   if (!found) return { ok: false, code: 'unknown' };
   const now = deps.clock.now();
   const refusal = linkRefusal(found.link, found.round, now);
+  // The same form sent again just after its answer was stored (a double click, a browser's retry)
+  // is told it was received, not that the link is used.
+  if (refusal === 'used' && justUsed(found.link, now)) return { ok: true, created: false };
   if (refusal) return { ok: false, code: refusal };
   const { errors, answers, customerScore } = checkAnswers(draft);
   if (Object.keys(errors).length > 0)

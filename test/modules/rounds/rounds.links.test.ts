@@ -5,7 +5,11 @@ import type { Dependencies } from '../../../src/dependencies.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import { hashToken } from '../../../src/lib/tokens.js';
 import { ANSWERED_ON_THE_WEB } from '../../../src/modules/rounds/rounds.content.js';
-import { issuePatronLink, type PatronAnswerDraft } from '../../../src/modules/rounds/rounds.links.js';
+import {
+  issuePatronLink,
+  type PatronAnswerDraft,
+  RESUBMIT_GRACE_MS,
+} from '../../../src/modules/rounds/rounds.links.js';
 import {
   announceRoundStarted,
   type RoundDraft,
@@ -156,7 +160,19 @@ describeEachDatabase('a patron answers by link', (getDb) => {
     expect(result.filter((r) => r.kind === 'round_result')).toHaveLength(1);
 
     expect(await deps.patronLinks.open(token)).toEqual({ ok: false, code: 'used' });
+    // Sent again just after (a double click arriving once the first has committed): received, not
+    // stored again; a minute later the link is used.
+    expect(await deps.patronLinks.answer(token, answer({ customerScore: '9' }))).toEqual({
+      ok: true,
+      created: false,
+    });
+    clock.set(new Date(clock.now().getTime() + RESUBMIT_GRACE_MS));
     expect(await deps.patronLinks.answer(token, answer())).toEqual({ ok: false, code: 'used' });
+    const after = await getDb()
+      .handle.db.select()
+      .from(roundResponses)
+      .where(eq(roundResponses.roundId, round.id));
+    expect(after.map((row) => row.customerScore)).toEqual([4]);
   });
 
   it('refuses unknown, malformed, expired and revoked links, and writes nothing', async () => {
