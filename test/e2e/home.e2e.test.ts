@@ -16,7 +16,7 @@ import { expectWithinBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound as seedHistory } from '../helpers/digests.js';
 import { seedRound } from '../helpers/reminders.js';
-import { blockAction } from '../helpers/slack-requests.js';
+import { blockAction, homeOpened } from '../helpers/slack-requests.js';
 import { type RecordedCall, type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 import { responseState, walkThrough } from '../helpers/walk-through.js';
 
@@ -62,27 +62,7 @@ describeEachDatabase('the Home tab end to end', (getDb) => {
   });
 
   const opened = (userId: string, eventId = `EvHOME${++eventSeq}`, headers: Record<string, string> = {}) =>
-    app.send(
-      {
-        kind: 'event',
-        body: {
-          token: 'legacy-verification-token',
-          team_id: 'T1',
-          api_app_id: 'A1',
-          event: {
-            type: 'app_home_opened',
-            user: userId,
-            channel: 'D1',
-            tab: 'home',
-            event_ts: '1700000000.000100',
-          },
-          type: 'event_callback',
-          event_id: eventId,
-          event_time: Math.floor(Date.now() / 1000),
-        },
-      },
-      { headers },
-    );
+    app.send(homeOpened(userId, eventId), { headers });
   const settled = () => expect.poll(() => app.radar.slack.inFlight.size, { timeout: 5_000 }).toBe(0);
 
   it('shows a staff member their open rounds, their gap over time and their plans, as the database says', async () => {

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { describeEachDatabase } from '../helpers/database.js';
 import { countRows } from '../helpers/fault-rows.js';
 import { seedRound } from '../helpers/reminders.js';
+import { eventCallbackBody } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
 
 /**
@@ -40,27 +41,19 @@ describeEachDatabase('user_change: a person deactivated', (getDb) => {
     app.send(
       {
         kind: 'event',
-        body: {
-          token: 'legacy-verification-token',
-          team_id: 'T1',
-          api_app_id: 'A1',
-          event: {
-            type: 'user_change',
-            user: {
-              team_id: 'T1',
-              name: 'someone',
-              real_name: 'Some One',
-              is_bot: false,
-              tz: 'Europe/London',
-              ...user,
-            },
-            cache_ts: 1_700_000_000,
-            event_ts: '1700000000.000100',
+        body: eventCallbackBody(eventId, {
+          type: 'user_change',
+          user: {
+            team_id: 'T1',
+            name: 'someone',
+            real_name: 'Some One',
+            is_bot: false,
+            tz: 'Europe/London',
+            ...user,
           },
-          type: 'event_callback',
-          event_id: eventId,
-          event_time: Math.floor(Date.now() / 1000),
-        },
+          cache_ts: 1_700_000_000,
+          event_ts: '1700000000.000100',
+        }),
       },
       { headers },
     );

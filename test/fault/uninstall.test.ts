@@ -11,6 +11,7 @@ import { seedCommittee, seedRound as seedCompletedRound } from '../helpers/diges
 import { countRows } from '../helpers/fault-rows.js';
 import { seedRound } from '../helpers/reminders.js';
 import {
+  eventCallbackBody,
   plainInput,
   type SlackRequest,
   sealedMetadata,
@@ -419,17 +420,8 @@ describeEachDatabase('uninstall and revoked tokens', (getDb) => {
   // ---------------------------------------------------------------------------------------------
   // The Events API
 
-  const eventBody = (eventId: string, event: Record<string, unknown>) => ({
-    token: 'legacy-verification-token',
-    team_id: 'T1',
-    api_app_id: 'A1',
-    event,
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: Math.floor(Date.now() / 1000),
-  });
   const sendEvent = (eventId: string, event: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    app.send({ kind: 'event', body: eventBody(eventId, event) }, { headers });
+    app.send({ kind: 'event', body: eventCallbackBody(eventId, event) }, { headers });
   const standing = async () => (await db().select().from(slackInstallation))[0];
 
   it('app_uninstalled pauses once; its retry (X-Slack-Retry-Num: 1) is answered and redoes nothing', async () => {
@@ -518,7 +510,7 @@ describeEachDatabase('uninstall and revoked tokens', (getDb) => {
   ])('refuses an app_uninstalled event %s with 401, and writes nothing', async (_name, options) => {
     const before = await countRows(db());
     const refused = await app.send(
-      { kind: 'event', body: eventBody('Ev0FORGED', { type: 'app_uninstalled' }) },
+      { kind: 'event', body: eventCallbackBody('Ev0FORGED', { type: 'app_uninstalled' }) },
       options,
     );
     expect(refused.status).toBe(401);

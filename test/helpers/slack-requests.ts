@@ -156,25 +156,30 @@ function plain(text: string): PlainTextElement & { emoji: boolean } {
 
 export type SlashCommandFields = SlashCommand & Record<string, string>;
 
+/** The Events API's envelope around one event, as Slack posts it to /slack/events. */
+export function eventCallbackBody(eventId: string, event: Record<string, unknown>) {
+  return {
+    token: 'legacy-verification-token',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    event,
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+  };
+}
+
 /** Slack's `app_home_opened` event, as the Events API delivers it: the person opened the app's Home. */
 export function homeOpened(userId: string, eventId: string): SlackRequest {
   return {
     kind: 'event',
-    body: {
-      token: 'legacy-verification-token',
-      team_id: 'T1',
-      api_app_id: 'A1',
-      event: {
-        type: 'app_home_opened',
-        user: userId,
-        channel: 'D1',
-        tab: 'home',
-        event_ts: '1700000000.000100',
-      },
-      type: 'event_callback',
-      event_id: eventId,
-      event_time: Math.floor(Date.now() / 1000),
-    },
+    body: eventCallbackBody(eventId, {
+      type: 'app_home_opened',
+      user: userId,
+      channel: 'D1',
+      tab: 'home',
+      event_ts: '1700000000.000100',
+    }),
   };
 }
 
