@@ -79,6 +79,9 @@ export function linkRefusal(link: PatronLink, round: Round, now: Date): LinkRefu
 /** How long after a link's answer a second submission of it still counts as the same one, sent twice. */
 export const RESUBMIT_GRACE_MS = 60_000;
 
+/** The source of an answer given through a round's link (a Slack view's id for the other answers). */
+const linkAnswerSource = (roundId: number) => `patron_link:${roundId}`;
+
 const justUsed = (link: PatronLink, now: Date) =>
   link.usedAt !== null && now.getTime() - link.usedAt.getTime() < RESUBMIT_GRACE_MS;
 
@@ -122,8 +125,12 @@ export async function answerByPatronLink(
   const now = deps.clock.now();
   const refusal = linkRefusal(found.link, found.round, now);
   // The same form sent again just after its answer was stored (a double click, a browser's retry)
-  // is told it was received, not that the link is used.
-  if (refusal === 'used' && justUsed(found.link, now)) return { ok: true, created: false };
+  // is told it was received, not that the link is used; an interview the staff member recorded
+  // meanwhile is another answer, and the link is used.
+  if (refusal === 'used' && justUsed(found.link, now)) {
+    const stored = await deps.rounds.findResponse(found.round.id);
+    if (stored?.sourceViewId === linkAnswerSource(found.round.id)) return { ok: true, created: false };
+  }
   if (refusal) return { ok: false, code: refusal };
   const { errors, answers, customerScore } = checkAnswers(draft);
   if (Object.keys(errors).length > 0)
@@ -143,7 +150,7 @@ export async function answerByPatronLink(
         answeredByUserId: ANSWERED_ON_THE_WEB,
         recordedOnBehalf: false,
         // One answer per link: concurrent submissions meet on this key and on the round's row.
-        sourceViewId: `patron_link:${found.round.id}`,
+        sourceViewId: linkAnswerSource(found.round.id),
         createdAt: now,
       },
       now,

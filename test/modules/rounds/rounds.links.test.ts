@@ -175,6 +175,35 @@ describeEachDatabase('a patron answers by link', (getDb) => {
     expect(after.map((row) => row.customerScore)).toEqual([4]);
   });
 
+  it('tells a patron the link is used when the staff member recorded the interview a moment before', async () => {
+    const { round, linkToken } = await start({ newService: 'Archives' });
+    const recorded = await deps.repositories.rounds.recordResponse(
+      {
+        roundId: round.id,
+        customerScore: 7,
+        needFromMe: 'Recorded at the desk.',
+        whyDependOnMe: null,
+        notAdequatelyProviding: null,
+        concentrateOn: null,
+        noLongerNeed: null,
+        additionalComments: null,
+        shareWithManager: false,
+        answeredByUserId: 'USTAFF',
+        recordedOnBehalf: true,
+        sourceViewId: 'VRECORDED',
+        createdAt: clock.now(),
+      },
+      clock.now(),
+    );
+    expect(recorded.created).toBe(true);
+    expect(await deps.patronLinks.answer(linkToken as string, answer())).toEqual({ ok: false, code: 'used' });
+    const responses = await getDb()
+      .handle.db.select()
+      .from(roundResponses)
+      .where(eq(roundResponses.roundId, round.id));
+    expect(responses.map((row) => row.customerScore)).toEqual([7]);
+  });
+
   it('refuses unknown, malformed, expired and revoked links, and writes nothing', async () => {
     expect(await deps.patronLinks.open('A'.repeat(24))).toEqual({ ok: false, code: 'unknown' });
     expect(await deps.patronLinks.open("'; drop table rounds; --")).toEqual({
