@@ -110,6 +110,9 @@ describe('the backup socket', () => {
     expect(flood === '' || JSON.parse(flood).ok === false).toBe(true);
     expect(written).toEqual([]);
     await expect(stat(join(dir, 'x.backup'))).rejects.toThrow();
+    // What reaches the log is a code, never the bytes that were sent.
+    expect(errors.length).toBeGreaterThan(0);
+    expect(new Set(errors)).toEqual(new Set(['backup_refused']));
     // Then a real request still works.
     const file = join(dir, 'after.backup');
     expect((await requestBackupFromRunningApp(dir, { file, actor: 'cli:ana' }))?.tables.rounds?.rows).toBe(
