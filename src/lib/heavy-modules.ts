@@ -20,3 +20,20 @@ export const canvasModule = once(() => require('@napi-rs/canvas') as typeof impo
 export const chartModule = once(() => require('chart.js') as typeof import('chart.js'));
 export const pdfkitModule = once(() => require('pdfkit') as typeof import('pdfkit'));
 export const qrcodeModule = once(() => require('qrcode') as typeof import('qrcode'));
+
+/** The family the charts and pictures draw their text in: DejaVu Sans, shipped from npm. */
+export const RADAR_FONT = 'Radar Sans';
+
+/**
+ * The canvas, with DejaVu Sans (regular and bold, from @fontsource/dejavu-sans) registered as
+ * RADAR_FONT, so text renders the same where the system has no fonts.
+ */
+export const radarCanvas = once(() => {
+  const canvas = canvasModule();
+  for (const weight of ['400', '700']) {
+    const path = require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff2`);
+    if (!canvas.GlobalFonts.registerFromPath(path, RADAR_FONT))
+      throw new Error(`could not load the drawing font from ${path}`);
+  }
+  return canvas;
+});

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
 import type { ChartConfiguration } from 'chart.js';
-import { canvasModule, chartModule } from '../../lib/heavy-modules.js';
+import { chartModule, RADAR_FONT, radarCanvas } from '../../lib/heavy-modules.js';
 import type { DigestData } from './digests.build.js';
 import { scopeText } from './digests.views.js';
 
@@ -16,21 +15,15 @@ import { scopeText } from './digests.views.js';
 
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 600;
-export const CHART_FONT = 'Radar Sans';
+export const CHART_FONT = RADAR_FONT;
 
 const COLORS = { self: '#2c4a6b', customer: '#d9822b', grid: '#e3e6ea', text: '#2b2b2b' };
 
 let ready = false;
 function prepare(): void {
   if (ready) return;
-  const { GlobalFonts } = canvasModule();
+  radarCanvas();
   const { Chart, registerables } = chartModule();
-  const require = createRequire(import.meta.url);
-  for (const weight of ['400', '700']) {
-    const path = require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff2`);
-    if (!GlobalFonts.registerFromPath(path, CHART_FONT))
-      throw new Error(`could not load the chart font from ${path}`);
-  }
   Chart.register(...registerables);
   Chart.defaults.font.family = `"${CHART_FONT}", "DejaVu Sans", sans-serif`;
   Chart.defaults.color = COLORS.text;
@@ -120,7 +113,7 @@ export function chartConfiguration(data: DigestData): ChartConfiguration<'line'>
 export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
   if (!hasChart(data)) return null;
   prepare();
-  const canvas = canvasModule().createCanvas(CHART_WIDTH, CHART_HEIGHT);
+  const canvas = radarCanvas().createCanvas(CHART_WIDTH, CHART_HEIGHT);
   const { Chart } = chartModule();
   const context = canvas.getContext('2d');
   // chart.js draws on any 2D context; the Skia one answers the same calls as a browser's.

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Round } from '../../db/schema.js';
-import { canvasModule } from '../../lib/heavy-modules.js';
+import { RADAR_FONT, radarCanvas } from '../../lib/heavy-modules.js';
 import { truncate } from '../../lib/text.js';
 import type { CustomerRound } from './home.customers.repository.js';
 
@@ -238,20 +237,7 @@ export function circlesInWords(layout: CirclesLayout, max = 2000): string {
 // ---------------------------------------------------------------------------------------------
 // The drawing
 
-export const CIRCLES_FONT = 'Radar Sans';
-
-let fontReady = false;
-function registerFont(): void {
-  if (fontReady) return;
-  const { GlobalFonts } = canvasModule();
-  const require = createRequire(import.meta.url);
-  for (const weight of ['400', '700']) {
-    const path = require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff2`);
-    if (!GlobalFonts.registerFromPath(path, CIRCLES_FONT))
-      throw new Error(`could not load the circles font from ${path}`);
-  }
-  fontReady = true;
-}
+export const CIRCLES_FONT = RADAR_FONT;
 
 const RING_FILLS = ['#dde7f2', '#e9eff6', '#f2f5f9', '#fafafa'];
 const INK = '#2b2b2b';
@@ -270,9 +256,8 @@ function fitted(ctx: SKRSContext2D, label: string, width: number): string {
  * two to see that the text was drawn).
  */
 export function drawCircles(layout: CirclesLayout, options: { withText?: boolean } = {}): Buffer {
-  registerFont();
   const withText = options.withText ?? true;
-  const canvas = canvasModule().createCanvas(layout.width, layout.height);
+  const canvas = radarCanvas().createCanvas(layout.width, layout.height);
   const ctx = canvas.getContext('2d');
   // Slack shows images on dark themes too: paint the background rather than leave it transparent.
   ctx.fillStyle = '#ffffff';
