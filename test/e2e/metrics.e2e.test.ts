@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../helpers/app-harness.js';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../helpers/database.js';
 import { seedCommittee, seedRound as seedDigestRound } from '../helpers/digests.js';
 import { sample, scrape } from '../helpers/metrics.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { seedRound } from '../helpers/reminders.js';
 import { slashCommand, viewSubmission } from '../helpers/slack-requests.js';
 import { type SlackStandIn, startSlackStandIn } from '../helpers/slack-stand-in.js';
@@ -60,6 +61,31 @@ describeEachDatabase('metrics end to end', (getDb) => {
     expect(sample(body, 'nodejs_eventloop_lag_seconds')).toBeTypeOf('number');
     expect(body).toContain('nodejs_eventloop_lag_p99_seconds');
     expect(body).toContain('process_resident_memory_bytes');
+  });
+
+  it('answers a stranger’s malformed bytes on the metrics port with 4xx, echoes and logs none of them, and goes on serving', async () => {
+    const port = app.radar.metricsPort as number;
+    const MARK = 'QZ9STRANGER';
+    const attempts = [
+      `GET /metrics?${MARK} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `BREW /metrics HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET /${MARK}/../metrics HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET /metrics HTTP/1.1\r\nHost: x\r\nX-${MARK}: ${'a'.repeat(70_000)}\r\n\r\n`,
+      `${MARK} nonsense\r\n\r\n`,
+      `GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n`,
+    ];
+    for (const bytes of attempts) {
+      const answer = await rawRequest(port, bytes);
+      // A scrape only for a target that resolves to /metrics (a query, or dot segments, as URLs
+      // resolve them); everything else is refused, or the connection closed.
+      const resolvesToMetrics =
+        bytes.startsWith('GET /metrics?') || bytes.startsWith(`GET /${MARK}/../metrics `);
+      if (resolvesToMetrics) expect(answer.status).toBe(200);
+      else expect(answer.status === undefined || answer.status >= 400).toBe(true);
+      expect(answer.raw).not.toContain(MARK);
+    }
+    expect(app.logs.text).not.toContain(MARK);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
   });
 
   it('counts a signed command and times its acknowledgement, and keeps its user and words out', async () => {
