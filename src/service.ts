@@ -1,6 +1,5 @@
-import { basename } from 'node:path';
 import type { Config, DatabaseConfig } from './config.js';
-import { backupRows } from './db/backup.js';
+import { backupAuditEntry } from './db/backup.js';
 import { type BackupSocket, serveBackupRequests } from './db/backup-socket.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migratePgliteDatabase, migratePostgresDatabase } from './db/migrate.js';
@@ -107,14 +106,15 @@ async function openBackupSocket(
       db: db.db,
       engine: db.kind,
       onBackup: (summary, request) =>
-        repositories.audit.record({
-          kind: 'backup',
-          actor: request.actor,
-          subject: basename(request.file),
-          rows: backupRows(summary),
-          detail: { engine: db.kind, throughRunningApp: true },
-          at: clock.now(),
-        }),
+        repositories.audit.record(
+          backupAuditEntry({
+            actor: request.actor,
+            file: request.file,
+            summary,
+            at: clock.now(),
+            detail: { engine: db.kind, throughRunningApp: true },
+          }),
+        ),
       onError: (code) => logger.warn({ code }, 'a backup asked for by the CLI failed'),
     });
     if (!socket)

@@ -1,6 +1,13 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type BackupSummary, backupRows, restoreBackup, verifyBackup, writeBackup } from '../db/backup.js';
+import {
+  type BackupSummary,
+  backupAuditEntry,
+  backupRows,
+  restoreBackup,
+  verifyBackup,
+  writeBackup,
+} from '../db/backup.js';
 import { requestBackupFromRunningApp } from '../db/backup-socket.js';
 import { copyToPostgres } from '../db/copy.js';
 import { DatabaseInUseError } from '../db/pglite-lock.js';
@@ -33,14 +40,15 @@ export function registerDbCommands(db: Command, { output, withRepositories, env 
       try {
         await withRepositories(async ({ audit }, database) => {
           const summary = await writeBackup(database.db, resolve(file), { engine: database.kind });
-          await audit.record({
-            kind: 'backup',
-            actor: operatorActor(env),
-            subject: basename(file),
-            rows: backupRows(summary),
-            detail: { engine: database.kind },
-            at: new Date(),
-          });
+          await audit.record(
+            backupAuditEntry({
+              actor: operatorActor(env),
+              file,
+              summary,
+              at: new Date(),
+              detail: { engine: database.kind },
+            }),
+          );
           output.out(`Backup written to ${file}: ${backupRows(summary)} rows (${described(summary)}).\n`);
         });
       } catch (error) {

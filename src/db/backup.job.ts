@@ -1,9 +1,9 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { ScheduledJob } from '../lib/scheduled-job.js';
 import type { Logger } from '../logger.js';
 import type { AuditTrail } from '../modules/audit/audit.repository.js';
-import { backupRows, writeBackup } from './backup.js';
+import { backupAuditEntry, writeBackup } from './backup.js';
 import type { Database } from './client.js';
 
 const NAME = /^service-radar-(\d{4}-\d{2}-\d{2})\.backup$/;
@@ -45,16 +45,15 @@ export function createBackupJob({
       );
       if (!there) {
         const summary = await writeBackup(db, file, { engine, now });
-        const rows = backupRows(summary);
-        await audit.record({
-          kind: 'backup',
+        const entry = backupAuditEntry({
           actor: 'scheduler',
-          subject: basename(file),
-          rows,
-          detail: { engine, daily: true },
+          file,
+          summary,
           at: now,
+          detail: { engine, daily: true },
         });
-        logger.info({ job: 'backup', file, rows }, 'daily backup written');
+        await audit.record(entry);
+        logger.info({ job: 'backup', file, rows: entry.rows }, 'daily backup written');
       }
       doneFor = day;
       const backups = (await readdir(dir)).filter((name) => NAME.test(name)).sort();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -49,6 +50,24 @@ export type BackupSummary = { schema: string; createdAt: string; tables: Record<
 /** How many rows a backup holds, all tables together. */
 export const backupRows = (summary: Pick<BackupSummary, 'tables'>): number =>
   Object.values(summary.tables).reduce((sum, table) => sum + table.rows, 0);
+
+/**
+ * The audit log's entry for a backup written to `file` (by the CLI, the daily job, or the running
+ * app for the CLI): its file's name and its row count, whoever took it.
+ */
+export const backupAuditEntry = ({
+  actor,
+  file,
+  summary,
+  at,
+  detail,
+}: {
+  actor: string;
+  file: string;
+  summary: Pick<BackupSummary, 'tables'>;
+  at: Date;
+  detail: Record<string, unknown>;
+}) => ({ kind: 'backup' as const, actor, subject: basename(file), rows: backupRows(summary), detail, at });
 
 /** The latest migration applied to this database, as drizzle records it. */
 export async function schemaLevel(db: Pick<Database, 'execute'>): Promise<string> {
