@@ -4,7 +4,7 @@ import { loadDigestConfig } from '../config.js';
 import type { Repositories } from '../dependencies.js';
 import { systemClock } from '../lib/clock.js';
 import { renderDigestChart } from '../modules/digests/digests.chart.js';
-import { exportCommittee, toCsv } from '../modules/digests/digests.export.js';
+import { exportAuditEntry, exportCommittee, toCsv } from '../modules/digests/digests.export.js';
 import {
   buildCommitteeDigest,
   resolveDigestTarget,
@@ -105,19 +105,17 @@ export function registerDigestCommands(
         const exported = await exportCommittee(deps, options.channel, options);
         if (!exported.ok) throw new Error(digestWords(exported.code, exported.values));
         output.out(options.format === 'json' ? jsonLines(exported.rows) : toCsv(exported.rows));
-        await repositories.audit.record({
-          kind: 'digest_exported',
-          actor: operatorActor(env),
-          subject: options.channel,
-          rows: exported.rows.length,
-          detail: {
-            from: exported.weeks[0],
-            to: exported.weeks.at(-1),
+        await repositories.audit.record(
+          exportAuditEntry({
+            actor: operatorActor(env),
+            channelId: options.channel,
+            weeks: exported.weeks,
+            rows: exported.rows.length,
             format: options.format,
             sentTo: 'terminal',
-          },
-          at: systemClock.now(),
-        });
+            at: systemClock.now(),
+          }),
+        );
       });
     });
 

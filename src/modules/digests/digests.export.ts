@@ -1,5 +1,5 @@
 import { spreadsheetCsv } from '../../lib/csv.js';
-import type { AuditTrail } from '../audit/audit.repository.js';
+import type { AuditRecord, AuditTrail } from '../audit/audit.repository.js';
 import { sendFileToDm } from '../messaging/messaging.files.js';
 import {
   type AdministratorAccess,
@@ -184,6 +184,32 @@ export async function exportCommittee(
   return { ok: true, weeks: weeks.weeks, data, rows: data.flatMap(exportRows) };
 }
 
+/** The audit log's entry for an export: who took which channel's figures, for which weeks, where to. */
+export const exportAuditEntry = ({
+  actor,
+  channelId,
+  weeks,
+  rows,
+  format,
+  sentTo,
+  at,
+}: {
+  actor: string;
+  channelId: string;
+  weeks: readonly string[];
+  rows: number;
+  format: 'csv' | 'json';
+  sentTo: 'dm' | 'terminal';
+  at: Date;
+}): AuditRecord => ({
+  kind: 'digest_exported',
+  actor,
+  subject: channelId,
+  rows,
+  detail: { from: weeks[0], to: weeks.at(-1), format, sentTo },
+  at,
+});
+
 /** A CSV file of a committee's export, for the admin who asked, with the range it covers. */
 export interface ExportFile {
   bytes: Buffer;
@@ -237,13 +263,16 @@ export async function exportForAdmin(
     title: `Service digest figures, ${first} to ${last}`,
   });
   if (!sent.ok) return { ok: false, code: 'dm_failed', values: { error: sent.error } };
-  await deps.audit.record({
-    kind: 'digest_exported',
-    actor: userId,
-    subject: channelId,
-    rows: file.rows,
-    detail: { from: first, to: last, format: 'csv', sentTo: 'dm' },
-    at: deps.clock.now(),
-  });
+  await deps.audit.record(
+    exportAuditEntry({
+      actor: userId,
+      channelId,
+      weeks: exported.weeks,
+      rows: file.rows,
+      format: 'csv',
+      sentTo: 'dm',
+      at: deps.clock.now(),
+    }),
+  );
   return { ok: true, file };
 }
