@@ -39,6 +39,13 @@ export interface CompletedRound {
  * shows at most a few dozen rows, however much history someone has).
  */
 export function createHomeRepository({ db }: { db: Database }) {
+  // Asked for both people of every round started or answered: built once (src/db/prepared.ts).
+  const openedAt = db
+    .select({ at: personSettings.homeOpenedAt })
+    .from(personSettings)
+    .where(eq(personSettings.userId, sql.placeholder('userId')))
+    .limit(1)
+    .prepare('home_opened_at');
   return {
     /** Records an `app_home_opened` delivery by Slack's event id: false for Slack's retry of one. */
     async claimOpening(eventId: string, receivedAt: Date): Promise<boolean> {
@@ -55,11 +62,7 @@ export function createHomeRepository({ db }: { db: Database }) {
 
     /** Whether this person has ever opened their Home. */
     async hasOpened(userId: string): Promise<boolean> {
-      const [row] = await db
-        .select({ at: personSettings.homeOpenedAt })
-        .from(personSettings)
-        .where(eq(personSettings.userId, userId))
-        .limit(1);
+      const [row] = await openedAt.execute({ userId });
       return Boolean(row?.at);
     },
 

@@ -50,10 +50,17 @@ function upsertPaused(executor: Executor, reason: string, at: Date) {
  * and only the copy that made it reports it.
  */
 export function createInstallationRepository({ db }: { db: Database }) {
+  // Read before every message sent: built once (src/db/prepared.ts).
+  const standing = db
+    .select()
+    .from(slackInstallation)
+    .where(eq(slackInstallation.id, ROW))
+    .limit(1)
+    .prepare('installation_standing');
   return {
     /** No row yet means it was never paused: active. */
     async read(): Promise<SlackInstallation | undefined> {
-      const [row] = await db.select().from(slackInstallation).where(eq(slackInstallation.id, ROW)).limit(1);
+      const [row] = await standing.execute();
       return row;
     },
 

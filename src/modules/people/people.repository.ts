@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { reminders, type SlackUser, slackUsers } from '../../db/schema.js';
 import { claimSlackEvent } from '../installation/installation.repository.js';
@@ -6,31 +6,52 @@ import { claimSlackEvent } from '../installation/installation.repository.js';
 export type Person = SlackUser;
 
 export function createPeopleRepository({ db }: { db: Database }) {
+  // Each runs once or twice per submission and per message sent: built once (src/db/prepared.ts).
+  const findPerson = db
+    .select()
+    .from(slackUsers)
+    .where(eq(slackUsers.userId, sql.placeholder('userId')))
+    .limit(1)
+    .prepare('person_find');
+  const savePerson = db
+    .insert(slackUsers)
+    .values({
+      userId: sql.placeholder('userId'),
+      name: sql.placeholder('name'),
+      isBot: sql.placeholder('isBot'),
+      deleted: sql.placeholder('deleted'),
+      tz: sql`${sql.placeholder('tz')}`, // may be null: bound as is
+      fetchedAt: sql.placeholder('fetchedAt'),
+    })
+    .onConflictDoUpdate({
+      target: slackUsers.userId,
+      set: {
+        name: sql`excluded.name`,
+        isBot: sql`excluded.is_bot`,
+        deleted: sql`excluded.deleted`,
+        tz: sql`excluded.tz`,
+        fetchedAt: sql`excluded.fetched_at`,
+      },
+    })
+    .prepare('person_save');
+  const rememberDm = db
+    .update(slackUsers)
+    .set({ dmChannelId: sql`${sql.placeholder('channelId')}` })
+    .where(eq(slackUsers.userId, sql.placeholder('userId')))
+    .prepare('person_dm_channel');
   return {
     async find(userId: string): Promise<Person | undefined> {
-      const [row] = await db.select().from(slackUsers).where(eq(slackUsers.userId, userId)).limit(1);
+      const [row] = await findPerson.execute({ userId });
       return row;
     },
 
     /** Stores what users.info said, keeping the DM channel already learnt. */
     async save(person: Omit<Person, 'dmChannelId'>): Promise<void> {
-      await db
-        .insert(slackUsers)
-        .values(person)
-        .onConflictDoUpdate({
-          target: slackUsers.userId,
-          set: {
-            name: person.name,
-            isBot: person.isBot,
-            deleted: person.deleted,
-            tz: person.tz,
-            fetchedAt: person.fetchedAt,
-          },
-        });
+      await savePerson.execute({ ...person });
     },
 
     async rememberDmChannel(userId: string, channelId: string): Promise<void> {
-      await db.update(slackUsers).set({ dmChannelId: channelId }).where(eq(slackUsers.userId, userId));
+      await rememberDm.execute({ userId, channelId });
     },
 
     /**

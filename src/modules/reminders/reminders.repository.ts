@@ -160,6 +160,30 @@ function inClaimed(column: AnyPgColumn, subquery: SQLWrapper): SQL {
  * expects, so a late or repeated write cannot undo another copy's work.
  */
 export function createRemindersRepository({ db }: { db: Database }) {
+  // The two statements of every message sent at once (a customer's request, a staff member's
+  // result), built once (src/db/prepared.ts).
+  const claimKey = db
+    .update(reminders)
+    .set({
+      state: 'sending',
+      claimedAt: sql`${sql.placeholder('now')}::timestamptz`,
+      claimedBy: sql`${sql.placeholder('instanceId')}`,
+    })
+    .where(and(eq(reminders.dedupeKey, sql.placeholder('dedupeKey')), eq(reminders.state, 'pending')))
+    .returning()
+    .prepare('reminder_claim_key');
+  const markAttemptSent = db
+    .update(reminders)
+    .set({
+      state: 'sent',
+      sentAt: sql`${sql.placeholder('at')}::timestamptz`,
+      messageChannelId: sql`${sql.placeholder('channelId')}`,
+      messageTs: sql`${sql.placeholder('ts')}`,
+      lastError: null,
+      attempts: sql`${reminders.attempts} + 1`,
+    })
+    .where(and(eq(reminders.id, sql.placeholder('id')), eq(reminders.state, 'sending')))
+    .prepare('reminder_mark_sent');
   return {
     /** Inserts reminders, dropping any whose dedupe key exists. Returns those actually inserted. */
     async schedule(rows: NewReminder[]): Promise<Reminder[]> {
@@ -197,11 +221,7 @@ export function createRemindersRepository({ db }: { db: Database }) {
 
     /** Takes one pending reminder by its key, to send it now rather than on the next tick. */
     async claimByKey(dedupeKey: string, now: Date, instanceId: string): Promise<Reminder | undefined> {
-      const [row] = await db
-        .update(reminders)
-        .set({ state: 'sending', claimedAt: now, claimedBy: instanceId })
-        .where(and(eq(reminders.dedupeKey, dedupeKey), eq(reminders.state, 'pending')))
-        .returning();
+      const [row] = await claimKey.execute({ dedupeKey, now: now.toISOString(), instanceId });
       return row;
     },
 
@@ -227,6 +247,10 @@ export function createRemindersRepository({ db }: { db: Database }) {
     },
 
     async markSent(id: number, at: Date, channelId: string, ts: string, attempted = true): Promise<void> {
+      if (attempted) {
+        await markAttemptSent.execute({ id, at: at.toISOString(), channelId, ts });
+        return;
+      }
       await db
         .update(reminders)
         .set({

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
+import { preparedSql } from '../../db/prepared.js';
 import {
   type NewRound,
   type PatronLink,
@@ -29,7 +30,91 @@ function roundFromRow(row: Record<string, unknown>): Round {
   return round as Round;
 }
 
+/** The columns a new round is stored with: every one but its generated id. */
+const insertedRoundColumns = roundColumns.filter(([key]) => key !== 'id');
+const insertedRoundKeys = insertedRoundColumns.map(([key]) => key);
+
+/**
+ * Stores a new round and remembers the staff member's unit, in one statement, so one round trip
+ * before the acknowledgement (a statement is all or nothing, like a transaction): the staff
+ * member's unit, the round, the request to a customer in Slack (the outbox: if the app stops before
+ * sending it, or never learns that it committed, the queue sends it) and, `withLink`, an outside
+ * patron's link (only its token's hash). Built once per repository (src/db/prepared.ts).
+ */
+function startRoundStatement(db: Database, withLink: boolean) {
+  return preparedSql<Record<string, unknown>>(db, (value) => {
+    const staff = db
+      .insert(staffProfiles)
+      .values({ userId: value('staffUserId'), unit: value('unit'), updatedAt: value('staffUpdatedAt') })
+      .onConflictDoUpdate({
+        target: staffProfiles.userId,
+        set: { unit: sql`excluded.unit`, updatedAt: sql`excluded.updated_at` },
+      });
+    // As SQL, not as the column's values: a null is bound as null (createRound encodes the rest).
+    const placeholders = Object.fromEntries(insertedRoundKeys.map((key) => [key, sql`${value(key)}`]));
+    const insert = db
+      .insert(rounds)
+      .values(placeholders as unknown as NewRound)
+      .onConflictDoNothing({ target: rounds.sourceViewId })
+      .returning();
+    const link = withLink
+      ? sql`, link as (
+          insert into ${patronLinks} (round_id, token_hash, expires_at)
+          select id, ${value('tokenHash')}, ${value('expiresAt')}::timestamptz
+          from inserted where customer_user_id is null)`
+      : sql``;
+    return sql`
+      with staff as (${staff.getSQL()}),
+      inserted as (${insert.getSQL()}),
+      request as (
+        insert into ${reminders} (kind, round_id, recipient_user_id, due_at, dedupe_key)
+        select 'customer_request', id, customer_user_id, created_at, ${CUSTOMER_REQUEST_KEY_PREFIX} || id
+        from inserted where customer_user_id is not null)
+      ${link}
+      select * from inserted`;
+  });
+}
+
 export function createRoundsRepository({ db }: { db: Database }) {
+  const startRoundOnly = startRoundStatement(db, false);
+  const startRoundWithLink = startRoundStatement(db, true);
+  const roundBySourceView = db
+    .select()
+    .from(rounds)
+    .where(eq(rounds.sourceViewId, sql.placeholder('sourceViewId')))
+    .prepare('round_by_source_view');
+  const roundById = db
+    .select()
+    .from(rounds)
+    .where(eq(rounds.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('round_by_id');
+  const requestMessage = db
+    .update(rounds)
+    .set({
+      requestChannelId: sql`${sql.placeholder('channelId')}`,
+      requestTs: sql`${sql.placeholder('ts')}`,
+    })
+    .where(eq(rounds.id, sql.placeholder('roundId')))
+    .prepare('round_request_message');
+  const formDefaults = preparedSql<{ staffUserId: string; limit: number }>(
+    db,
+    (value) => sql`
+      select
+        (select ${staffProfiles.unit} from ${staffProfiles} where ${staffProfiles.userId} = ${value('staffUserId')}) as unit,
+        coalesce((
+          select json_agg(recent.service order by recent.last_used desc)
+          from (
+            select (array_agg(${rounds.service} order by ${rounds.createdAt} desc))[1] as service,
+                   max(${rounds.createdAt}) as last_used
+            from ${rounds}
+            where ${rounds.staffUserId} = ${value('staffUserId')}
+            group by ${rounds.serviceKey}
+            order by max(${rounds.createdAt}) desc
+            limit ${value('limit')}
+          ) recent
+        ), '[]'::json) as services`,
+  );
   return {
     /**
      * What the round form starts from, in one round trip (it runs before `/rate-service` is
@@ -40,65 +125,38 @@ export function createRoundsRepository({ db }: { db: Database }) {
       staffUserId: string,
       limit: number,
     ): Promise<{ unit: string | null; services: string[] }> {
-      const result = await db.execute(sql`
-        select
-          (select ${staffProfiles.unit} from ${staffProfiles} where ${staffProfiles.userId} = ${staffUserId}) as unit,
-          coalesce((
-            select json_agg(recent.service order by recent.last_used desc)
-            from (
-              select (array_agg(${rounds.service} order by ${rounds.createdAt} desc))[1] as service,
-                     max(${rounds.createdAt}) as last_used
-              from ${rounds}
-              where ${rounds.staffUserId} = ${staffUserId}
-              group by ${rounds.serviceKey}
-              order by max(${rounds.createdAt}) desc
-              limit ${limit}
-            ) recent
-          ), '[]'::json) as services`);
+      const result = await formDefaults({ staffUserId, limit });
       // Both engines parse json into arrays; the coalesce makes it [] for a newcomer.
       const [row] = rowsOf<{ unit: string | null; services: string[] }>(result);
       return { unit: row?.unit ?? null, services: row?.services ?? [] };
     },
 
     /**
-     * Stores a new round and remembers the staff member's unit, in one statement, so one round trip
-     * before the acknowledgement (a statement is all or nothing, like a transaction): the staff
-     * member's unit, the round, the request to a customer in Slack (the outbox: if the app stops
-     * before sending it, or never learns that it committed, the queue sends it) and an outside
-     * patron's link (only its token's hash). A second submission of the same Slack view returns the
-     * round the first one stored (`created: false`); a different request for a customer and service
-     * that already have an open round is refused.
+     * Stores a new round in one statement (startRoundStatement). A second submission of the same
+     * Slack view returns the round the first one stored (`created: false`); a different request for
+     * a customer and service that already have an open round is refused.
      */
     async createRound(
       round: Omit<NewRound, 'id'>,
       { patronLink }: { patronLink?: { tokenHash: string; expiresAt: Date } | undefined } = {},
     ): Promise<{ round: Round; created: boolean }> {
-      const at = round.createdAt ?? new Date();
-      const staff = db
-        .insert(staffProfiles)
-        .values({ userId: round.staffUserId, unit: round.unit, updatedAt: at })
-        .onConflictDoUpdate({ target: staffProfiles.userId, set: { unit: round.unit, updatedAt: at } });
-      const insert = db
-        .insert(rounds)
-        .values(round)
-        .onConflictDoNothing({ target: rounds.sourceViewId })
-        .returning();
-      const link = patronLink
-        ? sql`, link as (
-            insert into ${patronLinks} (round_id, token_hash, expires_at)
-            select id, ${patronLink.tokenHash}, ${patronLink.expiresAt.toISOString()}::timestamptz
-            from inserted where customer_user_id is null)`
-        : sql``;
+      // Every column is given (a new round's defaults filled here), so one statement serves all.
+      const values: Record<string, unknown> = { staffUpdatedAt: round.createdAt ?? new Date() };
+      const given: Record<string, unknown> = {
+        ...round,
+        status: round.status ?? 'awaiting_customer',
+        createdAt: values.staffUpdatedAt,
+      };
+      for (const [key, column] of insertedRoundColumns)
+        values[key] = given[key] == null ? null : column.mapToDriverValue(given[key]);
       try {
-        const result = await db.execute(sql`
-          with staff as (${staff.getSQL()}),
-          inserted as (${insert.getSQL()}),
-          request as (
-            insert into ${reminders} (kind, round_id, recipient_user_id, due_at, dedupe_key)
-            select 'customer_request', id, customer_user_id, created_at, ${CUSTOMER_REQUEST_KEY_PREFIX} || id
-            from inserted where customer_user_id is not null)
-          ${link}
-          select * from inserted`);
+        const result = patronLink
+          ? await startRoundWithLink({
+              ...values,
+              tokenHash: patronLink.tokenHash,
+              expiresAt: patronLink.expiresAt.toISOString(),
+            })
+          : await startRoundOnly(values);
         const [inserted] = rowsOf<Record<string, unknown>>(result);
         if (inserted) return { round: roundFromRow(inserted), created: true };
       } catch (error) {
@@ -106,7 +164,7 @@ export function createRoundsRepository({ db }: { db: Database }) {
           throw new DuplicateOpenRoundError();
         throw error;
       }
-      const [existing] = await db.select().from(rounds).where(eq(rounds.sourceViewId, round.sourceViewId));
+      const [existing] = await roundBySourceView.execute({ sourceViewId: round.sourceViewId });
       if (!existing) throw new Error('round vanished between insert and select');
       return { round: existing, created: false };
     },
@@ -143,7 +201,7 @@ export function createRoundsRepository({ db }: { db: Database }) {
     },
 
     async findRound(id: number): Promise<Round | undefined> {
-      const [row] = await db.select().from(rounds).where(eq(rounds.id, id)).limit(1);
+      const [row] = await roundById.execute({ id });
       return row;
     },
 
@@ -216,10 +274,7 @@ export function createRoundsRepository({ db }: { db: Database }) {
     },
 
     async setRequestMessage(roundId: number, channelId: string, ts: string): Promise<void> {
-      await db
-        .update(rounds)
-        .set({ requestChannelId: channelId, requestTs: ts })
-        .where(eq(rounds.id, roundId));
+      await requestMessage.execute({ roundId, channelId, ts });
     },
 
     async listRounds({ staffUserId, limit }: { staffUserId?: string | undefined; limit: number }) {
