@@ -47,16 +47,25 @@ export function watchTokenRefusals({
     if (response.status !== 200 || !href.startsWith(base)) return response;
     const method = href.slice(base.length).split(/[?#]/)[0] ?? '';
     if (method === 'auth.test') return response;
+    // Read once and handed on as a new answer with the same text: cloning the stream (a tee) cost
+    // more than the rest of the check on every call.
+    // A body that breaks off fails here as the fetch itself failing, which the client retries.
+    const text = await response.text();
     let error: unknown;
-    try {
-      const text = await response.clone().text();
-      if (REFUSAL.test(text)) error = (JSON.parse(text) as { error?: unknown }).error;
-    } catch {
-      return response; // not JSON: the client reports it as it always has
+    if (REFUSAL.test(text)) {
+      try {
+        error = (JSON.parse(text) as { error?: unknown }).error;
+      } catch {
+        // not JSON: the client reports it as it always has
+      }
     }
     if (typeof error === 'string' && TOKEN_REFUSED_ERRORS.has(error))
       await onRefused(error, method).catch(() => undefined);
-    return response;
+    return new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
