@@ -4,6 +4,8 @@ import { CLOSE_MODAL, NOTE_MODAL, PLAN_MODAL, PLAN_OPEN_MODAL } from '../../../m
 import { PRACTICE_MODAL } from '../../../modules/practices/practices.views.js';
 import { RESPONSE_MODAL, ROUND_MODAL } from '../../../modules/rounds/rounds.views.js';
 import type { ListenerDeps } from '../../deps.js';
+import type { ViewArgs } from '../../view-submission.js';
+import { route } from '../route.js';
 import { committeeSettingsSubmission } from './committee-settings.js';
 import {
   planCloseSubmission,
@@ -16,15 +18,18 @@ import { responseSubmission } from './response-submission.js';
 import { roundSubmission } from './round-submission.js';
 
 export function register(app: App, deps: ListenerDeps): void {
-  app.view({ type: 'view_submission', callback_id: ROUND_MODAL.callbackId }, roundSubmission(deps));
-  app.view({ type: 'view_submission', callback_id: RESPONSE_MODAL.callbackId }, responseSubmission(deps));
-  app.view({ type: 'view_submission', callback_id: PLAN_OPEN_MODAL.callbackId }, planOpenSubmission(deps));
-  app.view({ type: 'view_submission', callback_id: PLAN_MODAL.callbackId }, planWriteSubmission(deps));
-  app.view({ type: 'view_submission', callback_id: NOTE_MODAL.callbackId }, planNoteSubmission(deps));
-  app.view({ type: 'view_submission', callback_id: CLOSE_MODAL.callbackId }, planCloseSubmission(deps));
-  app.view({ type: 'view_submission', callback_id: PRACTICE_MODAL.callbackId }, practiceSubmission(deps));
-  app.view(
-    { type: 'view_submission', callback_id: COMMITTEE_MODAL.callbackId },
-    committeeSettingsSubmission(deps),
+  const forms = route<ViewArgs>(
+    {
+      [ROUND_MODAL.callbackId]: roundSubmission(deps),
+      [RESPONSE_MODAL.callbackId]: responseSubmission(deps),
+      [PLAN_OPEN_MODAL.callbackId]: planOpenSubmission(deps),
+      [PLAN_MODAL.callbackId]: planWriteSubmission(deps),
+      [NOTE_MODAL.callbackId]: planNoteSubmission(deps),
+      [CLOSE_MODAL.callbackId]: planCloseSubmission(deps),
+      [PRACTICE_MODAL.callbackId]: practiceSubmission(deps),
+      [COMMITTEE_MODAL.callbackId]: committeeSettingsSubmission(deps),
+    },
+    ({ view }) => view.callback_id,
   );
+  app.view({ type: 'view_submission', callback_id: forms.pattern }, forms.listener);
 }
