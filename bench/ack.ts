@@ -39,6 +39,7 @@ import type { StandInUser } from '../test/helpers/slack-stand-in.js';
 import type { ChildMessage, ChildRequest } from './child.js';
 import { benchAdminUrl, type Engine, withEmptyPostgresDatabase } from './engines.js';
 import type { StandInMessage, StandInRequest } from './stand-in-process.js';
+import { startScriptNodeFlags } from './start-flags.js';
 
 const CONCURRENCY = 50;
 const COMMANDS = Number(process.env.BENCH_ACK_REQUESTS ?? 2_000);
@@ -86,11 +87,17 @@ function startChild<In, Out extends { type: string }>(
   const extra = process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? [];
   // The app and the bare Bolt app run as production does (plain JavaScript); the stand-in through tsx.
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...extra, '--expose-gc', ...loader, script], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  // The app and the bare Bolt app with the Node options `npm start` gives the app; the stand-in without.
+  const flags = script.endsWith('.ts') ? [] : startScriptNodeFlags();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...flags, ...extra, '--expose-gc', ...loader, script],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   const errors: string[] = [];
   let partial = '';
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_SIGNING_SECRET } from '../test/helpers/slack-requests.js';
 import { type Engine, withEmptyPostgresDatabase } from './engines.js';
+import { startScriptNodeFlags } from './start-flags.js';
 
 const STARTS = 5;
 const root = new URL('..', import.meta.url).pathname;
@@ -19,7 +20,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function startOnce(env: Record<string, string>, port: number) {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...startScriptNodeFlags(), 'dist/main.js'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
