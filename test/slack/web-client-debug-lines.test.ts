@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger as SdkLogger, LogLevel, WebClient } from '@slack/web-api';
+import { LogLevel, type Logger as SdkLogger, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -35,7 +35,11 @@ describe('the Web API client debug lines', () => {
       getLevel: () => level,
       setName: () => {},
     };
-    const client = new WebClient('xoxb-debug-lines', { slackApiUrl: url, logger, retryConfig: { retries: 0 } });
+    const client = new WebClient('xoxb-debug-lines', {
+      slackApiUrl: url,
+      logger,
+      retryConfig: { retries: 0 },
+    });
     const answer = await client.chat.postMessage({ channel: 'U1', text: 'private words' });
     expect(answer.ok).toBe(true);
     return debug.filter((line) => /^http request (?:body|headers|result)\b/.test(line));
