@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Node's options from `npm start`'s command line in package.json (the heap cap, source maps), so
+ * Node's options from `npm start`'s command line in package.json (the heap cap), so
  * the benchmark runs the app, and the bare Bolt app it is measured against, as production runs the
  * app. `--import dotenv/config` is left out: the benchmark gives each process its environment.
  */

@@ -12,14 +12,11 @@ import type { Database } from './client.js';
  */
 const dialect = new PgDialect();
 
-/** The name of each value a prepared statement takes, and its type. */
-export type Values = Record<string, unknown>;
-
 /**
  * A statement written with `sql`, built once: `value('name')` marks where a value goes. Answers the
  * driver's rows as `db.execute` does (read them with `rowsOf`).
  */
-export function preparedSql<V extends Values>(
+export function preparedSql<V extends Record<string, unknown>>(
   db: Database,
   build: (value: (name: keyof V & string) => Placeholder) => SQL,
 ): (values: V) => Promise<unknown> {

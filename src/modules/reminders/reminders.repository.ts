@@ -160,8 +160,8 @@ function inClaimed(column: AnyPgColumn, subquery: SQLWrapper): SQL {
  * expects, so a late or repeated write cannot undo another copy's work.
  */
 export function createRemindersRepository({ db }: { db: Database }) {
-  // The two statements of every message sent at once (a customer's request, a staff member's
-  // result), built once (src/db/prepared.ts).
+  // The statements of every message sent: its claim, and its record (an attempt that went, or an
+  // earlier one found in Slack after all), built once (src/db/prepared.ts).
   const claimKey = db
     .update(reminders)
     .set({
@@ -172,18 +172,20 @@ export function createRemindersRepository({ db }: { db: Database }) {
     .where(and(eq(reminders.dedupeKey, sql.placeholder('dedupeKey')), eq(reminders.state, 'pending')))
     .returning()
     .prepare('reminder_claim_key');
-  const markAttemptSent = db
-    .update(reminders)
-    .set({
-      state: 'sent',
-      sentAt: sql`${sql.placeholder('at')}::timestamptz`,
-      messageChannelId: sql`${sql.placeholder('channelId')}`,
-      messageTs: sql`${sql.placeholder('ts')}`,
-      lastError: null,
-      attempts: sql`${reminders.attempts} + 1`,
-    })
-    .where(and(eq(reminders.id, sql.placeholder('id')), eq(reminders.state, 'sending')))
-    .prepare('reminder_mark_sent');
+  const markSentStatement = (attempted: boolean) =>
+    db
+      .update(reminders)
+      .set({
+        state: 'sent',
+        sentAt: sql`${sql.placeholder('at')}::timestamptz`,
+        messageChannelId: sql`${sql.placeholder('channelId')}`,
+        messageTs: sql`${sql.placeholder('ts')}`,
+        lastError: null,
+        ...(attempted ? { attempts: sql`${reminders.attempts} + 1` } : {}),
+      })
+      .where(and(eq(reminders.id, sql.placeholder('id')), eq(reminders.state, 'sending')))
+      .prepare(attempted ? 'reminder_mark_sent' : 'reminder_mark_found_sent');
+  const markSent = { attempted: markSentStatement(true), found: markSentStatement(false) };
   return {
     /** Inserts reminders, dropping any whose dedupe key exists. Returns those actually inserted. */
     async schedule(rows: NewReminder[]): Promise<Reminder[]> {
@@ -247,21 +249,12 @@ export function createRemindersRepository({ db }: { db: Database }) {
     },
 
     async markSent(id: number, at: Date, channelId: string, ts: string, attempted = true): Promise<void> {
-      if (attempted) {
-        await markAttemptSent.execute({ id, at: at.toISOString(), channelId, ts });
-        return;
-      }
-      await db
-        .update(reminders)
-        .set({
-          state: 'sent',
-          sentAt: at,
-          messageChannelId: channelId,
-          messageTs: ts,
-          lastError: null,
-          ...(attempted ? { attempts: sql`${reminders.attempts} + 1` } : {}),
-        })
-        .where(and(eq(reminders.id, id), eq(reminders.state, 'sending')));
+      await (attempted ? markSent.attempted : markSent.found).execute({
+        id,
+        at: at.toISOString(),
+        channelId,
+        ts,
+      });
     },
 
     /** Back to the queue, not before `dueAt` (working hours, a mute, a rate limit, a retry). */

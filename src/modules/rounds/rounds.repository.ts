@@ -141,12 +141,13 @@ export function createRoundsRepository({ db }: { db: Database }) {
       { patronLink }: { patronLink?: { tokenHash: string; expiresAt: Date } | undefined } = {},
     ): Promise<{ round: Round; created: boolean }> {
       // Every column is given (a new round's defaults filled here), so one statement serves all.
-      const values: Record<string, unknown> = { staffUpdatedAt: round.createdAt ?? new Date() };
+      const at = round.createdAt ?? new Date();
       const given: Record<string, unknown> = {
         ...round,
         status: round.status ?? 'awaiting_customer',
-        createdAt: values.staffUpdatedAt,
+        createdAt: at,
       };
+      const values: Record<string, unknown> = { staffUpdatedAt: at };
       for (const [key, column] of insertedRoundColumns)
         values[key] = given[key] == null ? null : column.mapToDriverValue(given[key]);
       try {
