@@ -34,8 +34,19 @@ const CHANNEL = 'C0COMMITTEE';
 const ZONE = 'Europe/London';
 // Slack's signatures (which Bolt checks against the real time) tie these tests to today: the weeks
 // below are this week and the last one, in London (the library's zone and the committee's), and the
-// committee posts on Mondays at 09:00.
-const THIS_WEEK = weekOf(new Date(), ZONE);
+// committee posts on Mondays at 09:00. A committee is owed the digest of every week whose post time
+// comes after it subscribed, so between Monday 00:00 and 09:00 the week that has just ended is owed
+// too, and would go first: then the app's clock starts at 10:00 that Monday, a few hours ahead.
+const NOW = (() => {
+  const now = new Date();
+  const mondayPost = postTimeFor(
+    shiftWeek(weekOf(now, ZONE), -1),
+    { weekday: 1, hour: 9, timeZone: ZONE },
+    ZONE,
+  );
+  return now < mondayPost ? new Date(mondayPost.getTime() + 3_600_000) : now;
+})();
+const THIS_WEEK = weekOf(NOW, ZONE);
 const LAST_WEEK = shiftWeek(THIS_WEEK, -1);
 const POST_TIME = postTimeFor(THIS_WEEK, { weekday: 1, hour: 9, timeZone: ZONE }, ZONE);
 const dayOf = (week: string, day: number) =>
@@ -70,12 +81,12 @@ function settingsState(overrides: Partial<Record<keyof typeof COMMITTEE_MODAL.bl
 
 describeEachDatabase('/service-digest end to end', (getDb) => {
   let app: TestApp;
-  const clock = fixedClock(new Date());
+  const clock = fixedClock(NOW);
   const db = () => getDb().handle.db;
 
   beforeEach(async () => {
     standIn.reset();
-    clock.set(new Date());
+    clock.set(NOW);
     standIn.addUser({ id: ADMIN, name: 'ada', is_admin: true, tz: 'Europe/London' });
     standIn.addUser({ id: MEMBER, name: 'mo', tz: 'America/Chicago' });
     standIn.addUser({ id: 'U3', name: 'uma', real_name: 'Uma Upton' });
